@@ -1,0 +1,141 @@
+import type { Variant } from '../scenario/variant.js';
+import type { PhaseKind } from '../scenario/schema.js';
+import type { StartBreakdown } from '../runtimes/types.js';
+
+/** Bumped whenever a reader of an older results.json would misread a newer one. */
+export const SCHEMA_VERSION = 1;
+
+export type StartKind = 'cold' | 'warm';
+/** Why a cold start happened: a new instance beyond the peak so far, or one that keep-alive had reaped. */
+export type ColdReason = 'scale-out' | 'keepalive-expired';
+
+/** An HDR histogram of integer microseconds, travelling as compressed base64 so results merge exactly. */
+export interface HistogramData {
+  /** hdr-histogram-js encodeIntoCompressedBase64 (V2). */
+  encoded: string;
+  count: number;
+  minUs: number;
+  meanUs: number;
+  p50Us: number;
+  p90Us: number;
+  p99Us: number;
+  p999Us: number;
+  maxUs: number;
+}
+
+/** Latency measured from the intended send time (corrected) and from the actual send (uncorrected). */
+export interface LatencySet {
+  corrected: HistogramData;
+  uncorrected: HistogramData;
+}
+
+export interface SendLag {
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+  /** True when lag kept growing over the phase: the sender could not keep up. */
+  growing: boolean;
+}
+
+export interface PhaseResult {
+  name: string;
+  kind: PhaseKind;
+  loop: 'open' | 'closed';
+  /** Offset from the variant's start, ms. */
+  startMs: number;
+  durationMs: number;
+  /** Target rate for open-loop phases (requests / s over the phase), absent for idle and closed loop. */
+  targetRate?: number;
+  achievedRate: number;
+  sent: number;
+  ok: number;
+  /** Errors by kind: "http-500", "timeout", "connection", "no-instance"... */
+  errors: Record<string, number>;
+  sendLag?: SendLag;
+  latency: { all?: LatencySet; cold?: LatencySet; warm?: LatencySet };
+  coldStarts: Record<ColdReason, number>;
+  /** Init time (ms, as µs histogram) carried by the cold requests of this phase. */
+  coldInit?: HistogramData;
+  queueWait?: HistogramData;
+  valid: boolean;
+  invalidReasons: string[];
+}
+
+export interface InstanceRecord {
+  id: string;
+  provisioned: boolean;
+  coldReason: ColdReason | 'provisioned';
+  /** Offsets from the variant's start, ms. */
+  startedAtMs: number;
+  readyAtMs?: number;
+  stoppedAtMs?: number;
+  stopReason?: 'keepalive' | 'end-of-variant' | 'crashed' | 'oom-killed' | 'start-failed' | 'interrupted';
+  start?: StartBreakdown;
+  requests: number;
+  limitsEnforced: boolean;
+  peakMemoryBytes?: number;
+  cpuUsageUs?: number;
+  cpuThrottledUs?: number;
+  error?: string;
+}
+
+export interface TimelinePoint {
+  /** Second since the variant's start. */
+  t: number;
+  requests: number;
+  errors: number;
+  coldStarts: number;
+  instances: number;
+  p50Us?: number;
+  p99Us?: number;
+  hostMemAvailableKb?: number;
+  instancesMemoryBytes?: number;
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+interface VariantResultBase {
+  variant: Variant;
+  startedAt: string;
+  durationMs: number;
+  phases: PhaseResult[];
+  instances: InstanceRecord[];
+  timeline: TimelinePoint[];
+  /** Whether memory/CPU limits were really applied to every instance. */
+  limitsEnforced: boolean;
+  notes: string[];
+}
+
+/** A tagged union: a variant completed, ran but cannot be trusted (invalid, with why), or failed. */
+export type VariantResult =
+  | (VariantResultBase & { status: 'completed' })
+  | (VariantResultBase & { status: 'invalid'; invalidReasons: string[] })
+  | (VariantResultBase & { status: 'failed'; error: ErrorInfo });
+
+export interface HostInfo {
+  hostname: string;
+  os: string;
+  kernel: string;
+  cpuModel: string;
+  cores: number;
+  memoryBytes: number;
+  node: string;
+  cgroupVersion: 1 | 2 | null;
+}
+
+export interface RunResult {
+  schemaVersion: number;
+  tool: { name: 'coldlab'; version: string };
+  runId: string;
+  scenario: { name: string; file: string; description?: string };
+  startedAt: string;
+  finishedAt?: string;
+  /** False when the run was interrupted (Ctrl-C, crash): what is here was gathered before that. */
+  complete: boolean;
+  host: HostInfo;
+  variants: VariantResult[];
+}

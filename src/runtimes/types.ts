@@ -1,0 +1,78 @@
+import type { FunctionSpec, Variant } from '../scenario/variant.js';
+import type { RuntimeName } from '../scenario/schema.js';
+
+/** What `coldlab doctor` shows for a runtime. */
+export type ProbeResult = { usable: true; details: string } | { usable: false; reason: string; fix: string };
+
+/** Where an instance's resource figures can be read (cgroup v1 or v2), if limits were applied. */
+export interface CgroupRef {
+  version: 1 | 2;
+  /** v2: the cgroup directory. v1: one directory per controller, e.g. { memory: '/sys/fs/cgroup/memory/coldlab/x', cpu: ..., cpuacct: ... }. */
+  paths: Record<string, string>;
+}
+
+/** Milliseconds spent in each step of a cold start, as far as the runtime can tell them apart. */
+export interface StartBreakdown {
+  /** Image pull, page-cache drop, artifact fetch (prewarm off). */
+  fetchMs?: number;
+  /** Sandbox creation: process spawn, container create, VM launch. */
+  createMs?: number;
+  /** From sandbox start until the bootstrap runs. */
+  bootMs?: number;
+  /** The function's own init (module load + top-level code), measured inside the instance. */
+  initMs?: number;
+  /** From the start call until the instance answered its readiness check. */
+  totalMs: number;
+}
+
+export interface InstanceExit {
+  reason: 'stopped' | 'crashed' | 'oom-killed';
+  code?: number | null;
+  signal?: string | null;
+  detail?: string;
+}
+
+export interface Instance {
+  readonly id: string;
+  /** Base URL that serves the function, e.g. http://127.0.0.1:40123 */
+  readonly url: string;
+  readonly pid?: number;
+  readonly cgroup: CgroupRef | null;
+  /** False when the runtime could not apply the memory/CPU limits; reports say "limits not enforced". */
+  readonly limitsEnforced: boolean;
+  /** Why limits or prewarm were not applied, shown in results. */
+  readonly notes: string[];
+  readonly start: StartBreakdown;
+  /** Resolves once, when the instance is gone for any reason. */
+  readonly exited: Promise<InstanceExit>;
+  stop(): Promise<void>;
+}
+
+export interface StartContext {
+  /** Unique per instance within a run, e.g. "i3". */
+  instanceId: string;
+  runId: string;
+  signal?: AbortSignal;
+}
+
+/** Built once per variant by prepare(): whatever start() needs (image name, resolved files...). */
+export interface Prepared {
+  fn: FunctionSpec;
+  variant: Variant;
+  /** Runtime-specific data. */
+  data: Record<string, unknown>;
+  /** Notes for results, e.g. "page cache drop not available here". */
+  notes: string[];
+}
+
+/** The contract every runtime implements; the platform never asks which one it has. */
+export interface Runtime {
+  readonly name: RuntimeName;
+  probe(): Promise<ProbeResult>;
+  prepare(fn: FunctionSpec, variant: Variant, runId: string): Promise<Prepared>;
+  start(prepared: Prepared, ctx: StartContext): Promise<Instance>;
+  /** Removes everything this runtime created for runId (processes, containers, cgroups, temp files); safe to call twice. */
+  dispose(runId: string): Promise<void>;
+  /** Removes leftovers of earlier runs (after a crash); returns what it removed. */
+  cleanupLeftovers?(): Promise<string[]>;
+}

@@ -1,0 +1,80 @@
+import { z } from 'zod';
+import { parseDurationMs } from '../util/duration.js';
+
+// A duration field accepts "5s"/"500ms"/"2m" or milliseconds and always yields milliseconds.
+const duration = z
+  .union([z.number().nonnegative(), z.string()])
+  .transform((value, ctx) => {
+    const ms = parseDurationMs(value);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a duration; write e.g. 500ms, 5s or 2m` });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .meta({ description: 'A duration: "500ms", "5s", "2m", or a number of milliseconds' });
+
+const positiveInt = z.number().int().positive();
+const rate = z.number().positive().meta({ description: 'Requests per second' });
+
+const phaseBase = { name: z.string().min(1).optional() };
+
+export const constantPhase = z.strictObject({ ...phaseBase, kind: z.literal('constant'), rate, duration });
+export const poissonPhase = z.strictObject({ ...phaseBase, kind: z.literal('poisson'), rate, duration, seed: z.number().int().optional() });
+export const rampPhase = z.strictObject({ ...phaseBase, kind: z.literal('ramp'), from: z.number().nonnegative(), to: z.number().nonnegative(), duration });
+export const burstPhase = z.strictObject({
+  ...phaseBase,
+  kind: z.literal('burst'),
+  size: positiveInt.meta({ description: 'Requests sent at once in each burst' }),
+  every: duration,
+  count: positiveInt.meta({ description: 'How many bursts' }),
+});
+export const idlePhase = z.strictObject({ ...phaseBase, kind: z.literal('idle'), duration });
+export const saturatePhase = z.strictObject({
+  ...phaseBase,
+  kind: z.literal('saturate'),
+  connections: positiveInt,
+  duration,
+});
+
+export const phaseSchema = z.discriminatedUnion('kind', [constantPhase, poissonPhase, rampPhase, burstPhase, idlePhase, saturatePhase]);
+export type Phase = z.output<typeof phaseSchema>;
+export type PhaseKind = Phase['kind'];
+export const OPEN_LOOP_KINDS = ['constant', 'poisson', 'ramp', 'burst', 'idle'] as const;
+
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+
+export const RUNTIME_NAMES = ['process', 'container', 'microvm', 'wasm'] as const;
+export const runtimeName = z.enum(RUNTIME_NAMES);
+export type RuntimeName = z.output<typeof runtimeName>;
+
+export const matrixSchema = z.strictObject({
+  memoryMb: oneOrMany(z.number().int().min(16).max(65_536)).default(512),
+  provisionedConcurrency: oneOrMany(z.number().int().nonnegative()).default(0),
+  prewarm: oneOrMany(z.boolean()).default(true),
+  keepAliveMs: oneOrMany(duration).default(60_000),
+  instanceConcurrency: oneOrMany(positiveInt).default(1),
+  maxInstances: oneOrMany(positiveInt).default(10),
+});
+
+export const functionSchema = z.strictObject({
+  path: z.string().min(1).meta({ description: 'Module exporting the handler, relative to the scenario file' }),
+  handler: z.string().min(1).default('handler').meta({ description: 'Name of the exported handler function' }),
+  env: z.record(z.string(), z.string()).default({}),
+});
+
+export const scenarioSchema = z.strictObject({
+  name: z.string().min(1),
+  description: z.string().optional(),
+  function: functionSchema,
+  runtimes: oneOrMany(runtimeName).default('process'),
+  matrix: matrixSchema.default(() => matrixSchema.parse({})),
+  phases: z.array(phaseSchema).min(1),
+  repetitions: positiveInt.default(1),
+  output: z.string().default('reports').meta({ description: 'Output folder, relative to the current directory' }),
+  requestTimeoutMs: duration.default(10_000),
+  cpuMbPerVcpu: z.number().positive().default(1769).meta({ description: 'Memory size that buys one full vCPU (AWS Lambda: 1769)' }),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type Scenario = z.output<typeof scenarioSchema>;
