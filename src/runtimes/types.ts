@@ -36,7 +36,7 @@ export interface Instance {
   readonly id: string;
   /** Base URL that serves the function, e.g. http://127.0.0.1:40123 */
   readonly url: string;
-  readonly pid?: number;
+  readonly pid?: number | undefined;
   readonly cgroup: CgroupRef | null;
   /** False when the runtime could not apply the memory/CPU limits; reports say "limits not enforced". */
   readonly limitsEnforced: boolean;

@@ -1,0 +1,36 @@
+import type { IO } from './io.js';
+import type { ProbeResult } from '../runtimes/types.js';
+import { getRuntime, knownRuntimes } from '../runtimes/registry.js';
+import { errorMessage, EXIT } from '../util/errors.js';
+
+interface DoctorLine {
+  runtime: string;
+  probe: ProbeResult;
+  removed?: string[];
+}
+
+/** Which runtimes work on this machine, why the others don't and how to fix them; optional leftover cleanup. */
+export async function doctorCommand(io: IO, options: { cleanup?: boolean; json?: boolean }): Promise<number> {
+  const lines: DoctorLine[] = [];
+  for (const name of knownRuntimes()) {
+    let line: DoctorLine;
+    try {
+      const runtime = await getRuntime(name);
+      line = { runtime: name, probe: await runtime.probe() };
+      if (options.cleanup && runtime.cleanupLeftovers) line.removed = await runtime.cleanupLeftovers();
+    } catch (error) {
+      line = { runtime: name, probe: { usable: false, reason: errorMessage(error), fix: 'reinstall coldlab (npm ci)' } };
+    }
+    lines.push(line);
+  }
+  if (options.json) {
+    io.out(`${JSON.stringify(lines, null, 2)}\n`);
+  } else {
+    for (const { runtime, probe, removed } of lines) {
+      io.out(probe.usable ? `✔ ${runtime.padEnd(10)} ${probe.details}\n` : `✘ ${runtime.padEnd(10)} ${probe.reason}\n  fix: ${probe.fix}\n`);
+      if (removed) io.out(`  cleanup: removed ${removed.length} leftover(s)${removed.length ? `: ${removed.join(', ')}` : ''}\n`);
+    }
+  }
+  // Exit 3 only when the embedded default itself is unusable: other runtimes are optional.
+  return lines.find((l) => l.runtime === 'process')?.probe.usable ? EXIT.ok : EXIT.runtimeUnavailable;
+}

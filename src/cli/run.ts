@@ -1,0 +1,99 @@
+import { resolve } from 'node:path';
+import os from 'node:os';
+import type { IO } from './io.js';
+import { loadScenario, type LoadedScenario } from '../scenario/load.js';
+import { expandVariants } from '../scenario/matrix.js';
+import type { Variant } from '../scenario/variant.js';
+import type { RunResult } from '../results/model.js';
+import { hostInfo } from '../metrics/host.js';
+import { runScenario } from '../lab/run.js';
+import { writeReport } from '../report/write.js';
+import { formatVariantSummary, formatRunSummary } from '../report/summary.js';
+import { progressEvents } from './progress.js';
+import { reportFailure } from './failure.js';
+import { describeVariant } from './describe.js';
+import { EXIT, type ExitCode } from '../util/errors.js';
+
+export interface RunCommandOptions {
+  out?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+  verbose?: boolean;
+}
+
+// Every scenario is validated before anything starts, so a typo in the third file costs nothing.
+async function loadAll(io: IO, files: string[], verbose: boolean): Promise<LoadedScenario[] | ExitCode> {
+  const loaded: LoadedScenario[] = [];
+  let worst: ExitCode = EXIT.ok;
+  for (const file of files) {
+    try {
+      loaded.push(await loadScenario(resolve(io.cwd, file)));
+    } catch (error) {
+      const code = reportFailure(io, error, verbose);
+      worst = worst === EXIT.ok ? code : worst;
+    }
+  }
+  return worst === EXIT.ok ? loaded : worst;
+}
+
+/** The exit code a finished run deserves (DESIGN.md table); 130 after Ctrl-C, like any shell tool. */
+export function exitCodeFor(result: RunResult): number {
+  if (!result.complete) return 130;
+  if (result.variants.some((v) => v.status === 'failed' && v.error.code === 'RUNTIME_UNAVAILABLE')) return EXIT.runtimeUnavailable;
+  if (result.variants.some((v) => v.status === 'failed')) return EXIT.internal;
+  if (result.variants.some((v) => v.status === 'invalid')) return EXIT.runInvalid;
+  return EXIT.ok;
+}
+
+export async function runCommand(io: IO, files: string[], options: RunCommandOptions): Promise<number> {
+  const verbose = Boolean(options.verbose);
+  const loaded = await loadAll(io, files, verbose);
+  if (!Array.isArray(loaded)) return loaded;
+  const plans = loaded.map((l) => ({ loaded: l, variants: expandVariants(l.scenario, { hostCores: os.cpus().length }) }));
+  if (options.dryRun) {
+    if (options.json) io.out(`${JSON.stringify(plans.map((p) => ({ scenario: p.loaded.file, variants: p.variants })), null, 2)}\n`);
+    else for (const plan of plans) io.out(`${plan.loaded.file}: ${plan.variants.length} variant(s)\n${plan.variants.map((v: Variant) => `  ${describeVariant(v)}`).join('\n')}\n`);
+    return EXIT.ok;
+  }
+  const abort = new AbortController();
+  let interrupts = 0;
+  const removeHandler = io.onInterrupt(() => {
+    interrupts++;
+    if (interrupts === 1) io.err('\ncoldlab: interrupted — stopping every instance and writing what was gathered (Ctrl-C again to force)\n');
+    abort.abort();
+    if (interrupts > 1) process.exit(130);
+  });
+  let exit = 0;
+  try {
+    const host = await hostInfo();
+    for (const plan of plans) {
+      if (abort.signal.aborted) break;
+      const progress = progressEvents(io, Boolean(options.quiet || options.json));
+      const output = await runScenario({
+        loaded: plan.loaded,
+        variants: plan.variants,
+        host,
+        outDir: resolve(io.cwd, options.out ?? plan.loaded.scenario.output),
+        signal: abort.signal,
+        events: {
+          ...progress,
+          variantStarted: (v, i, n) => !options.quiet && !options.json && io.err(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`),
+          variantFinished: (r) => {
+            progress.done();
+            if (!options.quiet && !options.json) io.err(`${formatVariantSummary(r)}\n`);
+          },
+        },
+      }).finally(() => progress.done());
+      const report = await writeReport(output.result, output.dir);
+      if (options.json) io.out(`${JSON.stringify({ runId: output.result.runId, results: output.resultsFile, report: report.html, complete: output.result.complete, variants: output.result.variants.map((v) => ({ id: v.variant.id, status: v.status })) })}\n`);
+      else io.out(`\n${formatRunSummary(output.result)}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`);
+      exit = Math.max(exit, exitCodeFor(output.result));
+    }
+  } catch (error) {
+    return reportFailure(io, error, verbose);
+  } finally {
+    removeHandler();
+  }
+  return exit;
+}

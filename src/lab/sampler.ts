@@ -1,0 +1,73 @@
+import type { Pool } from '../platform/pool.js';
+import type { Timeline } from '../results/timeline.js';
+import type { InstanceRecord } from '../results/model.js';
+import { readCgroupStats } from '../metrics/cgroup.js';
+import { readMeminfo } from '../metrics/meminfo.js';
+import { nowUs } from '../util/clock.js';
+
+interface Peak {
+  peakMemoryBytes?: number;
+  cpuUsageUs?: number;
+  cpuThrottledUs?: number;
+}
+
+/**
+ * Samples the host's /proc/meminfo and each live instance's cgroup once a second into the timeline,
+ * and keeps each instance's peak memory and CPU time for its lifecycle record.
+ */
+export class Sampler {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly perInstance = new Map<string, Peak>();
+  private busy = false;
+
+  constructor(private readonly pool: Pool, private readonly timeline: Timeline) {}
+
+  start(intervalMs = 1000): void {
+    void this.sample();
+    this.timer = setInterval(() => void this.sample(), intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.sample();
+  }
+
+  /** Copies what was sampled into the pool's instance records. */
+  annotate(records: InstanceRecord[]): InstanceRecord[] {
+    return records.map((record) => ({ ...record, ...this.perInstance.get(record.id) }));
+  }
+
+  private async sample(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      const at = nowUs();
+      const instances = this.pool.instances();
+      let memory = 0;
+      let measured = false;
+      for (const instance of instances) {
+        if (!instance.cgroup) continue;
+        const stats = await readCgroupStats(instance.cgroup);
+        const peak = this.perInstance.get(instance.id) ?? {};
+        const usage = stats.memoryPeakBytes ?? stats.memoryBytes;
+        if (usage !== undefined) peak.peakMemoryBytes = Math.max(peak.peakMemoryBytes ?? 0, usage);
+        if (stats.cpuUsageUs !== undefined) peak.cpuUsageUs = stats.cpuUsageUs;
+        if (stats.cpuThrottledUs !== undefined) peak.cpuThrottledUs = stats.cpuThrottledUs;
+        this.perInstance.set(instance.id, peak);
+        if (stats.memoryBytes !== undefined) {
+          memory += stats.memoryBytes;
+          measured = true;
+        }
+      }
+      const meminfo = await readMeminfo().catch(() => undefined);
+      this.timeline.gauge(at, {
+        instances: this.pool.stats().alive,
+        ...(meminfo?.MemAvailable !== undefined ? { hostMemAvailableKb: meminfo.MemAvailable } : {}),
+        ...(measured ? { instancesMemoryBytes: memory } : {}),
+      });
+    } finally {
+      this.busy = false;
+    }
+  }
+}

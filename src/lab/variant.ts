@@ -1,0 +1,101 @@
+import type { Runtime, Prepared } from '../runtimes/types.js';
+import type { Variant, FunctionSpec } from '../scenario/variant.js';
+import type { PhaseResult, VariantResult, InstanceRecord } from '../results/model.js';
+import type { Outcome } from '../results/recorder.js';
+import { Pool } from '../platform/pool.js';
+import { startGateway, type Gateway } from '../platform/gateway.js';
+import { Timeline } from '../results/timeline.js';
+import { Sampler } from './sampler.js';
+import { runPhase } from './phase.js';
+import { phaseDurationMs } from '../load/schedule.js';
+import { nowUs } from '../util/clock.js';
+import { ColdlabError, errorMessage } from '../util/errors.js';
+
+export interface VariantEvents {
+  phaseStarted?(variant: Variant, phaseName: string, index: number, durationMs: number): void;
+  outcome?(outcome: Outcome): void;
+}
+
+export interface VariantRunOptions {
+  runtime: Runtime;
+  fn: FunctionSpec;
+  variant: Variant;
+  runId: string;
+  signal: AbortSignal;
+  events?: VariantEvents;
+}
+
+// How often the keep-alive reaper looks: fine enough that expiry is never late by more than a quarter of keep-alive.
+const reapEveryMs = (keepAliveMs: number): number => Math.max(10, Math.min(250, keepAliveMs / 4));
+
+/** Runs one variant: prepare, provision, drive each phase through the gateway, stop everything, report. */
+export async function runVariant(options: VariantRunOptions): Promise<VariantResult> {
+  const { runtime, fn, variant, runId, signal } = options;
+  const startedAt = new Date().toISOString();
+  const originUs = nowUs();
+  const timeline = new Timeline(originUs);
+  const phases: PhaseResult[] = [];
+  const notes = new Set<string>();
+  let prepared: Prepared | undefined;
+  let pool: Pool | undefined;
+  let gateway: Gateway | undefined;
+  let sampler: Sampler | undefined;
+  let reaper: NodeJS.Timeout | undefined;
+  let records: InstanceRecord[] = [];
+  let failure: unknown;
+  try {
+    prepared = await runtime.prepare(fn, variant, runId);
+    const ready = prepared;
+    prepared.notes.forEach((n) => notes.add(n));
+    pool = new Pool({
+      maxInstances: variant.maxInstances,
+      instanceConcurrency: variant.instanceConcurrency,
+      keepAliveMs: variant.keepAliveMs,
+      provisioned: variant.provisionedConcurrency,
+      startInstance: async (instanceId, stop) => {
+        const instance = await runtime.start(ready, { instanceId, runId, signal: stop });
+        instance.notes.forEach((n) => notes.add(n));
+        return instance;
+      },
+    });
+    const activePool = pool;
+    sampler = new Sampler(pool, timeline);
+    sampler.start();
+    await pool.startProvisioned();
+    gateway = await startGateway(pool);
+    reaper = setInterval(() => activePool.reap(), reapEveryMs(variant.keepAliveMs));
+    for (const [index, phase] of variant.phases.entries()) {
+      if (signal.aborted) break;
+      const name = phase.name ?? `${index + 1}-${phase.kind}`;
+      const startMs = (nowUs() - originUs) / 1000;
+      options.events?.phaseStarted?.(variant, name, index, phaseDurationMs(phase));
+      const run = { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal };
+      phases.push(await runPhase(phase, name, options.events?.outcome ? { ...run, onOutcome: options.events.outcome } : run));
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    if (reaper) clearInterval(reaper);
+    await gateway?.close();
+    await sampler?.stop();
+    await pool?.close(signal.aborted ? 'interrupted' : 'end-of-variant');
+    records = sampler && pool ? sampler.annotate(pool.records()) : [];
+  }
+  const base = {
+    variant,
+    startedAt,
+    durationMs: (nowUs() - originUs) / 1000,
+    phases,
+    instances: records,
+    timeline: timeline.points(),
+    limitsEnforced: records.length > 0 && records.filter((r) => r.start).every((r) => r.limitsEnforced),
+    notes: [...notes],
+  };
+  if (failure !== undefined) {
+    const error = failure instanceof ColdlabError ? { code: failure.code, message: failure.message, hint: failure.hint } : { code: 'VARIANT_FAILED', message: errorMessage(failure) };
+    return { ...base, status: 'failed', error };
+  }
+  const invalidReasons = phases.flatMap((p) => p.invalidReasons.map((r) => `${p.name}: ${r}`));
+  if (signal.aborted) invalidReasons.push('interrupted before all phases ran');
+  return invalidReasons.length > 0 ? { ...base, status: 'invalid', invalidReasons } : { ...base, status: 'completed' };
+}

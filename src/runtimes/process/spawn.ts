@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { ColdlabError, EXIT } from '../../util/errors.js';
+
+/** The bootstrap's ready line (runners/node/bootstrap.mjs). */
+export interface ReadyLine {
+  coldlab: 'ready';
+  port: number;
+  initMs: number;
+  bootMs: number;
+  pid: number;
+}
+
+// The shell joins the instance's cgroup(s) before exec'ing node, so the function's init already runs
+// under the memory and CPU limits; COLDLAB_CGROUP_PROCS is a ':'-separated list of cgroup.procs files.
+const JOIN_CGROUPS = 'IFS=:; for f in $COLDLAB_CGROUP_PROCS; do echo $$ > "$f" || exit 70; done; exec "$@"';
+
+export interface SpawnedBootstrap {
+  child: ChildProcess;
+  ready: Promise<ReadyLine>;
+  /** Last lines the instance wrote to stderr, for error messages. */
+  stderrTail(): string;
+}
+
+export function spawnBootstrap(command: string[], env: NodeJS.ProcessEnv, cwd: string, procsFiles: string[]): SpawnedBootstrap {
+  const child = spawn('/bin/sh', ['-c', JOIN_CGROUPS, 'sh', ...command], {
+    cwd,
+    env: { ...env, COLDLAB_CGROUP_PROCS: procsFiles.join(':'), COLDLAB_EXIT_ON_STDIN_EOF: '1' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const tail: string[] = [];
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    tail.push(...chunk.split('\n').filter(Boolean));
+    tail.splice(0, Math.max(0, tail.length - 20));
+  });
+  const ready = new Promise<ReadyLine>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      if (!line.startsWith('{"coldlab":"ready"')) return;
+      resolve(JSON.parse(line) as ReadyLine);
+    });
+    child.once('error', (error) => reject(new ColdlabError('INSTANCE_SPAWN', `could not start the instance: ${error.message}`, 'check that node is on PATH', EXIT.runtimeUnavailable)));
+    child.once('exit', (code, signal) => {
+      const why = code === 70 ? 'could not join its cgroup' : `exited (${signal ?? `code ${code}`}) before it was ready`;
+      reject(new ColdlabError('INSTANCE_START_FAILED', `the instance ${why}${tail.length ? `:\n${tail.slice(-8).join('\n')}` : ''}`, 'run the function alone with `node runners/node/bootstrap.mjs` (COLDLAB_FN_PATH=...) to see its error'));
+    });
+  });
+  return { child, ready, stderrTail: () => tail.join('\n') };
+}

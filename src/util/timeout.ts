@@ -1,0 +1,18 @@
+/** Races a promise against a deadline and an abort signal; the error comes from the caller so it can say what timed out. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, signal: AbortSignal | undefined, onTimeout: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => finish(() => reject(onTimeout())), ms);
+    const onAbort = (): void => finish(() => reject(signal?.reason instanceof Error ? signal.reason : new Error('aborted')));
+    function finish(action: () => void): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      action();
+    }
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => finish(() => resolve(value)),
+      (error: unknown) => finish(() => reject(error)),
+    );
+  });
+}
