@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readResults } from '../../src/results/store.js';
+
+// Real CLI, real signals: Ctrl-C and a hard crash of coldlab must leave no instance process behind.
+async function bootstrapPids(): Promise<number[]> {
+  const { stdout } = await execa('ps', ['-eo', 'pid=,args=']);
+  const candidates = stdout
+    .split('\n')
+    .filter((l) => l.includes('runners/node/bootstrap.mjs'))
+    .map((l) => Number(l.trim().split(/\s+/)[0]));
+  const ours: number[] = [];
+  for (const pid of candidates) {
+    const environ = await readFile(`/proc/${pid}/environ`, 'utf8').catch(() => '');
+    if (environ.includes('COLDLAB_TEST_MARKER=long-run-marker')) ours.push(pid);
+  }
+  return ours;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function startRun(out: string) {
+  // The marker in the environment lets the test find exactly the instances of this run in `ps`.
+  return execa('node', ['bin/coldlab.mjs', 'run', 'test/data/runs/long.yaml', '--out', out, '--quiet'], {
+    reject: false,
+    env: { COLDLAB_TEST_MARKER: 'long-run-marker' },
+  });
+}
+
+describe('interrupting a run', () => {
+  it('Ctrl-C stops every instance and keeps the results gathered so far, marked incomplete', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'coldlab-int-'));
+    const child = startRun(out);
+    await waitFor(async () => ((await bootstrapPids()).length >= 2 ? true : undefined), 30_000);
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const done = await child;
+    expect(done.exitCode).toBe(130);
+    expect(await bootstrapPids()).toEqual([]);
+    const [runDir] = await readdir(out);
+    const result = await readResults(join(out, runDir!, 'results.json'));
+    expect(result.complete).toBe(false);
+    expect(result.variants[0]?.phases[0]?.sent).toBeGreaterThan(0);
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('a hard crash of coldlab (SIGKILL) leaves no instance process behind', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'coldlab-kill-'));
+    const child = startRun(out);
+    await waitFor(async () => ((await bootstrapPids()).length >= 2 ? true : undefined), 30_000);
+    child.kill('SIGKILL');
+    await child;
+    await waitFor(async () => ((await bootstrapPids()).length === 0 ? true : undefined), 10_000);
+    await rm(out, { recursive: true, force: true });
+  });
+});
