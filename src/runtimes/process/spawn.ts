@@ -27,6 +27,8 @@ export function spawnBootstrap(command: string[], env: NodeJS.ProcessEnv, cwd: s
     cwd,
     env: { ...env, COLDLAB_CGROUP_PROCS: procsFiles.join(':'), COLDLAB_EXIT_ON_STDIN_EOF: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Own process group: a Ctrl-C at the terminal reaches coldlab only, which then stops instances in order.
+    detached: true,
   });
   const tail: string[] = [];
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
