@@ -1,0 +1,107 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { Outcome } from '../results/recorder.js';
+import type { SendLag } from '../results/model.js';
+import { nowUs, sleep } from '../util/clock.js';
+import { agentFor } from './agents.js';
+import { sendOnce, type InFlight } from './httpSend.js';
+import { phaseDurationMs, scheduleOffsetsUs, type OpenLoopPhase } from './schedule.js';
+import { summariseSendLag } from './sendLag.js';
+import { warmUpSender } from './warmup.js';
+
+export interface SenderOptions {
+  url: string;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  onOutcome(o: Outcome): void;
+}
+
+export interface OpenLoopRun {
+  sent: number;
+  /** Requests actually sent divided by the phase's scheduled duration. */
+  achievedRate: number;
+  sendLag: SendLag;
+  /** Wall time from the phase start until its last request ended. */
+  durationMs: number;
+}
+
+// Timers are only ms-accurate: a request further off than this is slept towards (until ~1 ms before it), a closer one is spun for on setImmediate.
+const SPIN_WINDOW_US = 1_500;
+// Let responses be processed between sends even when a big burst (or a backlog) is due at once.
+const MAX_SENDS_PER_TURN = 256;
+// After an abort, in-flight requests get this long to finish before they are cut off.
+const ABORT_GRACE_MS = 1_000;
+
+/**
+ * wrk2's method: request N is due at phaseStart + offset[N] whether or not earlier ones have answered,
+ * and its latency is measured from that due time. Sending stops at the scheduled end of the phase: a
+ * request the sender could not get out in time is not sent late, because sending the backlog after the
+ * phase would report the intended load as achieved when it was not. So `sent` falls short, the achieved
+ * rate (sent / scheduled duration) shows it, and the recorder marks the phase invalid.
+ */
+export async function runOpenLoop(phase: OpenLoopPhase, options: SenderOptions): Promise<OpenLoopRun> {
+  const offsets = scheduleOffsetsUs(phase);
+  const scheduledMs = phaseDurationMs(phase);
+  const signal = options.signal;
+  if (offsets.length > 0) await warmUpSender();
+  const startUs = nowUs();
+  const endUs = startUs + scheduledMs * 1000;
+  const inFlight = new Set<InFlight>();
+  const lags = new Float64Array(offsets.length);
+  const sent = await sendSchedule(offsets, { ...options, startUs, endUs, inFlight, lags });
+  // Idle phases, and schedules whose last request is due before the end, still last the scheduled time.
+  const remainingMs = (endUs - nowUs()) / 1000;
+  if (remainingMs > 0) await sleep(remainingMs, signal);
+  // Every request carries its own deadline; an abort cuts the wait short to a brief grace.
+  await settleWithin(inFlight, options.timeoutMs + ABORT_GRACE_MS, signal);
+  if (signal?.aborted) await settleWithin(inFlight, ABORT_GRACE_MS);
+  for (const request of [...inFlight]) request.abort();
+  const seconds = scheduledMs / 1000;
+  return {
+    sent,
+    achievedRate: seconds > 0 ? sent / seconds : 0,
+    sendLag: summariseSendLag(offsets, lags, sent),
+    durationMs: (nowUs() - startUs) / 1000,
+  };
+}
+
+interface Plan extends SenderOptions {
+  startUs: number;
+  endUs: number;
+  inFlight: Set<InFlight>;
+  /** Filled in: actual − intended send time of request N, µs. */
+  lags: Float64Array;
+}
+
+// The scheduler loop: sends everything due, then sleeps or spins until the next due time; returns how many went out.
+async function sendSchedule(offsets: Float64Array, plan: Plan): Promise<number> {
+  const url = new URL(plan.url);
+  const agent = agentFor(url);
+  let next = 0;
+  while (next < offsets.length && !plan.signal?.aborted) {
+    let now = nowUs();
+    if (now > plan.endUs) break;
+    for (let turn = 0; turn < MAX_SENDS_PER_TURN && next < offsets.length; turn++) {
+      const dueUs = plan.startUs + (offsets[next] ?? 0);
+      if (dueUs > now || now > plan.endUs) break;
+      const request = sendOnce(url, agent, dueUs, plan.timeoutMs, plan.onOutcome);
+      plan.lags[next] = request.sentUs - dueUs;
+      plan.inFlight.add(request);
+      void request.done.then(() => plan.inFlight.delete(request));
+      next++;
+      now = nowUs();
+    }
+    if (next >= offsets.length) break;
+    const waitUs = plan.startUs + (offsets[next] ?? 0) - nowUs();
+    if (waitUs > SPIN_WINDOW_US) await sleep((waitUs - 1000) / 1000, plan.signal);
+    else await nextTurn();
+  }
+  return next;
+}
+
+// Resolves when every in-flight request has ended, after `ms`, or on abort, whichever comes first.
+async function settleWithin(inFlight: Set<InFlight>, ms: number, signal?: AbortSignal): Promise<void> {
+  if (inFlight.size === 0) return;
+  const finished = new AbortController();
+  void Promise.all([...inFlight].map((request) => request.done)).then(() => finished.abort());
+  await sleep(ms, signal ? AbortSignal.any([finished.signal, signal]) : finished.signal);
+}
