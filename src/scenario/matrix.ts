@@ -1,0 +1,40 @@
+import type { Scenario } from './schema.js';
+import type { Variant } from './variant.js';
+
+const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+
+/**
+ * Expands the matrix into variants, one repetition after another (all cells of rep 1, then rep 2…),
+ * so slow drift on a noisy host spreads across cells instead of landing on one.
+ */
+export function expandVariants(scenario: Scenario, options: { hostCores: number }): Variant[] {
+  const m = scenario.matrix;
+  const cells: Omit<Variant, 'id' | 'repetition'>[] = [];
+  for (const runtime of many(scenario.runtimes))
+    for (const memoryMb of many(m.memoryMb))
+      for (const provisionedConcurrency of many(m.provisionedConcurrency))
+        for (const prewarm of many(m.prewarm))
+          for (const keepAliveMs of many(m.keepAliveMs))
+            for (const instanceConcurrency of many(m.instanceConcurrency))
+              for (const maxInstances of many(m.maxInstances)) {
+                const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}`;
+                cells.push({
+                  key,
+                  runtime,
+                  memoryMb,
+                  provisionedConcurrency,
+                  prewarm,
+                  keepAliveMs,
+                  instanceConcurrency,
+                  maxInstances,
+                  cpus: Math.round(Math.min(options.hostCores, memoryMb / scenario.cpuMbPerVcpu) * 1000) / 1000,
+                  phases: scenario.phases.map((p, i) => ({ ...p, name: p.name ?? `${i + 1}-${p.kind}` })),
+                  requestTimeoutMs: scenario.requestTimeoutMs,
+                });
+              }
+  const variants: Variant[] = [];
+  for (let repetition = 1; repetition <= scenario.repetitions; repetition++) {
+    for (const cell of cells) variants.push({ ...cell, repetition, id: `${cell.key}#${repetition}` });
+  }
+  return variants;
+}
