@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { scenarioSchema, type Scenario } from './schema.js';
@@ -8,41 +8,53 @@ import { ScenarioError, type Problem } from './problems.js';
 import { PositionFinder } from './positions.js';
 import { issuesToProblems } from './issues.js';
 import { semanticProblems } from './semantics.js';
-import { ColdlabError, EXIT } from '../util/errors.js';
+import { yamlHint } from './hints.js';
 
 export interface LoadedScenario {
   /** Absolute path of the scenario file. */
   file: string;
   scenario: Scenario;
+  /** The function under test, its path resolved against the scenario file's folder. */
   fn: FunctionSpec;
 }
 
+const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
+
 /** Parses and validates scenario text; every problem (syntax, schema, meaning) is reported at once. */
 export function parseScenarioText(text: string, file: string): LoadedScenario {
+  const absolute = resolve(file);
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   const where = new PositionFinder(doc, lines);
+  // Warnings (an unknown tag…) count too: a benchmark must not run on a half-understood file.
   const syntax: Problem[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    file,
+    file: absolute,
     ...where.at(e.pos[0]),
     message: `YAML: ${e.message.split('\n')[0] ?? e.message}`,
-    hint: 'check indentation and that every key is followed by ": "',
+    hint: yamlHint(e.code),
   }));
   if (doc.errors.length > 0) throw new ScenarioError(syntax);
   const raw: unknown = doc.toJS();
   const parsed = scenarioSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new ScenarioError([...syntax, ...issuesToProblems(parsed.error.issues, raw, file, where)]);
+  if (!parsed.success) throw new ScenarioError([...syntax, ...issuesToProblems(parsed.error.issues, raw, absolute, where)]);
   const scenario = parsed.data;
-  const fnPath = resolve(dirname(file), scenario.function.path);
-  const problems = semanticProblems(scenario, { file, where, functionExists: existsSync(fnPath) });
+  const fnPath = resolve(dirname(absolute), scenario.function.path);
+  const problems = [...syntax, ...semanticProblems(scenario, { file: absolute, where, functionExists: isFile(fnPath) })];
   if (problems.length > 0) throw new ScenarioError(problems);
-  return { file, scenario, fn: { path: fnPath, handler: scenario.function.handler, env: scenario.function.env } };
+  return { file: absolute, scenario, fn: { path: fnPath, handler: scenario.function.handler, env: scenario.function.env } };
 }
 
+/** Reads, parses and validates a scenario file; throws a ScenarioError listing every problem. */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
   const absolute = resolve(file);
-  const text = await readFile(absolute, 'utf8').catch((error: NodeJS.ErrnoException) => {
-    throw new ColdlabError('SCENARIO_UNREADABLE', `cannot read scenario ${file}: ${error.code ?? error.message}`, 'check the path; scenarios/ holds ready-made ones', EXIT.usage);
-  });
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+    throw new ScenarioError([
+      { file: absolute, line: 1, col: 1, message: `cannot read the scenario file: ${reason}`, hint: 'check the path (relative to the current folder); scenarios/ holds ready-made ones' },
+    ]);
+  }
   return parseScenarioText(text, absolute);
 }

@@ -16,19 +16,30 @@ function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
 }
 
+/** `file:line:col message` (editors and terminals make it clickable), then an indented hint line. */
 export function formatProblem(p: Problem): string {
-  return `${displayPath(p.file)}:${p.line}:${p.col} ${p.message}${p.hint ? `\n    hint: ${p.hint}` : ''}`;
+  return `${displayPath(p.file)}:${p.line}:${p.col} ${p.message}${p.hint ? `\n  hint: ${p.hint}` : ''}`;
+}
+
+// In file order, so the user can fix them top to bottom.
+export function sortProblems(problems: readonly Problem[]): Problem[] {
+  return [...problems].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col);
 }
 
 /** Every problem of a scenario at once; exit code 2 and nothing started. */
 export class ScenarioError extends ColdlabError {
-  constructor(readonly problems: Problem[]) {
-    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col);
+  readonly problems: Problem[];
+
+  constructor(problems: readonly Problem[]) {
+    const sorted = sortProblems(problems);
+    const count = sorted.length === 1 ? 'the problem' : `the ${sorted.length} problems`;
     super(
       'SCENARIO_INVALID',
-      `scenario is invalid (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n${sorted.map((p) => `  ${formatProblem(p)}`).join('\n')}`,
-      'fix the lines above and run again; `coldlab schema` prints a JSON Schema for editor completion',
+      sorted.map(formatProblem).join('\n'),
+      `fix ${count} above and run again; \`coldlab schema\` prints a JSON Schema for editor completion`,
       EXIT.usage,
     );
+    this.name = 'ScenarioError';
+    this.problems = sorted;
   }
 }

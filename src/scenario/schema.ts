@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { parseDurationMs } from '../util/duration.js';
+import { DURATION_PATTERN, parseDurationMs } from '../util/duration.js';
 
 // A duration field accepts "5s"/"500ms"/"2m" or milliseconds and always yields milliseconds.
 const duration = z
-  .union([z.number().nonnegative(), z.string()])
+  // The pattern only reaches the JSON Schema (editors flag "soon"); the transform below gives the message.
+  .union([z.number().nonnegative(), z.string().meta({ pattern: DURATION_PATTERN.source })])
   .transform((value, ctx) => {
     const ms = parseDurationMs(value);
     if (ms === undefined) {

@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { parseScenarioText } from '../../src/scenario/load.js';
-import { ScenarioError } from '../../src/scenario/problems.js';
-import { expandVariants } from '../../src/scenario/matrix.js';
-import { scenarioJsonSchema } from '../../src/scenario/jsonSchema.js';
+import { ScenarioError, type Problem } from '../../src/scenario/problems.js';
 
-const FILE = resolve('test/data/runs/virtual.yaml');
+// A file that need not exist: only its folder matters, for the function path.
+const FILE = resolve('test/data/scenarios/virtual.yaml');
 const HELLO = '../../../fixtures/functions/hello.mjs';
 
-function problemsOf(text: string) {
+function problemsOf(text: string): Problem[] {
   try {
     parseScenarioText(text, FILE);
   } catch (error) {
@@ -27,85 +26,69 @@ phases:
     duration: 2s
 `;
 
-describe('scenario loading', () => {
-  it('accepts a valid scenario, applies defaults and resolves the function path', () => {
-    const loaded = parseScenarioText(valid, FILE);
+// Scenario text straight in the test: the edge cases of turning zod issues into positioned problems.
+describe('parseScenarioText', () => {
+  it('accepts a valid scenario, applies defaults and resolves paths', () => {
+    const loaded = parseScenarioText(valid, 'test/data/scenarios/virtual.yaml');
+    expect(loaded.file).toBe(FILE);
     expect(loaded.scenario.matrix.memoryMb).toBe(512);
     expect(loaded.scenario.phases[0]).toMatchObject({ kind: 'constant', duration: 2000 });
-    expect(loaded.fn.path).toBe(resolve('fixtures/functions/hello.mjs'));
+    expect(loaded.fn).toEqual({ path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} });
   });
 
-  it('reports every problem at once with line, column and hints', () => {
-    const problems = problemsOf(`name: bad
-function:
-  path: ${HELLO}
-  hadler: h
-matrix:
-  memoryMB: 256
-phases:
-  - kind: constnt
-    rate: 1
-  - kind: constant
-    rate: -1
-    duration: soon
-`);
-    expect(problems.map((p) => [p.line, p.col])).toEqual([
-      [4, 3],
-      [6, 3],
-      [8, 11],
-      [11, 11],
-      [12, 15],
+  it('places a missing key at its parent mapping', () => {
+    const problems = problemsOf(`name: x\nfunction:\n  handler: h\nphases:\n  - rate: 1\n    duration: 1s\n`);
+    expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([
+      [3, 3, 'missing required key "path" in function'],
+      [5, 5, 'missing required key "kind" in phases[0]'],
     ]);
-    expect(problems[0]?.hint).toContain('"handler"');
-    expect(problems[1]?.hint).toContain('"memoryMb"');
-    expect(problems[2]?.hint).toContain('constant, poisson');
-    expect(problems[4]?.message).toContain('not a duration');
+    expect(problems[1]?.hint).toContain('constant, poisson, ramp, burst, idle, saturate');
   });
 
-  it('suggests the full key for an abbreviation and lists keys when nothing is close', () => {
-    const problems = problemsOf(`${valid}matrix:\n  provisioned: 1\n  zzz: 1\n`);
-    expect(problems.find((p) => p.message.includes('provisioned'))?.hint).toContain('provisionedConcurrency');
-    expect(problems.find((p) => p.message.includes('zzz'))?.hint).toContain('valid keys here');
+  it('reports an empty file as the three required keys', () => {
+    const problems = problemsOf('');
+    expect(problems.map((p) => p.message)).toEqual(['missing required key "name"', 'missing required key "function"', 'missing required key "phases"']);
+    expect(problems.every((p) => p.line === 1 && p.col === 1)).toBe(true);
   });
 
-  it('reports YAML syntax errors with positions', () => {
-    const problems = problemsOf('name: [unclosed\nphases: x\n');
-    expect(problems[0]?.message).toMatch(/^YAML/);
-    expect(problems[0]?.line).toBeGreaterThan(0);
+  it('explains wrong shapes in YAML terms', () => {
+    const problems = problemsOf(`name:\nfunction: hello.mjs\nphases:\n  - kind: idle\n    duration: 1s\nmatrix:\n  prewarm: yes\n`);
+    expect(problems.map((p) => [p.line, p.message])).toEqual([
+      [1, 'name has no value'],
+      [2, 'function: expected a mapping, got "hello.mjs"'],
+      [7, 'matrix.prewarm: expected true or false'],
+    ]);
+    expect(problems[1]?.hint).toBe('write these keys under it: path, handler, env');
+    expect(problems[2]?.hint).toContain('yes/no/on/off are strings');
   });
 
-  it('checks meaning: the function exists, provisioned ≤ max instances, some phase sends load', () => {
-    const problems = problemsOf(`name: x
-function:
-  path: ./missing.mjs
-matrix:
-  provisionedConcurrency: [0, 5]
-  maxInstances: 2
-phases:
-  - kind: idle
-    duration: 1s
-`);
-    expect(problems.map((p) => p.line)).toEqual([3, 5, 8]);
+  it('points into lists at the element that is wrong and suggests enum values', () => {
+    const problems = problemsOf(`${valid}runtimes: [proces, docker]\nmatrix:\n  memoryMb: [128, "x", 8]\n`);
+    expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([
+      [8, 12, 'runtimes[0]: "proces" is not allowed'],
+      [8, 20, 'runtimes[1]: "docker" is not allowed'],
+      [10, 19, 'matrix.memoryMb[1]: expected a number, got "x"'],
+      [10, 24, 'matrix.memoryMb[2] must be at least 16 (got 8)'],
+    ]);
+    expect(problems[0]?.hint).toBe('did you mean "process"? valid values: process, container, microvm, wasm');
+    expect(problems[1]?.hint).toBe('valid values: process, container, microvm, wasm');
   });
-});
 
-describe('matrix expansion', () => {
-  it('takes the cartesian product, repetitions interleaved, CPU share from memory', () => {
-    const loaded = parseScenarioText(`${valid}matrix:\n  memoryMb: [128, 1769, 4096]\n  provisionedConcurrency: [0, 1]\nrepetitions: 2\n`, FILE);
-    const variants = expandVariants(loaded.scenario, { hostCores: 2 });
-    expect(variants).toHaveLength(12);
-    expect(variants.slice(0, 6).every((v) => v.repetition === 1)).toBe(true);
-    expect(variants[0]?.id).toBe('process/mem=128/prov=0/prewarm=on/ka=60000/conc=1/max=10#1');
-    expect(variants.find((v) => v.memoryMb === 1769)?.cpus).toBe(1);
-    expect(variants.find((v) => v.memoryMb === 4096)?.cpus).toBe(2);
-    expect(variants[0]?.phases[0]?.name).toBe('1-constant');
+  it('finds unknown keys inside flow mappings', () => {
+    const problems = problemsOf(`name: x\nfunction: { path: ${HELLO}, hndler: h }\nphases: [{ kind: idle, duration: 1s }]\n`);
+    expect(problems).toEqual([expect.objectContaining({ line: 2, col: 58, message: 'unknown key "hndler" in function', hint: 'did you mean "handler"?' })]);
   });
-});
 
-describe('JSON Schema', () => {
-  it('describes the top-level keys for editors', () => {
-    const schema = scenarioJsonSchema() as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['name', 'function', 'matrix', 'phases']));
-    expect(schema.required).toEqual(expect.arrayContaining(['name', 'function', 'phases']));
+  it('reports YAML warnings together with schema problems', () => {
+    const problems = problemsOf(`name: !weird x\nfunction:\n  path: ${HELLO}\nphases: []\n`);
+    expect(problems.map((p) => [p.line, p.message.split(':')[0]])).toEqual([
+      [1, 'YAML'],
+      [4, 'phases needs at least 1 item'],
+    ]);
+  });
+
+  it('does not reject a top-level list silently', () => {
+    const problems = problemsOf('- a\n- b\n');
+    expect(problems).toEqual([expect.objectContaining({ line: 1, col: 1, message: 'scenario: expected a mapping, got a list' })]);
   });
 });
