@@ -1,0 +1,78 @@
+import type { HistogramData, VariantResult } from '../results/model.js';
+import type { Variant } from '../scenario/variant.js';
+import { mergeData } from '../results/histogram.js';
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/**
+ * Milliseconds with three significant digits (what an HDR histogram with 3 digits can vouch for):
+ * 0.412, 4.12, 41.2, 412, 4,120. More digits would claim a precision the data does not have.
+ */
+export function formatMs(ms: number): string {
+  if (!Number.isFinite(ms)) return '—';
+  const abs = Math.abs(ms);
+  if (abs === 0) return '0';
+  if (abs < 1) return ms.toFixed(3);
+  if (abs < 10) return ms.toFixed(2);
+  if (abs < 100) return ms.toFixed(1);
+  return grouped.format(ms);
+}
+
+/** Histograms hold integer microseconds; people read milliseconds. */
+export function formatUs(us: number): string {
+  return formatMs(us / 1000);
+}
+
+export function formatCount(n: number): string {
+  return grouped.format(n);
+}
+
+export function formatRate(rate: number): string {
+  return rate >= 100 || Number.isInteger(rate) ? grouped.format(rate) : rate.toFixed(1);
+}
+
+export function formatBytes(bytes: number): string {
+  const mib = bytes / 1024 / 1024;
+  return mib >= 1024 ? `${(mib / 1024).toFixed(1)} GiB` : `${mib.toFixed(mib >= 100 ? 0 : 1)} MiB`;
+}
+
+export function formatDuration(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  if (ms >= 60_000) return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  if (ms >= 1000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.round(ms)} ms`;
+}
+
+/** The knobs of a variant as label/value pairs, in the order an engineer compares them. */
+export function variantKnobs(v: Variant): Array<[string, string]> {
+  return [
+    ['runtime', v.runtime],
+    ['memory', `${v.memoryMb} MB`],
+    ['cpus', `${v.cpus} vCPU`],
+    ['provisioned', String(v.provisionedConcurrency)],
+    ['prewarm', v.prewarm ? 'on' : 'off'],
+    ['keep-alive', formatDuration(v.keepAliveMs)],
+    ['concurrency', `${v.instanceConcurrency} / instance`],
+    ['max instances', String(v.maxInstances)],
+    ['repetition', String(v.repetition)],
+  ];
+}
+
+export const COLD_REASON_LABEL = { 'scale-out': 'scale-out', 'keepalive-expired': 'keep-alive expired' } as const;
+
+/** Cold starts of a whole variant by reason: the sum of its phases. */
+export function coldStartsOf(v: VariantResult): Record<keyof typeof COLD_REASON_LABEL, number> {
+  const out = { 'scale-out': 0, 'keepalive-expired': 0 };
+  for (const p of v.phases) {
+    out['scale-out'] += p.coldStarts['scale-out'];
+    out['keepalive-expired'] += p.coldStarts['keepalive-expired'];
+  }
+  return out;
+}
+
+// Variant-wide figures come from histograms added bucket by bucket, never from averaged phase percentiles.
+export function mergedOf(items: Array<HistogramData | undefined>): HistogramData | undefined {
+  const present = items.filter((h): h is HistogramData => h !== undefined && h.count > 0);
+  if (present.length === 0) return undefined;
+  return present.length === 1 ? present[0] : mergeData(present);
+}

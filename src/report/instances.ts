@@ -1,0 +1,35 @@
+import type { InstanceRecord } from '../results/model.js';
+import { html, type SafeHtml } from './escape.js';
+import { formatBytes, formatCount, formatMs } from './format.js';
+
+/** Beyond this many instances the table starts folded, so one big variant does not bury the others. */
+const OPEN_UP_TO = 20;
+
+const ms = (value: number | undefined): SafeHtml => (value === undefined ? html`<td class="none">—</td>` : html`<td>${formatMs(value)}</td>`);
+
+function row(i: InstanceRecord): SafeHtml {
+  const reason = i.coldReason === 'keepalive-expired' ? 'keep-alive expired' : i.coldReason;
+  return html`<tr>
+    <td><code>${i.id}</code></td>
+    <td>${i.provisioned ? 'yes' : html`<span class="none">no</span>`}</td>
+    <td class="left">${reason}</td>
+    ${ms(i.start?.fetchMs)}${ms(i.start?.createMs)}${ms(i.start?.bootMs)}${ms(i.start?.initMs)}${ms(i.start?.totalMs)}
+    <td>${formatCount(i.requests)}</td>
+    <td>${i.peakMemoryBytes === undefined ? html`<span class="none">—</span>` : formatBytes(i.peakMemoryBytes)}</td>
+    <td class="left">${i.stopReason ?? html`<span class="none">running</span>`}${i.error ? html`<span class="u">${i.error}</span>` : ''}</td>
+  </tr>`;
+}
+
+/** Every instance's life: why it started, where its start time went, how much it served and why it stopped. */
+export function renderInstances(instances: InstanceRecord[]): SafeHtml {
+  if (instances.length === 0) return html`<h3>Instances</h3><p class="none">No instance was started.</p>`;
+  const table = html`<div class="scroll"><table class="instances">
+    <thead>
+      <tr><th rowspan="2">id</th><th rowspan="2">provisioned</th><th rowspan="2" class="left">cold reason</th><th colspan="5" class="group">start breakdown, ms</th><th rowspan="2">requests</th><th rowspan="2">peak memory</th><th rowspan="2" class="left">stop reason</th></tr>
+      <tr><th>fetch</th><th>create</th><th>boot</th><th>init</th><th>total</th></tr>
+    </thead>
+    <tbody>${instances.map(row)}</tbody>
+  </table></div>`;
+  if (instances.length <= OPEN_UP_TO) return html`<h3>Instances (${instances.length})</h3>${table}`;
+  return html`<h3>Instances (${instances.length})</h3><details><summary>show all ${instances.length} instances</summary>${table}</details>`;
+}

@@ -1,0 +1,58 @@
+import type { RunResult, VariantResult } from '../results/model.js';
+import { html, type SafeHtml } from './escape.js';
+import { coldStartsOf, formatCount, formatUs, mergedOf, variantKnobs } from './format.js';
+
+export function variantAnchor(index: number): string {
+  return `variant-${index + 1}`;
+}
+
+/**
+ * Names each variant by the knobs that differ between the variants of this run ("memory 1024 MB ·
+ * provisioned 1"), since the full key repeats what they share and hides what is being compared.
+ */
+export function distinguishingLabels(variants: VariantResult[]): string[] {
+  const knobs = variants.map((v) => variantKnobs(v.variant));
+  const first = knobs[0] ?? [];
+  const differing = first.map((_, i) => i).filter((i) => knobs.some((k) => k[i]?.[1] !== first[i]?.[1]));
+  return knobs.map((k) => {
+    const parts = differing.map((i) => k[i]).filter((pair): pair is [string, string] => pair !== undefined);
+    // Runtime and memory read clearly without their label ("process · 512 MB").
+    const text = parts.map(([label, value]) => (label === 'runtime' || label === 'memory' ? value : `${label} ${value}`));
+    return text.length > 0 ? text.join(' · ') : (k[0]?.[1] ?? '');
+  });
+}
+
+// One row per variant, so the reader sees the comparison before scrolling into any one of them.
+export function renderOverview(result: RunResult): SafeHtml {
+  if (result.variants.length === 0) {
+    return html`<section class="card"><h2>Variants</h2><p class="none">No variant finished before the run stopped.</p></section>`;
+  }
+  const labels = distinguishingLabels(result.variants);
+  return html`
+<section class="card overview">
+  <h2>Variants</h2>
+  <p class="legend">Latency in ms from the intended send time (corrected), all phases together.</p>
+  <div class="scroll"><table>
+    <thead><tr><th>#</th><th class="left">status</th><th class="left">variant</th><th>warm P50</th><th>warm P99</th><th>cold P50</th><th>cold P99</th><th>cold starts</th><th>requests</th><th>errors</th></tr></thead>
+    <tbody>${result.variants.map((v, i) => overviewRow(v, i, labels[i] ?? v.variant.id))}</tbody>
+  </table></div>
+</section>`;
+}
+
+function overviewRow(v: VariantResult, index: number, label: string): SafeHtml {
+  const warm = mergedOf(v.phases.map((p) => p.latency.warm?.corrected));
+  const cold = mergedOf(v.phases.map((p) => p.latency.cold?.corrected));
+  const starts = coldStartsOf(v);
+  const sent = v.phases.reduce((n, p) => n + p.sent, 0);
+  const errors = v.phases.reduce((n, p) => n + Object.values(p.errors).reduce((a, b) => a + b, 0), 0);
+  const cell = (us: number | undefined): SafeHtml => (us === undefined ? html`<td class="none">—</td>` : html`<td>${formatUs(us)}</td>`);
+  return html`<tr>
+    <td>${index + 1}</td>
+    <td class="left"><span class="badge ${v.status}">${v.status}</span></td>
+    <td class="left variant-cell"><a href="#${variantAnchor(index)}" title="${v.variant.id}">${label}</a></td>
+    ${cell(warm?.p50Us)}${cell(warm?.p99Us)}${cell(cold?.p50Us)}${cell(cold?.p99Us)}
+    <td>${formatCount(starts['scale-out'] + starts['keepalive-expired'])}</td>
+    <td>${formatCount(sent)}</td>
+    <td>${errors > 0 ? formatCount(errors) : html`<span class="none">0</span>`}</td>
+  </tr>`;
+}

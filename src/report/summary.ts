@@ -1,0 +1,88 @@
+import type { LatencySet, PhaseResult, RunResult, VariantResult } from '../results/model.js';
+import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatRate, formatUs, mergedOf } from './format.js';
+import { textTable, type Align } from './textTable.js';
+
+const HEAD = ['phase', 'start', 'count', 'P50', 'P90', 'P99', 'P99.9', 'cold starts', 'init P50/max', 'rate req/s', 'errors'];
+const ALIGN: Align[] = ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left', 'right', 'right', 'left'];
+
+function latencyCells(set: LatencySet | undefined): string[] {
+  const c = set?.corrected;
+  if (c === undefined || c.count === 0) return ['0', '—', '—', '—', '—'];
+  return [formatCount(c.count), formatUs(c.p50Us), formatUs(c.p90Us), formatUs(c.p99Us), formatUs(c.p999Us)];
+}
+
+function rate(p: PhaseResult): string {
+  return p.targetRate === undefined ? formatRate(p.achievedRate) : `${formatRate(p.achievedRate)}/${formatRate(p.targetRate)}`;
+}
+
+function errorsText(errors: Record<string, number>): string {
+  return Object.entries(errors)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${kind} ×${formatCount(n)}`)
+    .join(', ');
+}
+
+function coldStartsText(p: PhaseResult): string {
+  const { 'scale-out': scaleOut, 'keepalive-expired': expired } = p.coldStarts;
+  if (scaleOut + expired === 0) return '0';
+  return [scaleOut > 0 ? `${formatCount(scaleOut)} scale-out` : '', expired > 0 ? `${formatCount(expired)} keep-alive` : ''].filter(Boolean).join(', ');
+}
+
+function initText(p: PhaseResult): string {
+  return p.coldInit && p.coldInit.count > 0 ? `${formatUs(p.coldInit.p50Us)}/${formatUs(p.coldInit.maxUs)}` : '—';
+}
+
+// Phase facts (rate, errors) go on the phase's first row only, so the eye reads one phase per block.
+function phaseRows(p: PhaseResult): string[][] {
+  return [
+    [p.name, 'cold', ...latencyCells(p.latency.cold), coldStartsText(p), initText(p), rate(p), errorsText(p.errors)],
+    ['', 'warm', ...latencyCells(p.latency.warm), '', '', '', ''],
+  ];
+}
+
+function statusLine(v: VariantResult): string {
+  if (v.status === 'completed') return 'VALID';
+  if (v.status === 'invalid') return `INVALID: ${v.invalidReasons.join('; ')}`;
+  return `FAILED: ${v.error.message} [${v.error.code}]${v.error.hint ? `\n    hint: ${v.error.hint}` : ''}`;
+}
+
+/** The table printed after each variant: what a user would otherwise open the report for. */
+export function formatVariantSummary(v: VariantResult): string {
+  const starts = coldStartsOf(v);
+  const init = mergedOf(v.phases.map((p) => p.coldInit));
+  const lines = [`${v.variant.id}  (${formatDuration(v.durationMs)})`];
+  if (v.phases.length > 0) {
+    lines.push(textTable([HEAD, ...v.phases.flatMap(phaseRows)], ALIGN));
+    lines.push('  latency in ms, corrected (from the intended send time)');
+  }
+  lines.push(
+    `  cold starts: ${formatCount(starts['scale-out'])} ${COLD_REASON_LABEL['scale-out']}, ${formatCount(starts['keepalive-expired'])} ${COLD_REASON_LABEL['keepalive-expired']}` +
+      (init ? ` · init ms P50 ${formatUs(init.p50Us)}, max ${formatUs(init.maxUs)}` : ''),
+  );
+  if (!v.limitsEnforced) lines.push('  limits not enforced: memory/CPU limits were not applied to every instance');
+  for (const note of v.notes) lines.push(`  note: ${note}`);
+  lines.push(`  ${statusLine(v)}`);
+  return lines.join('\n');
+}
+
+function p(set: LatencySet['corrected'] | undefined, field: 'p50Us' | 'p99Us'): string {
+  return set === undefined ? '—' : formatUs(set[field]);
+}
+
+/** One line per variant at the end of a run; variant-wide percentiles come from added histograms. */
+export function formatRunSummary(r: RunResult): string {
+  const head = `${r.scenario.name} (${r.runId}): ${r.variants.length} variant(s)${r.complete ? '' : ' — INCOMPLETE, interrupted'}`;
+  const rows = r.variants.map((v) => {
+    const warm = mergedOf(v.phases.map((ph) => ph.latency.warm?.corrected));
+    const cold = mergedOf(v.phases.map((ph) => ph.latency.cold?.corrected));
+    const starts = coldStartsOf(v);
+    return [
+      v.status.toUpperCase(),
+      v.variant.id,
+      `warm P50 ${p(warm, 'p50Us')} P99 ${p(warm, 'p99Us')} ms`,
+      `cold P50 ${p(cold, 'p50Us')} P99 ${p(cold, 'p99Us')} ms`,
+      `${formatCount(starts['scale-out'] + starts['keepalive-expired'])} cold starts`,
+    ];
+  });
+  return rows.length === 0 ? head : `${head}\n${textTable(rows, ['left', 'left', 'left', 'left', 'right'])}`;
+}

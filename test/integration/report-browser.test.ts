@@ -1,0 +1,98 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { writeReport } from '../../src/report/write.js';
+import { formatUs } from '../../src/report/format.js';
+import type { RunResult } from '../../src/results/model.js';
+import { sampleRunResult } from '../helpers/sampleResult.js';
+
+// COLDLAB_CHROMIUM points elsewhere (or nowhere, to check that CI=true fails without a browser).
+const CHROMIUM = process.env['COLDLAB_CHROMIUM'] ?? '/usr/bin/chromium';
+const available = existsSync(CHROMIUM);
+// In CI a missing browser is a broken environment, not a reason to skip: the report would go untested.
+const required = process.env['CI'] === 'true';
+
+let dir: string;
+let browser: Browser;
+let page: Page;
+let result: RunResult;
+const requests: string[] = [];
+
+describe.skipIf(!available && !required)('the HTML report in a real Chromium', () => {
+  beforeAll(async () => {
+    if (!available) throw new Error(`Chromium not found at ${CHROMIUM}: install it (apt-get install -y chromium); CI=true requires the browser test`);
+    result = sampleRunResult({
+      scenarioName: 'quickstart <b>not bold</b>',
+      complete: false,
+      variants: [
+        {},
+        { provisioned: 1, limitsEnforced: false, phases: [{ name: 'steady', rate: 200, warm: 800, cold: 0, achievedShare: 0.8 }] },
+        { runtime: 'container', fail: { code: 'RUNTIME_UNAVAILABLE', message: 'docker engine is not reachable', hint: 'start dockerd, or run `coldlab doctor`' }, phases: [] },
+      ],
+    });
+    dir = await mkdtemp(join(tmpdir(), 'coldlab-browser-'));
+    const { html } = await writeReport(result, dir);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on('request', (request) => requests.push(request.url()));
+    await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('shows the scenario name as text and the incomplete banner', async () => {
+    await expect(page.locator('h1').textContent()).resolves.toBe('quickstart <b>not bold</b>');
+    expect(await page.locator('.banner.incomplete').isVisible()).toBe(true);
+  });
+
+  it('shows one section per variant with its status', async () => {
+    const sections = page.locator('section.variant');
+    expect(await sections.count()).toBe(3);
+    expect(await sections.nth(0).locator('.badge').first().textContent()).toBe('completed');
+    expect(await sections.nth(1).locator('.badge').first().textContent()).toBe('invalid');
+    expect(await sections.nth(2).locator('.badge').first().textContent()).toBe('failed');
+    expect(await sections.nth(1).getByText('Limits not enforced').isVisible()).toBe(true);
+    expect(await sections.nth(2).getByText('docker engine is not reachable').isVisible()).toBe(true);
+  });
+
+  it('the phase tables are visible and carry the recorded percentiles', async () => {
+    const variant = result.variants[0];
+    for (const p of variant?.phases ?? []) {
+      for (const start of ['cold', 'warm'] as const) {
+        const set = p.latency[start];
+        if (!set) throw new Error(`sample lacks ${start} latency in ${p.name}`);
+        const row = page.locator(`#variant-1 [data-phase="${p.name}"] tr.row-${start}`);
+        expect(await row.isVisible()).toBe(true);
+        const cells = await row.locator('td').allInnerTexts();
+        expect(cells[1]).toBe(String(set.corrected.count));
+        const corrected = await row.locator('td .c').allInnerTexts();
+        const uncorrected = await row.locator('td .u').allInnerTexts();
+        expect(corrected.slice(0, 4)).toEqual([set.corrected.p50Us, set.corrected.p90Us, set.corrected.p99Us, set.corrected.p999Us].map(formatUs));
+        expect(uncorrected.slice(0, 4)).toEqual([set.uncorrected.p50Us, set.uncorrected.p90Us, set.uncorrected.p99Us, set.uncorrected.p999Us].map(formatUs));
+      }
+    }
+  });
+
+  it('makes no network request: the only URL loaded is the file itself', () => {
+    expect(requests.length).toBeGreaterThan(0);
+    for (const url of requests) expect(url.startsWith('file:')).toBe(true);
+  });
+
+  it('saves a screenshot for a human to look at', async () => {
+    const out = resolve('reports', 'screenshot-test.png');
+    await mkdir(resolve('reports'), { recursive: true });
+    await page.screenshot({ path: out, fullPage: true });
+    expect(existsSync(out)).toBe(true);
+  });
+});
