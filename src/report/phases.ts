@@ -54,22 +54,30 @@ export function renderPhase(p: PhaseResult): SafeHtml {
   <div class="phase-head">
     <strong>${p.name}</strong>
     <span class="fact">${p.kind} · ${p.loop} loop · ${formatDuration(p.durationMs)}</span>
-    ${rateFact(p)}
+    ${p.sent === 0 ? '' : loadFacts(p)}
+    ${p.valid ? '' : html`<span class="invalid">invalid</span>`}
+  </div>
+  ${p.sent === 0 ? html`<p class="empty-phase">No request in this phase${p.kind === 'idle' ? ' (idle: no load, so keep-alive can expire)' : ''}.</p>` : latencyTable(p)}
+  ${p.invalidReasons.length > 0 ? html`<ul class="reasons">${p.invalidReasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
+</div>`;
+}
+
+function loadFacts(p: PhaseResult): SafeHtml {
+  return html`${rateFact(p)}
     <span class="fact">sent <b>${formatCount(p.sent)}</b> · ok <b>${formatCount(p.ok)}</b></span>
     ${errorsFact(p.errors)}
     ${coldStartsFact(p)}
     ${p.coldInit ? html`<span class="fact">init P50 <b>${formatUs(p.coldInit.p50Us)}</b> ms</span>` : ''}
-    ${lagFact(p)}
-    ${p.valid ? '' : html`<span class="invalid">invalid</span>`}
-  </div>
-  <div class="scroll"><table>
+    ${lagFact(p)}`;
+}
+
+function latencyTable(p: PhaseResult): SafeHtml {
+  return html`<div class="scroll"><table>
     <thead><tr><th>start</th><th>count</th>${PERCENTILES.map(([label]) => html`<th>${label}</th>`)}</tr></thead>
     <tbody>
       ${latencyRow('cold', p.latency.cold)}
       ${latencyRow('warm', p.latency.warm)}
       ${latencyRow('all', p.latency.all)}
     </tbody>
-  </table></div>
-  ${p.invalidReasons.length > 0 ? html`<ul class="reasons">${p.invalidReasons.map((r) => html`<li>${r}</li>`)}</ul>` : ''}
-</div>`;
+  </table></div>`;
 }

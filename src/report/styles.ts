@@ -61,6 +61,7 @@ td .u { display: block; font-size: 11.5px; color: var(--faint); }
 .phase-head .invalid { color: var(--warn); font-weight: 600; }
 .phase table td, .phase table th { padding-left: 14px; padding-right: 14px; }
 .phase .reasons { margin: 0; padding: 8px 14px 10px 32px; color: var(--warn); background: var(--warn-bg); border-top: 1px solid var(--line); }
+.empty-phase { margin: 0; padding: 10px 14px; color: var(--muted); }
 .start { font-weight: 600; white-space: nowrap; }
 .start::before { content: ""; display: inline-block; width: 8px; height: 8px; border-radius: 50%; margin-right: 8px; background: var(--faint); }
 .start.cold::before { background: var(--cold); }

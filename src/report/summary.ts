@@ -34,6 +34,8 @@ function initText(p: PhaseResult): string {
 
 // Phase facts (rate, errors) go on the phase's first row only, so the eye reads one phase per block.
 function phaseRows(p: PhaseResult): string[][] {
+  // An idle phase sends nothing; two rows of dashes would only hide the phases that did.
+  if (p.sent === 0) return [[p.name, '—', '0', '', '', '', '', '', '', '', `(${p.kind}: no requests)`]];
   return [
     [p.name, 'cold', ...latencyCells(p.latency.cold), coldStartsText(p), initText(p), rate(p), errorsText(p.errors)],
     ['', 'warm', ...latencyCells(p.latency.warm), '', '', '', ''],
