@@ -1,0 +1,143 @@
+import { open, readdir, stat, statfs, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+
+/**
+ * How pages were evicted. vmtouch and dd both call posix_fadvise(POSIX_FADV_DONTNEED) per file;
+ * drop-caches-global empties the whole host's page cache (last resort, says so in `note`).
+ */
+export type DropMethod = 'vmtouch' | 'dd-nocache' | 'drop-caches-global';
+export type DropOutcome = { dropped: true; files: number; bytes: number; method: DropMethod; note?: string } | { dropped: false; reason: string };
+
+interface FileEntry {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Files on these filesystems are memory itself: there is no disk to read them back from. */
+const MEMORY_FS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
+/** Pages written longer ago than this were written back by the kernel (dirty_expire 30 s + flusher period). */
+const DIRTY_WINDOW_MS = 60_000;
+const BATCH = 1000;
+const METHODS: readonly DropMethod[] = ['vmtouch', 'dd-nocache', 'drop-caches-global'];
+
+// Follows symlinks (a function's node_modules may be linked) but visits each directory and file once; stats in
+// parallel because one at a time costs ~0.1 ms each through libuv's thread pool.
+async function walk(path: string, out: FileEntry[], seen: Set<string>): Promise<void> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return;
+  if (info.isFile()) {
+    if (seen.has(`${info.dev}:${info.ino}`)) return;
+    seen.add(`${info.dev}:${info.ino}`);
+    out.push({ path, size: info.size, mtimeMs: info.mtimeMs });
+    return;
+  }
+  if (!info.isDirectory() || seen.has(`${info.dev}:${info.ino}`)) return;
+  seen.add(`${info.dev}:${info.ino}`);
+  const names = await readdir(path).catch(() => []);
+  await Promise.all(names.map((name) => walk(join(path, name), out, seen)));
+}
+
+async function onMemoryFs(path: string): Promise<boolean> {
+  const info = await statfs(path).catch(() => undefined);
+  return info !== undefined && MEMORY_FS.has(info.type);
+}
+
+// posix_fadvise(DONTNEED) skips dirty pages: write back recently modified files first so they can go too.
+async function flushRecent(files: FileEntry[]): Promise<void> {
+  const since = Date.now() - DIRTY_WINDOW_MS;
+  for (const file of files.filter((f) => f.mtimeMs > since)) {
+    const handle = await open(file.path, 'r').catch(() => undefined);
+    await handle?.datasync().catch(() => undefined);
+    await handle?.close();
+  }
+}
+
+function batches<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += BATCH) out.push(items.slice(i, i + BATCH));
+  return out;
+}
+
+const DD_LOOP = 'for f; do dd if="$f" iflag=nocache count=0 status=none || exit 1; done';
+
+/** Runs one method over every file; false when the tool is missing or refuses. */
+async function evict(method: DropMethod, files: string[]): Promise<boolean> {
+  try {
+    if (method === 'drop-caches-global') {
+      await writeFile('/proc/sys/vm/drop_caches', '1');
+      return true;
+    }
+    for (const batch of batches(files)) {
+      if (method === 'vmtouch') await execa('vmtouch', ['-e', '-q', '--', ...batch]);
+      else await execa('/bin/sh', ['-c', DD_LOOP, 'sh', ...batch]);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Fraction of a file's pages in the page cache, via util-linux fincore or vmtouch; undefined when neither is here. */
+export async function residentFraction(file: string): Promise<number | undefined> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) return undefined;
+  try {
+    const { stdout } = await execa('fincore', ['--bytes', '--noheadings', '--raw', '-o', 'RES,SIZE', '--', file]);
+    const [resident, size] = stdout.trim().split(/\s+/).map(Number);
+    if (resident !== undefined && size !== undefined && Number.isFinite(resident) && Number.isFinite(size)) return size === 0 ? 0 : Math.min(1, resident / size);
+  } catch {
+    // fall through to vmtouch
+  }
+  try {
+    const { stdout } = await execa('vmtouch', ['--', file]);
+    const match = /Resident Pages:\s+(\d+)\/(\d+)/.exec(stdout);
+    if (match?.[1] && match[2]) return Number(match[2]) === 0 ? 0 : Number(match[1]) / Number(match[2]);
+  } catch {
+    // not measurable here
+  }
+  return undefined;
+}
+
+/**
+ * Evicts the pages of these files (directories are walked) so the next read comes from disk: a cold start
+ * with prewarm off. Per-file methods first, in order of speed (measured: vmtouch 2,001 files in 34 ms, a dd
+ * loop 2,000 files in 2.6 s); then the host-wide drop. Each method is checked on the largest file.
+ */
+export async function dropFromPageCache(paths: string[], options: { methods?: readonly DropMethod[] } = {}): Promise<DropOutcome> {
+  const files: FileEntry[] = [];
+  const seen = new Set<string>();
+  const inMemory: string[] = [];
+  for (const path of paths) {
+    if (await onMemoryFs(path)) inMemory.push(path);
+    else await walk(path, files, seen);
+  }
+  if (files.length === 0) {
+    const why = inMemory.length > 0 ? `${inMemory.join(', ')} live on tmpfs/ramfs, which is memory: there is no disk to read them back from` : `no files found under ${paths.join(', ')}`;
+    return { dropped: false, reason: why };
+  }
+  await flushRecent(files);
+  const list = files.map((f) => f.path);
+  const bytes = files.reduce((sum, f) => sum + f.size, 0);
+  const probe = files.reduce((a, b) => (b.size > a.size ? b : a));
+  const failures: string[] = [];
+  for (const method of options.methods ?? METHODS) {
+    if (!(await evict(method, list))) {
+      failures.push(`${method} unavailable`);
+      continue;
+    }
+    const left = probe.size > 0 ? await residentFraction(probe.path) : 0;
+    if (left !== undefined && left > 0.5) {
+      failures.push(`${method} left ${Math.round(left * 100)}% of ${probe.path} cached`);
+      continue;
+    }
+    const notes = [
+      method === 'drop-caches-global' ? 'no per-file eviction worked here, so the whole host page cache was dropped (/proc/sys/vm/drop_caches)' : '',
+      left === undefined ? 'eviction not verified (neither fincore nor vmtouch is installed)' : '',
+      inMemory.length > 0 ? `${inMemory.join(', ')} stay in memory (tmpfs)` : '',
+    ].filter(Boolean);
+    return { dropped: true, files: files.length, bytes, method, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
+  }
+  return { dropped: false, reason: `could not evict the files from the page cache (${failures.join('; ')}); run as root or install vmtouch` };
+}
