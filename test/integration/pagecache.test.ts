@@ -64,6 +64,16 @@ describe('page cache drop', () => {
     expect(await mostResident()).toBeLessThan(0.05);
   });
 
+  it('stops at maxFiles in a huge tree (node_modules) and says so, skipping .git', async () => {
+    await mkdir(join(dir, '.git'), { recursive: true });
+    await writeFile(join(dir, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    const all = await dropFromPageCache([dir]);
+    expect(all.dropped && all.files).toBe(4);
+    const capped = await dropFromPageCache([dir], { maxFiles: 2 });
+    expect(capped).toMatchObject({ dropped: true, files: 2, note: expect.stringContaining('only the first 2 files') });
+    await rm(join(dir, '.git'), { recursive: true });
+  });
+
   it('says why files on tmpfs cannot be dropped', async () => {
     if (!existsSync('/dev/shm') || (await statfs('/dev/shm')).type !== TMPFS) return;
     const outcome = await dropFromPageCache(['/dev/shm']);

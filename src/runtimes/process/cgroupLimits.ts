@@ -99,7 +99,7 @@ function explain(mode: CgroupMode, error: unknown): string {
 
 /** createLimitedCgroup against an explicit hierarchy: lets tests use a simulated v2 tree. */
 export async function createLimitedCgroupIn(mode: CgroupMode, req: LimitRequest): Promise<LimitOutcome> {
-  if (!/^[A-Za-z0-9._-]+$/.test(req.name)) throw new Error(`invalid cgroup name ${JSON.stringify(req.name)}`);
+  if (!/^[A-Za-z0-9._-]+$/.test(req.name)) return { enforced: false, reason: `invalid cgroup name ${JSON.stringify(req.name)} (letters, digits, . _ - only)` };
   if (mode.version === null) return { enforced: false, reason: `cgroups unavailable: ${mode.reason}` };
   const created: string[] = [];
   try {

@@ -1,12 +1,12 @@
-import { open, readdir, stat, statfs, writeFile } from 'node:fs/promises';
+import { open, readdir, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
 /**
- * How pages were evicted. vmtouch and dd both call posix_fadvise(POSIX_FADV_DONTNEED) per file;
- * drop-caches-global empties the whole host's page cache (last resort, says so in `note`).
+ * How pages were evicted: both call posix_fadvise(POSIX_FADV_DONTNEED) per file. The whole host cache
+ * (/proc/sys/vm/drop_caches) is never dropped: that would slow every other process and the load generator.
  */
-export type DropMethod = 'vmtouch' | 'dd-nocache' | 'drop-caches-global';
+export type DropMethod = 'vmtouch' | 'dd-nocache';
 export type DropOutcome = { dropped: true; files: number; bytes: number; method: DropMethod; note?: string } | { dropped: false; reason: string };
 
 interface FileEntry {
@@ -20,23 +20,39 @@ const MEMORY_FS = new Set([0x01021994 /* tmpfs */, 0x858458f6 /* ramfs */]);
 /** Pages written longer ago than this were written back by the kernel (dirty_expire 30 s + flusher period). */
 const DIRTY_WINDOW_MS = 60_000;
 const BATCH = 1000;
-const METHODS: readonly DropMethod[] = ['vmtouch', 'dd-nocache', 'drop-caches-global'];
+const METHODS: readonly DropMethod[] = ['vmtouch', 'dd-nocache'];
+/** A function with a huge node_modules would otherwise cost seconds per drop; past this many files the rest stay cached. */
+export const MAX_FILES = 20_000;
+/** Never read by a function at start-up. */
+const SKIP_DIRS = new Set(['.git', '.hg', '.svn', '.cache']);
+
+interface Walk {
+  files: FileEntry[];
+  seen: Set<string>;
+  truncated: boolean;
+  max: number;
+}
 
 // Follows symlinks (a function's node_modules may be linked) but visits each directory and file once; stats in
 // parallel because one at a time costs ~0.1 ms each through libuv's thread pool.
-async function walk(path: string, out: FileEntry[], seen: Set<string>): Promise<void> {
-  const info = await stat(path).catch(() => undefined);
-  if (!info) return;
-  if (info.isFile()) {
-    if (seen.has(`${info.dev}:${info.ino}`)) return;
-    seen.add(`${info.dev}:${info.ino}`);
-    out.push({ path, size: info.size, mtimeMs: info.mtimeMs });
+async function walk(path: string, state: Walk): Promise<void> {
+  if (state.files.length >= state.max) {
+    state.truncated = true;
     return;
   }
-  if (!info.isDirectory() || seen.has(`${info.dev}:${info.ino}`)) return;
-  seen.add(`${info.dev}:${info.ino}`);
+  const info = await stat(path).catch(() => undefined);
+  if (!info) return;
+  const key = `${info.dev}:${info.ino}`;
+  if (state.seen.has(key)) return;
+  state.seen.add(key);
+  if (info.isFile()) {
+    if (state.files.length >= state.max) state.truncated = true;
+    else state.files.push({ path, size: info.size, mtimeMs: info.mtimeMs });
+    return;
+  }
+  if (!info.isDirectory()) return;
   const names = await readdir(path).catch(() => []);
-  await Promise.all(names.map((name) => walk(join(path, name), out, seen)));
+  await Promise.all(names.filter((name) => !SKIP_DIRS.has(name)).map((name) => walk(join(path, name), state)));
 }
 
 async function onMemoryFs(path: string): Promise<boolean> {
@@ -65,10 +81,6 @@ const DD_LOOP = 'for f; do dd if="$f" iflag=nocache count=0 status=none || exit 
 /** Runs one method over every file; false when the tool is missing or refuses. */
 async function evict(method: DropMethod, files: string[]): Promise<boolean> {
   try {
-    if (method === 'drop-caches-global') {
-      await writeFile('/proc/sys/vm/drop_caches', '1');
-      return true;
-    }
     for (const batch of batches(files)) {
       if (method === 'vmtouch') await execa('vmtouch', ['-e', '-q', '--', ...batch]);
       else await execa('/bin/sh', ['-c', DD_LOOP, 'sh', ...batch]);
@@ -102,16 +114,16 @@ export async function residentFraction(file: string): Promise<number | undefined
 
 /**
  * Evicts the pages of these files (directories are walked) so the next read comes from disk: a cold start
- * with prewarm off. Per-file methods first, in order of speed (measured: vmtouch 2,001 files in 34 ms, a dd
- * loop 2,000 files in 2.6 s); then the host-wide drop. Each method is checked on the largest file.
+ * with prewarm off. Methods in order of speed (measured: vmtouch 2,001 files in 34 ms, a dd loop 2,000 files
+ * in 2.6 s); each is checked on the largest file with fincore. Only these files are evicted, never the host cache.
  */
-export async function dropFromPageCache(paths: string[], options: { methods?: readonly DropMethod[] } = {}): Promise<DropOutcome> {
-  const files: FileEntry[] = [];
-  const seen = new Set<string>();
+export async function dropFromPageCache(paths: string[], options: { methods?: readonly DropMethod[]; maxFiles?: number } = {}): Promise<DropOutcome> {
+  const state: Walk = { files: [], seen: new Set(), truncated: false, max: options.maxFiles ?? MAX_FILES };
+  const { files } = state;
   const inMemory: string[] = [];
   for (const path of paths) {
     if (await onMemoryFs(path)) inMemory.push(path);
-    else await walk(path, files, seen);
+    else await walk(path, state);
   }
   if (files.length === 0) {
     const why = inMemory.length > 0 ? `${inMemory.join(', ')} live on tmpfs/ramfs, which is memory: there is no disk to read them back from` : `no files found under ${paths.join(', ')}`;
@@ -133,11 +145,11 @@ export async function dropFromPageCache(paths: string[], options: { methods?: re
       continue;
     }
     const notes = [
-      method === 'drop-caches-global' ? 'no per-file eviction worked here, so the whole host page cache was dropped (/proc/sys/vm/drop_caches)' : '',
+      state.truncated ? `only the first ${state.max} files were dropped (${paths.join(', ')} hold more); the rest may start from memory` : '',
       left === undefined ? 'eviction not verified (neither fincore nor vmtouch is installed)' : '',
       inMemory.length > 0 ? `${inMemory.join(', ')} stay in memory (tmpfs)` : '',
     ].filter(Boolean);
     return { dropped: true, files: files.length, bytes, method, ...(notes.length > 0 ? { note: notes.join('; ') } : {}) };
   }
-  return { dropped: false, reason: `could not evict the files from the page cache (${failures.join('; ')}); run as root or install vmtouch` };
+  return { dropped: false, reason: `could not evict the files from the page cache (${failures.join('; ')}); install vmtouch, or check that the files are readable` };
 }
