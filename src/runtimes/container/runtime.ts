@@ -1,0 +1,87 @@
+import { access } from 'node:fs/promises';
+import type { Instance, Prepared, ProbeResult, Runtime, StartContext } from '../types.js';
+import type { FunctionSpec, Variant } from '../../scenario/variant.js';
+import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
+import { type Docker, docker, engineAddress, engineAnswers, LABEL, RUN_LABEL } from './docker.js';
+import type { ContainerInstance } from './instance.js';
+import { listOciRuntimes } from './ociRuntimes.js';
+import { RunArtifacts } from './prepare.js';
+import { removeLeftoverRegistries } from './registry.js';
+import { removeLabelled } from './sweep.js';
+import { startContainer } from './start.js';
+
+export { listOciRuntimes } from './ociRuntimes.js';
+
+const FIX = 'run `bash scripts/setup-docker.sh` as root (installs docker.io and starts dockerd), or set DOCKER_HOST to a running engine';
+
+/** Each instance is a container on a real Docker engine, from an image built locally from the host's Node. */
+export class ContainerRuntime implements Runtime {
+  readonly name = 'container' as const;
+  private readonly live = new Map<string, Set<ContainerInstance>>();
+  private artifacts: RunArtifacts | undefined;
+  private cgroupVersion: Promise<string | undefined> | undefined;
+
+  async probe(): Promise<ProbeResult> {
+    try {
+      const d = await docker();
+      if (!(await engineAnswers(d))) return { usable: false, reason: `no Docker engine answers at ${engineAddress()}`, fix: FIX };
+      const version: { Version?: string; ApiVersion?: string } = await d.version();
+      const info: { CgroupVersion?: string; Driver?: string } = await d.info();
+      const runtimes = await listOciRuntimes();
+      return { usable: true, details: `docker ${version.Version ?? '?'} (API ${version.ApiVersion ?? '?'}), ${info.Driver ?? '?'}, cgroup v${info.CgroupVersion ?? '?'}, OCI runtimes: ${runtimes.join(', ') || 'none'}` };
+    } catch (error) {
+      return { usable: false, reason: `the Docker engine at ${engineAddress()} failed: ${errorMessage(error)}`, fix: FIX };
+    }
+  }
+
+  async prepare(fn: FunctionSpec, variant: Variant, runId: string): Promise<Prepared> {
+    await access(fn.path).catch(() => {
+      throw new ColdlabError('FUNCTION_NOT_FOUND', `function module ${fn.path} does not exist`, 'check function.path in the scenario', EXIT.usage);
+    });
+    const d = await this.engine();
+    const data = await this.runArtifacts(d).data(fn, variant, runId);
+    const notes = data.pullRef ? ['prewarm off: before each cold start the image is removed and pulled from a loopback registry'] : [];
+    const ociRuntime = process.env.COLDLAB_OCI_RUNTIME;
+    return { fn, variant, data: { ...data, ...(ociRuntime ? { ociRuntime } : {}) }, notes };
+  }
+
+  async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
+    const d = await this.engine();
+    this.cgroupVersion ??= d.info().then((i: { CgroupVersion?: string }) => i.CgroupVersion, () => undefined);
+    const instance = await startContainer(d, prepared, ctx, await this.cgroupVersion);
+    const set = this.live.get(ctx.runId) ?? new Set<ContainerInstance>();
+    this.live.set(ctx.runId, set);
+    set.add(instance);
+    void instance.exited.then(() => set.delete(instance));
+    return instance;
+  }
+
+  async dispose(runId: string): Promise<void> {
+    const instances = [...(this.live.get(runId) ?? [])];
+    await Promise.all(instances.map((i) => i.stop().catch(() => undefined)));
+    this.live.delete(runId);
+    await this.artifacts?.disposeRun(runId);
+    const d = await docker();
+    if (await engineAnswers(d)) await removeLabelled(d, `${RUN_LABEL}=${runId}`);
+  }
+
+  async cleanupLeftovers(): Promise<string[]> {
+    const removed = await removeLeftoverRegistries();
+    const d = await docker();
+    if (await engineAnswers(d)) removed.push(...(await removeLabelled(d, LABEL)));
+    return removed;
+  }
+
+  private async engine(): Promise<Docker> {
+    const d = await docker();
+    if (!(await engineAnswers(d))) {
+      throw new ColdlabError('ENGINE_UNAVAILABLE', `no Docker engine answers at ${engineAddress()}`, FIX, EXIT.runtimeUnavailable);
+    }
+    return d;
+  }
+
+  private runArtifacts(d: Docker): RunArtifacts {
+    this.artifacts ??= new RunArtifacts(d);
+    return this.artifacts;
+  }
+}

@@ -1,0 +1,26 @@
+import type { Docker } from './docker.js';
+import { statusOf } from './docker.js';
+import { removeContainer } from './instance.js';
+
+/** Removes every container, then every image tag, carrying `label` (key or key=value); returns what went. */
+export async function removeLabelled(d: Docker, label: string): Promise<string[]> {
+  const removed: string[] = [];
+  const filters = JSON.stringify({ label: [label] });
+  for (const c of await d.listContainers({ all: true, filters })) {
+    await removeContainer(d.getContainer(c.Id));
+    removed.push(`container ${c.Names[0]?.replace(/^\//, '') ?? c.Id.slice(0, 12)}`);
+  }
+  for (const image of await d.listImages({ all: true, filters })) {
+    const tags = (image.RepoTags ?? []).filter((t) => t !== '<none>:<none>');
+    for (const ref of tags.length > 0 ? tags : [image.Id]) {
+      try {
+        await d.getImage(ref).remove({ force: true });
+        removed.push(`image ${ref}`);
+      } catch (error) {
+        // 404: went with an earlier tag; 409: still used by a container another run owns.
+        if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
+      }
+    }
+  }
+  return removed;
+}
