@@ -42,6 +42,13 @@ function coldSummary(v: VariantResult): SafeHtml {
   </div>`;
 }
 
+function measured(v: VariantResult): SafeHtml {
+  return html`<h3>Latency by phase</h3>
+  <p class="legend">Milliseconds. Large figure: from the intended send time (corrected for coordinated omission); small grey figure beneath: from the actual send (uncorrected).</p>
+  ${v.phases.map(renderPhase)}
+  ${coldSummary(v)}`;
+}
+
 /** One variant: status, knobs, warnings, then per-phase latency, cold starts and instances. */
 export function renderVariant(v: VariantResult, index: number): SafeHtml {
   return html`
@@ -58,10 +65,7 @@ export function renderVariant(v: VariantResult, index: number): SafeHtml {
   ${v.notes.length > 0 ? html`<ul class="notes">${v.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
   <!-- charts: latency over time and distributions are drawn here by a later report version -->
   <div class="charts" data-charts-for="${v.variant.id}"></div>
-  <h3>Latency by phase</h3>
-  <p class="legend">Milliseconds. Large figure: from the intended send time (corrected for coordinated omission); small grey figure beneath: from the actual send (uncorrected).</p>
-  ${v.phases.length > 0 ? v.phases.map(renderPhase) : html`<p class="none">No phase ran.</p>`}
-  ${coldSummary(v)}
+  ${v.phases.length > 0 ? measured(v) : html`<h3>Latency by phase</h3><p class="none">No phase ran${v.status === 'failed' ? ': the variant failed before load started' : ''}.</p>`}
   ${renderInstances(v.instances)}
 </section>`;
 }

@@ -16,6 +16,7 @@ import { ColdlabError, EXIT } from '../util/errors.js';
  *   so a merge never reports as clean what one input could not vouch for;
  * - instances are concatenated (ids made unique with the input's number when they collide); the timeline
  *   is the first input's; durationMs is the total measured time; notes are deduplicated;
+ * - runId is `merged-<ids>` whenever anything was combined (the input's own id when nothing was);
  * - the run is complete only if every input was; host is the first input's, with a note on each variant
  *   when hosts differ.
  */
@@ -44,7 +45,7 @@ export function mergeResults(results: RunResult[]): RunResult {
   const merged: RunResult = {
     schemaVersion: SCHEMA_VERSION,
     tool: first.tool,
-    runId: results.length === 1 ? first.runId : `merged-${results.map((r) => r.runId).join('+')}`,
+    runId: mergedRunId(results, groups),
     scenario: first.scenario,
     startedAt: earliest(results.map((r) => r.startedAt)),
     complete: results.every((r) => r.complete),
@@ -55,6 +56,16 @@ export function mergeResults(results: RunResult[]): RunResult {
   const last = finished.sort().at(-1);
   if (finished.length === results.length && last !== undefined) merged.finishedAt = last;
   return merged;
+}
+
+// Untouched input keeps its id; anything combined is named merged-… (a long list of inputs is shortened so the id stays readable).
+function mergedRunId(results: RunResult[], groups: Map<string, unknown[]>): string {
+  const first = results[0]!;
+  const combined = results.length > 1 || [...groups.values()].some((g) => g.length > 1);
+  if (!combined) return first.runId;
+  const ids = results.map((r) => r.runId.replace(/^merged-/, ''));
+  const shown = ids.length <= 3 ? ids.join('+') : `${ids[0]}+${ids.length - 1}-more`;
+  return `merged-${shown}`;
 }
 
 function hostsDiffer(results: RunResult[]): boolean {

@@ -99,6 +99,18 @@ describe('mergeResults', () => {
     const merged = mergeResults([run]);
     expect(merged.variants).toHaveLength(1);
     expect(merged.variants[0]?.notes.some((n) => n.includes('merged from 2 runs'))).toBe(true);
+    expect(merged.runId).toBe(`merged-${run.runId}`);
+  });
+
+  it('names a merge of many runs briefly and recomputes the achieved rate over all the time measured', () => {
+    const runs = [1, 2, 3, 4, 5].map((i) =>
+      sampleRunResult({ runId: `merged-r${i}`, variants: [{ phases: [{ name: 'steady', rate: 100, durationMs: 1_000 * i, warm: 50, cold: 1, achievedShare: i === 5 ? 0.5 : 1 }] }] }),
+    );
+    const merged = mergeResults(runs);
+    expect(merged.runId).toBe('merged-r1+4-more');
+    // 1+2+3+4 s at 100 req/s and 5 s at 50 req/s: 1,250 requests over 15 s.
+    expect(phase(merged.variants[0], 'steady').achievedRate).toBeCloseTo(1_250 / 15, 6);
+    expect(phase(merged.variants[0], 'steady').targetRate).toBe(100);
   });
 
   it('the worst status wins: failed over invalid over completed, reasons kept', () => {
