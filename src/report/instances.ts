@@ -11,7 +11,7 @@ function row(i: InstanceRecord): SafeHtml {
   const reason = i.coldReason === 'keepalive-expired' ? 'keep-alive expired' : i.coldReason;
   return html`<tr>
     <td><code>${i.id}</code></td>
-    <td>${i.provisioned ? 'yes' : html`<span class="none">no</span>`}</td>
+    <td class="left">${i.provisioned ? 'yes' : html`<span class="none">no</span>`}</td>
     <td class="left">${reason}</td>
     ${ms(i.start?.fetchMs)}${ms(i.start?.createMs)}${ms(i.start?.bootMs)}${ms(i.start?.initMs)}${ms(i.start?.totalMs)}
     <td>${formatCount(i.requests)}</td>
@@ -25,7 +25,7 @@ export function renderInstances(instances: InstanceRecord[]): SafeHtml {
   if (instances.length === 0) return html`<h3>Instances</h3><p class="none">No instance was started.</p>`;
   const table = html`<div class="scroll"><table class="instances">
     <thead>
-      <tr><th rowspan="2">id</th><th rowspan="2">provisioned</th><th rowspan="2" class="left">cold reason</th><th colspan="5" class="group">start breakdown, ms</th><th rowspan="2">requests</th><th rowspan="2">peak memory</th><th rowspan="2" class="left">stop reason</th></tr>
+      <tr><th rowspan="2">id</th><th rowspan="2" class="left">provisioned</th><th rowspan="2" class="left">cold reason</th><th colspan="5" class="group">start breakdown, ms</th><th rowspan="2">requests</th><th rowspan="2">peak memory</th><th rowspan="2" class="left">stop reason</th></tr>
       <tr><th>fetch</th><th>create</th><th>boot</th><th>init</th><th>total</th></tr>
     </thead>
     <tbody>${instances.map(row)}</tbody>
