@@ -6,14 +6,18 @@
 #
 # Environment:
 #   DOCKER_HOST            engine to use (default unix:///var/run/docker.sock)
-#   COLDLAB_DOCKER_ROOT    dockerd --data-root (default /var/lib/coldlab-docker)
-#   COLDLAB_DOCKER_LOG     dockerd log file (default /var/log/coldlab-dockerd.log)
+#   COLDLAB_CACHE          coldlab's cache folder (default <repo>/.cache, git-ignored)
+#   COLDLAB_DOCKER_ROOT    dockerd --data-root (default $COLDLAB_CACHE/docker: overlay2 works on this ext4
+#                          work disk, checked below; falls back to vfs where overlay mounts fail)
+#   COLDLAB_DOCKER_LOG     dockerd log file (default $COLDLAB_CACHE/dockerd.log)
 #   COLDLAB_DOCKER_WAIT_S  how long to wait for the engine (default 60)
 set -euo pipefail
 
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${COLDLAB_CACHE:-$repo/.cache}"
 host="${DOCKER_HOST:-unix:///var/run/docker.sock}"
-data_root="${COLDLAB_DOCKER_ROOT:-/var/lib/coldlab-docker}"
-log_file="${COLDLAB_DOCKER_LOG:-/var/log/coldlab-dockerd.log}"
+data_root="${COLDLAB_DOCKER_ROOT:-$cache/docker}"
+log_file="${COLDLAB_DOCKER_LOG:-$cache/dockerd.log}"
 wait_s="${COLDLAB_DOCKER_WAIT_S:-60}"
 
 say() { echo "setup-docker: $*"; }
@@ -72,6 +76,19 @@ else
   rm -rf "$probe_dir"
   crun_path="$(command -v crun || true)"
   [ -n "$crun_path" ] && args+=(--add-runtime "crun=$crun_path")
+  # crun refuses hybrid hosts whose v2 tree still holds a controller ("cgroups in hybrid mode not
+  # supported, drop all controllers from cgroupv2"); here hugetlb sat there. Binding such controllers to
+  # their own v1 hierarchy, as systemd's hybrid layout does for the others, lets crun run; runc is unaffected.
+  unified=/sys/fs/cgroup/unified
+  if [ -n "$crun_path" ] && [ -d /sys/fs/cgroup/memory ] && [ -r "$unified/cgroup.controllers" ] && [ "${COLDLAB_KEEP_CGROUPS:-0}" != 1 ]; then
+    for controller in $(cat "$unified/cgroup.controllers"); do
+      if mkdir -p "/sys/fs/cgroup/$controller" && mount -t cgroup -o "$controller" cgroup "/sys/fs/cgroup/$controller" 2>/dev/null; then
+        say "bound cgroup controller $controller to v1 at /sys/fs/cgroup/$controller (crun needs an empty v2 tree on hybrid hosts; COLDLAB_KEEP_CGROUPS=1 skips this)"
+      else
+        say "could not bind cgroup controller $controller to v1: crun may fail here, runc still works" >&2
+      fi
+    done
+  fi
   say "starting dockerd ${args[*]} (log: $log_file)"
   nohup dockerd "${args[@]}" >>"$log_file" 2>&1 </dev/null &
   disown || true

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FunctionSpec } from '../../src/scenario/variant.js';
@@ -48,7 +48,11 @@ describe('container runtime on a real engine', () => {
     expect(instance.start.totalMs).toBeGreaterThan(0);
     expect(instance.start.initMs).toBeGreaterThan(0);
     expect(instance.limitsEnforced).toBe(true);
-    expect(instance.cgroup?.paths.memory ?? instance.cgroup?.paths.unified).toContain(instanceIdOf(instance).slice(0, 12));
+    const cgroupDir = instance.cgroup?.paths.memory ?? instance.cgroup?.paths.unified ?? '';
+    expect(cgroupDir).toContain(instanceIdOf(instance));
+    // The kernel's own view of the limit, where the metrics sampler will read usage.
+    const limitFile = instance.cgroup?.version === 2 ? 'memory.max' : 'memory.limit_in_bytes';
+    expect(Number(await readFile(join(cgroupDir, limitFile), 'utf8'))).toBe(128 * 1024 * 1024);
     const info = await (await docker()).getContainer(instanceIdOf(instance)).inspect();
     expect(info.HostConfig.CapDrop).toEqual(['ALL']);
     expect(info.HostConfig.ReadonlyRootfs).toBe(true);

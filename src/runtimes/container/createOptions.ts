@@ -1,44 +1,45 @@
 import type { ContainerCreateOptions } from 'dockerode';
-import type { Prepared, StartContext } from '../types.js';
 import { LABEL, RUN_LABEL, KIND_LABEL } from './docker.js';
 
-/** Port the bootstrap listens on inside every container. */
+/** Port the bootstrap listens on inside every function container. */
 export const CONTAINER_PORT = 8080;
+/** nobody:nogroup: no image coldlab builds needs root. */
+export const NON_ROOT_USER = '65534:65534';
 const PIDS_LIMIT = 256;
 
 export interface CreateInput {
   image: string;
-  fnPath: string;
-  prepared: Prepared;
-  ctx: StartContext;
+  /** Port the server listens on inside the container; published on an ephemeral port of 127.0.0.1. */
+  containerPort: number;
+  env: Record<string, string>;
+  runId: string;
+  instanceId: string;
+  memoryMb: number;
+  cpus: number;
   ociRuntime?: string | undefined;
+  /** Defaults to NON_ROOT_USER. */
+  user?: string | undefined;
+  /** Overrides the image's command (not its entrypoint). */
+  cmd?: string[] | undefined;
 }
 
 /** Least privilege and the variant's limits, in the engine's terms (issue 3, points 4 and 6). */
-export function createOptions({ image, fnPath, prepared, ctx, ociRuntime }: CreateInput): ContainerCreateOptions {
-  const { fn, variant } = prepared;
-  const memoryBytes = variant.memoryMb * 1024 * 1024;
-  const env: Record<string, string> = {
-    ...fn.env,
-    COLDLAB_HOST: '0.0.0.0',
-    COLDLAB_PORT: String(CONTAINER_PORT),
-    COLDLAB_FN_PATH: fnPath,
-    COLDLAB_HANDLER: fn.handler,
-    COLDLAB_INSTANCE_ID: ctx.instanceId,
-    COLDLAB_MEMORY_MB: String(variant.memoryMb),
-  };
-  const port = `${CONTAINER_PORT}/tcp`;
+export function createOptions(input: CreateInput): ContainerCreateOptions {
+  const memoryBytes = input.memoryMb * 1024 * 1024;
+  const port = `${input.containerPort}/tcp`;
   return {
-    Image: image,
-    name: `coldlab-${sanitize(ctx.runId)}-${sanitize(ctx.instanceId)}-${Date.now().toString(36)}`,
-    Env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-    User: '65534:65534',
+    Image: input.image,
+    name: `coldlab-${sanitize(input.runId)}-${sanitize(input.instanceId)}-${Date.now().toString(36)}`,
+    Env: Object.entries(input.env).map(([k, v]) => `${k}=${v}`),
+    User: input.user ?? NON_ROOT_USER,
     ExposedPorts: { [port]: {} },
-    Labels: { [LABEL]: '1', [RUN_LABEL]: ctx.runId, [KIND_LABEL]: 'instance', 'coldlab.instance': ctx.instanceId },
+    ...(input.cmd ? { Cmd: input.cmd } : {}),
+    Labels: { [LABEL]: '1', [RUN_LABEL]: input.runId, [KIND_LABEL]: 'instance', 'coldlab.instance': input.instanceId },
     HostConfig: {
       Memory: memoryBytes,
+      // Equal to Memory: no swap, so the limit means what it says and an overrun is an OOM kill.
       MemorySwap: memoryBytes,
-      NanoCpus: Math.max(1, Math.round(variant.cpus * 1e9)),
+      NanoCpus: Math.max(1, Math.round(input.cpus * 1e9)),
       PidsLimit: PIDS_LIMIT,
       CapDrop: ['ALL'],
       SecurityOpt: ['no-new-privileges'],
@@ -46,7 +47,7 @@ export function createOptions({ image, fnPath, prepared, ctx, ociRuntime }: Crea
       Tmpfs: { '/tmp': 'rw,nosuid,nodev,size=64m' },
       PortBindings: { [port]: [{ HostIp: '127.0.0.1', HostPort: '' }] },
       AutoRemove: false,
-      ...(ociRuntime ? { Runtime: ociRuntime } : {}),
+      ...(input.ociRuntime ? { Runtime: input.ociRuntime } : {}),
     },
   };
 }

@@ -8,26 +8,51 @@ export interface Health {
   pid?: number;
 }
 
+export interface PollOptions {
+  deadlineMs: number;
+  /** True once the container is known to have exited: stop polling at once. */
+  gone: () => boolean;
+  signal?: AbortSignal | undefined;
+}
+
+/** One readiness try: a value when ready, undefined when not yet. */
+export type ReadyCheck<T> = (url: string) => Promise<T | undefined>;
+
 function isHealth(value: unknown): value is Health {
   return typeof value === 'object' && value !== null && (value as { coldlab?: unknown }).coldlab === 'ready';
 }
 
 // Short per-try timeouts: docker-proxy accepts connections before the container listens, and a try must not stall.
-export async function pollHealth(url: string, opts: { deadlineMs: number; gone: () => boolean; signal?: AbortSignal | undefined }): Promise<Health | undefined> {
+export async function pollReady<T>(url: string, check: ReadyCheck<T>, opts: PollOptions): Promise<T | undefined> {
   const deadline = Date.now() + opts.deadlineMs;
   while (Date.now() < deadline && !opts.gone() && !opts.signal?.aborted) {
     try {
-      const response = await fetch(`${url}/__coldlab/health`, { signal: AbortSignal.timeout(300) });
-      if (response.ok) {
-        const body: unknown = await response.json();
-        if (isHealth(body)) return body;
-      } else {
-        await response.body?.cancel();
-      }
+      const value = await check(url);
+      if (value !== undefined) return value;
     } catch {
       // not listening yet
     }
     await sleep(5, opts.signal);
   }
   return undefined;
+}
+
+/** The coldlab bootstrap is ready when its health route answers with its init figures. */
+export const bootstrapHealth: ReadyCheck<Health> = async (url) => {
+  const response = await fetch(`${url}/__coldlab/health`, { signal: AbortSignal.timeout(300) });
+  if (!response.ok) {
+    await response.body?.cancel();
+    return undefined;
+  }
+  const body: unknown = await response.json();
+  return isHealth(body) ? body : undefined;
+};
+
+/** Any HTTP server is ready once `path` answers with any status below 500. */
+export function anyHttpAnswer(path: string): ReadyCheck<{ status: number }> {
+  return async (url) => {
+    const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(300) });
+    await response.body?.cancel();
+    return response.status < 500 ? { status: response.status } : undefined;
+  };
 }

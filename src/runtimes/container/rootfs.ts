@@ -18,7 +18,8 @@ export interface BaseRootfs {
 }
 
 export function cacheDir(): string {
-  const base = process.env.COLDLAB_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'coldlab');
+  const env = process.env;
+  const base = env.COLDLAB_CACHE ?? env.COLDLAB_CACHE_DIR ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'coldlab');
   return join(base, 'container');
 }
 

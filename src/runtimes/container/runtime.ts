@@ -9,8 +9,10 @@ import { RunArtifacts } from './prepare.js';
 import { removeLeftoverRegistries } from './registry.js';
 import { removeLabelled } from './sweep.js';
 import { startContainer } from './start.js';
+import { type ImageSpec, startExistingImage } from './existingImage.js';
 
 export { listOciRuntimes } from './ociRuntimes.js';
+export type { ImageSpec } from './existingImage.js';
 
 const FIX = 'run `bash scripts/setup-docker.sh` as root (installs docker.io and starts dockerd), or set DOCKER_HOST to a running engine';
 
@@ -47,13 +49,13 @@ export class ContainerRuntime implements Runtime {
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
     const d = await this.engine();
-    this.cgroupVersion ??= d.info().then((i: { CgroupVersion?: string }) => i.CgroupVersion, () => undefined);
-    const instance = await startContainer(d, prepared, ctx, await this.cgroupVersion);
-    const set = this.live.get(ctx.runId) ?? new Set<ContainerInstance>();
-    this.live.set(ctx.runId, set);
-    set.add(instance);
-    void instance.exited.then(() => set.delete(instance));
-    return instance;
+    return this.track(ctx.runId, await startContainer(d, prepared, ctx, await this.cgroupVersionOf(d)));
+  }
+
+  /** Starts an existing local image serving HTTP on spec.port instead of a function (removed by dispose(runId) too). */
+  async startImage(spec: ImageSpec, ctx: StartContext): Promise<Instance> {
+    const d = await this.engine();
+    return this.track(ctx.runId, await startExistingImage(d, spec, ctx, await this.cgroupVersionOf(d)));
   }
 
   async dispose(runId: string): Promise<void> {
@@ -78,6 +80,19 @@ export class ContainerRuntime implements Runtime {
       throw new ColdlabError('ENGINE_UNAVAILABLE', `no Docker engine answers at ${engineAddress()}`, FIX, EXIT.runtimeUnavailable);
     }
     return d;
+  }
+
+  private track(runId: string, instance: ContainerInstance): ContainerInstance {
+    const set = this.live.get(runId) ?? new Set<ContainerInstance>();
+    this.live.set(runId, set);
+    set.add(instance);
+    void instance.exited.then(() => set.delete(instance));
+    return instance;
+  }
+
+  private cgroupVersionOf(d: Docker): Promise<string | undefined> {
+    this.cgroupVersion ??= d.info().then((i: { CgroupVersion?: string }) => i.CgroupVersion, () => undefined);
+    return this.cgroupVersion;
   }
 
   private runArtifacts(d: Docker): RunArtifacts {

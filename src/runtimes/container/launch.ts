@@ -1,0 +1,79 @@
+import type { Container, ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
+import { ColdlabError, EXIT, type ExitCode, errorMessage } from '../../util/errors.js';
+import { nowUs } from '../../util/clock.js';
+import { type Docker, statusOf } from './docker.js';
+import { pollReady, type ReadyCheck } from './health.js';
+import { removeContainer } from './instance.js';
+import { lastLogLines } from './logs.js';
+
+export const START_TIMEOUT_MS = 30_000;
+
+export interface LaunchInput<T> {
+  options: ContainerCreateOptions;
+  containerPort: number;
+  /** Names what is started in messages, e.g. "i3 (/path/hello.mjs)". */
+  what: string;
+  ready: ReadyCheck<T>;
+  timeoutMs?: number | undefined;
+  signal?: AbortSignal | undefined;
+  /** Hint when the container exits before it is ready. */
+  exitHint: string;
+}
+
+export interface Launched<T> {
+  container: Container;
+  info: ContainerInspectInfo;
+  url: string;
+  /** Create + start calls on the engine. */
+  createMs: number;
+  ready: T;
+}
+
+function createError(error: unknown, options: ContainerCreateOptions): ColdlabError {
+  const image = options.Image ?? '?';
+  const runtime = options.HostConfig?.Runtime;
+  if (statusOf(error) === 404 && /image/i.test(errorMessage(error))) {
+    return new ColdlabError('IMAGE_NOT_FOUND', `image ${image} is not present in the engine`, 'build or load it first (`docker images` lists local ones); nothing is pulled from public registries', EXIT.runtimeUnavailable, { cause: error });
+  }
+  const hint = runtime ? `is the OCI runtime "${runtime}" registered with the engine? (bash scripts/setup-docker.sh adds crun)` : 'check the image name and `coldlab doctor`';
+  return new ColdlabError('CONTAINER_CREATE_FAILED', `could not create a container from ${image}: ${errorMessage(error)}`, hint, EXIT.runtimeUnavailable, { cause: error });
+}
+
+// Create → start → poll readiness; any failure removes the container and says why, with its last log lines.
+export async function launch<T>(d: Docker, input: LaunchInput<T>): Promise<Launched<T>> {
+  const createdUs = nowUs();
+  let container: Container;
+  try {
+    container = await d.createContainer(input.options);
+  } catch (error) {
+    throw createError(error, input.options);
+  }
+  const fail = async (code: string, message: string, hint: string, exit: ExitCode = EXIT.internal): Promise<never> => {
+    const logs = await lastLogLines(container, 8);
+    await removeContainer(container).catch(() => undefined);
+    throw new ColdlabError(code, message, `${hint}${logs ? `; last log lines: ${logs}` : '; the container wrote no logs'}`, exit);
+  };
+  try {
+    await container.start();
+  } catch (error) {
+    return fail('CONTAINER_START_FAILED', `container for ${input.what} did not start: ${errorMessage(error)}`, 'check the OCI runtime and the engine log', EXIT.runtimeUnavailable);
+  }
+  const createMs = (nowUs() - createdUs) / 1000;
+  // After start: wait()'s default condition "not-running" would return at once for a created container.
+  let exited = false;
+  void container.wait().then(() => (exited = true), () => (exited = true));
+  const info = await container.inspect();
+  const hostPort = info.NetworkSettings.Ports?.[`${input.containerPort}/tcp`]?.[0]?.HostPort;
+  if (!hostPort) return fail('CONTAINER_NO_PORT', `the engine published no port for ${input.what}`, 'is the bridge network working? see `docker info`', EXIT.runtimeUnavailable);
+  const url = `http://127.0.0.1:${hostPort}`;
+  const timeoutMs = input.timeoutMs ?? START_TIMEOUT_MS;
+  const ready = await pollReady(url, input.ready, { deadlineMs: timeoutMs, gone: () => exited, signal: input.signal });
+  if (ready !== undefined) return { container, info, url, createMs, ready };
+  if (input.signal?.aborted) return fail('INSTANCE_START_ABORTED', `start of ${input.what} was aborted`, 'the run was interrupted');
+  const state = await container.inspect().then((i) => i.State, () => undefined);
+  if (exited || (state && !state.Running)) {
+    const why = state?.OOMKilled ? 'was OOM-killed' : `exited with code ${state?.ExitCode ?? '?'}`;
+    return fail('INSTANCE_START_FAILED', `container for ${input.what} ${why} before it answered`, state?.OOMKilled ? 'raise memoryMb' : input.exitHint);
+  }
+  return fail('INSTANCE_START_TIMEOUT', `container for ${input.what} did not answer on ${url} within ${timeoutMs / 1000} s`, 'look at its init; raise memoryMb if it is CPU-starved');
+}
