@@ -56,7 +56,9 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 pid_file="$data_root.pid"
-if [ -f "$pid_file" ] && kill -0 "$(cat "$pid_file")" 2>/dev/null; then
+# A zombie passes kill -0: look at the process state too.
+alive() { kill -0 "$1" 2>/dev/null && ! grep -q '^[0-9]* ([^)]*) Z' "/proc/$1/stat" 2>/dev/null; }
+if [ -f "$pid_file" ] && alive "$(cat "$pid_file")"; then
   say "dockerd (pid $(cat "$pid_file")) is running but not answering yet; waiting"
 else
   mkdir -p "$data_root" "$(dirname "$log_file")" "$(dirname "$sock")"
@@ -79,13 +81,18 @@ else
   # crun refuses hybrid hosts whose v2 tree still holds a controller ("cgroups in hybrid mode not
   # supported, drop all controllers from cgroupv2"); here hugetlb sat there. Binding such controllers to
   # their own v1 hierarchy, as systemd's hybrid layout does for the others, lets crun run; runc is unaffected.
+  # A v1 hierarchy must also stay mounted: containerd's OOM watch fails ("cannot find cgroup mount
+  # destination") for every container when one hierarchy of the process has no mount, and OOMKilled is lost.
   unified=/sys/fs/cgroup/unified
-  if [ -n "$crun_path" ] && [ -d /sys/fs/cgroup/memory ] && [ -r "$unified/cgroup.controllers" ] && [ "${COLDLAB_KEEP_CGROUPS:-0}" != 1 ]; then
-    for controller in $(cat "$unified/cgroup.controllers"); do
+  if [ -d /sys/fs/cgroup/memory ] && [ "${COLDLAB_KEEP_CGROUPS:-0}" != 1 ]; then
+    wanted=""
+    [ -n "$crun_path" ] && [ -r "$unified/cgroup.controllers" ] && wanted="$(cat "$unified/cgroup.controllers")"
+    unmounted="$(awk -F: '$1 != 0 && $2 != "" && $2 !~ /^name=/ && $2 !~ /,/ { print $2 }' /proc/self/cgroup | while read -r c; do mountpoint -q "/sys/fs/cgroup/$c" || echo "$c"; done)"
+    for controller in $(printf '%s\n%s\n' "$wanted" "$unmounted" | sort -u); do
       if mkdir -p "/sys/fs/cgroup/$controller" && mount -t cgroup -o "$controller" cgroup "/sys/fs/cgroup/$controller" 2>/dev/null; then
-        say "bound cgroup controller $controller to v1 at /sys/fs/cgroup/$controller (crun needs an empty v2 tree on hybrid hosts; COLDLAB_KEEP_CGROUPS=1 skips this)"
+        say "mounted cgroup v1 controller $controller at /sys/fs/cgroup/$controller (crun needs an empty v2 tree on hybrid hosts, containerd needs every hierarchy mounted; COLDLAB_KEEP_CGROUPS=1 skips this)"
       else
-        say "could not bind cgroup controller $controller to v1: crun may fail here, runc still works" >&2
+        say "could not mount cgroup controller $controller as v1: crun or OOM detection may fail here" >&2
       fi
     done
   fi

@@ -3,9 +3,13 @@ import { basename, dirname, extname, join } from 'node:path';
 import { execa } from 'execa';
 import type { FunctionSpec } from '../../scenario/variant.js';
 import { type Docker, followStream, KIND_LABEL, LABEL, RUN_LABEL, statusOf, tagSafe } from './docker.js';
+import { OWNER_LABEL } from './owner.js';
 import { baseRootfs, cacheDir, copyFunctionFolder, hashFolder, IMAGE_BOOTSTRAP, IMAGE_NODE } from './rootfs.js';
 
-/** Where a function's folder is copied inside its image. */
+/**
+ * Where a function's folder is copied inside its image. Copied, not bind-mounted: the image is then
+ * self-contained, so a prewarm-off start pulls everything the function needs, as a real platform's would.
+ */
 export const TASK_DIR = '/var/task';
 
 export interface FunctionImage {
@@ -79,7 +83,7 @@ export async function ensureFunctionImage(d: Docker, fn: FunctionSpec, runId: st
   const ref = `${repo}:${tag}`;
   const image = { ref, repo, tag, fnPath: `${TASK_DIR}/${basename(fn.path)}`, baseRef };
   if (await imageExists(d, ref)) return image;
-  const labels = `LABEL ${LABEL}=1 ${RUN_LABEL}="${runId}" ${KIND_LABEL}=function\n`;
+  const labels = `LABEL ${LABEL}=1 ${RUN_LABEL}="${runId}" ${KIND_LABEL}=function ${OWNER_LABEL}=${process.pid}\n`;
   await withContext(async (ctx) => {
     if (flat) {
       const rootfs = await baseRootfs();

@@ -73,6 +73,7 @@ async function watchExit(container: Container, stopping: () => boolean): Promise
   const logs = reason === 'stopped' ? '' : await lastLogLines(container);
   await removeContainer(container).catch(() => undefined);
   const code = state?.ExitCode ?? waited?.StatusCode ?? null;
-  const detail = [reason === 'oom-killed' ? 'OOMKilled: the container exceeded its memory limit' : '', state?.Error ?? '', logs].filter(Boolean).join('; ');
+  const killed = reason === 'crashed' && code === 137 ? 'killed by SIGKILL without an OOMKilled report from the engine (an OOM kill the engine missed, or an outside kill)' : '';
+  const detail = [reason === 'oom-killed' ? 'OOMKilled: the container exceeded its memory limit' : killed, state?.Error ?? '', logs].filter(Boolean).join('; ');
   return { reason, code, signal: code === 137 ? 'SIGKILL' : null, ...(detail ? { detail } : {}) };
 }

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ColdlabError, EXIT } from '../../util/errors.js';
 import { sleep } from '../../util/clock.js';
+import { ownerAlive } from './owner.js';
 import { cacheDir } from './rootfs.js';
 
 /** A real OCI registry (Debian's docker-registry) on 127.0.0.1, started for one run. */
@@ -105,17 +106,6 @@ export async function removeLeftoverRegistries(): Promise<string[]> {
     removed.push(`registry ${entry}${runId ? ` (run ${runId})` : ''}`);
   }
   return removed;
-}
-
-// A registry whose coldlab still runs is in use, not a leftover.
-function ownerAlive(owner: number): boolean {
-  if (!(owner > 0) || owner === process.pid) return false;
-  try {
-    process.kill(owner, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 // Never signal a recycled pid that now belongs to something else.

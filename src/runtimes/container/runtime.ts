@@ -7,7 +7,7 @@ import type { ContainerInstance } from './instance.js';
 import { listOciRuntimes } from './ociRuntimes.js';
 import { RunArtifacts } from './prepare.js';
 import { removeLeftoverRegistries } from './registry.js';
-import { removeLabelled } from './sweep.js';
+import { keepLiveAndCache, removeLabelled } from './sweep.js';
 import { startContainer } from './start.js';
 import { type ImageSpec, startExistingImage } from './existingImage.js';
 
@@ -67,10 +67,11 @@ export class ContainerRuntime implements Runtime {
     if (await engineAnswers(d)) await removeLabelled(d, `${RUN_LABEL}=${runId}`);
   }
 
+  /** Everything labelled coldlab=1 whose coldlab process is gone (containers, run images, registries); keeps the base image cache. */
   async cleanupLeftovers(): Promise<string[]> {
     const removed = await removeLeftoverRegistries();
     const d = await docker();
-    if (await engineAnswers(d)) removed.push(...(await removeLabelled(d, LABEL)));
+    if (await engineAnswers(d)) removed.push(...(await removeLabelled(d, LABEL, keepLiveAndCache)));
     return removed;
   }
 
