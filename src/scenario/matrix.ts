@@ -1,7 +1,7 @@
 import type { Scenario } from './schema.js';
 import type { Variant } from './variant.js';
 
-const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
+export const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 /**
  * Expands the matrix into variants, one repetition after another (all cells of rep 1, then rep 2…),

@@ -1,8 +1,8 @@
 import type { Scenario } from './schema.js';
+import { many } from './matrix.js';
 import type { Problem } from './problems.js';
 import type { PositionFinder } from './positions.js';
 
-const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
 // Points at one element of a `value | [values]` field when the user wrote a list.
 const elementPath = (field: readonly (string | number)[], value: unknown, index: number) => (Array.isArray(value) ? [...field, index] : field);
