@@ -41,5 +41,11 @@ export async function runPhase(phase: Phase, name: string, options: PhaseRunOpti
     return recorder.finish({ durationMs: run.durationMs, sent: run.sent, achievedRate: run.achievedRate });
   }
   const run = await runOpenLoop(phase, sender);
-  return recorder.finish({ durationMs: run.durationMs, sent: run.sent, achievedRate: run.achievedRate, sendLag: run.sendLag });
+  return recorder.finish({
+    durationMs: run.durationMs,
+    scheduled: run.scheduled,
+    sent: run.sent,
+    achievedRate: run.achievedRate,
+    sendLag: run.sendLag,
+  });
 }

@@ -16,6 +16,8 @@ export interface SenderOptions {
 }
 
 export interface OpenLoopRun {
+  /** Requests in the schedule. */
+  scheduled: number;
   sent: number;
   /** Requests actually sent divided by the phase's scheduled duration. */
   achievedRate: number;
@@ -57,6 +59,7 @@ export async function runOpenLoop(phase: OpenLoopPhase, options: SenderOptions):
   for (const request of [...inFlight]) request.abort();
   const seconds = scheduledMs / 1000;
   return {
+    scheduled: offsets.length,
     sent,
     achievedRate: seconds > 0 ? sent / seconds : 0,
     sendLag: summariseSendLag(offsets, lags, sent),

@@ -24,8 +24,11 @@ function latencyRow(label: 'cold' | 'warm' | 'all', set: LatencySet | undefined)
 
 function rateFact(p: PhaseResult): SafeHtml {
   if (p.targetRate === undefined) return html`<span class="fact">rate <b>${formatRate(p.achievedRate)}</b> req/s</span>`;
-  const share = p.targetRate > 0 ? Math.round((p.achievedRate / p.targetRate) * 100) : 100;
-  return html`<span class="fact">rate <b>${formatRate(p.achievedRate)}</b> / ${formatRate(p.targetRate)} req/s (${share}%)</span>`;
+  // The share is of what the schedule held when known (a Poisson schedule holds a random count).
+  const share = p.scheduled !== undefined && p.scheduled > 0 ? Math.round((p.sent / p.scheduled) * 100)
+    : p.targetRate > 0 ? Math.round((p.achievedRate / p.targetRate) * 100) : 100;
+  const of = p.scheduled !== undefined ? ` of ${formatCount(p.scheduled)} scheduled` : '';
+  return html`<span class="fact">rate <b>${formatRate(p.achievedRate)}</b> / ${formatRate(p.targetRate)} req/s (${share}%${of})</span>`;
 }
 
 function errorsFact(errors: Record<string, number>): SafeHtml {

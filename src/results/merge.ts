@@ -148,6 +148,7 @@ function mergePhases(phases: PhaseResult[]): PhaseResult {
     invalidReasons,
   };
   if (head.targetRate !== undefined) merged.targetRate = head.targetRate;
+  if (phases.every((p) => p.scheduled !== undefined)) merged.scheduled = sum(phases.map((p) => p.scheduled ?? 0));
   const lag = worstLag(phases.map((p) => p.sendLag));
   if (lag) merged.sendLag = lag;
   const coldInit = mergeOptional(phases.map((p) => p.coldInit));

@@ -47,6 +47,8 @@ export interface PhaseResult {
   /** Target rate for open-loop phases (requests / s over the phase), absent for idle and closed loop. */
   targetRate?: number;
   achievedRate: number;
+  /** Open loop: requests the schedule held (random for Poisson); validity compares `sent` with it. */
+  scheduled?: number;
   sent: number;
   ok: number;
   /** Errors by kind: "http-500", "timeout", "connection", "no-instance"... */

@@ -28,11 +28,13 @@ export interface PhaseInfo {
 export interface PhaseRun {
   durationMs: number;
   sent: number;
+  /** Open loop: how many requests the schedule held. A Poisson schedule holds a random count around rate × duration. */
+  scheduled?: number;
   sendLag?: SendLag;
   achievedRate: number;
 }
 
-/** Below this share of the target rate an open-loop phase did not apply the load it claims. */
+/** Below this share of its scheduled requests (or, without a schedule count, of its target rate) an open-loop phase did not apply the load it claims. */
 export const MIN_ACHIEVED_SHARE = 0.95;
 /**
  * A sender that is steadily (not growingly) late by this much for 1% of requests is out of CPU: measured at
@@ -114,6 +116,7 @@ export class PhaseRecorder {
       invalidReasons,
     };
     if (this.info.targetRate !== undefined) result.targetRate = this.info.targetRate;
+    if (run.scheduled !== undefined) result.scheduled = run.scheduled;
     if (run.sendLag) result.sendLag = run.sendLag;
     const coldInit = dataIfAny(this.coldInit);
     if (coldInit) result.coldInit = coldInit;
@@ -126,22 +129,31 @@ export class PhaseRecorder {
   private invalidReasons(run: PhaseRun): string[] {
     const reasons: string[] = [];
     const target = this.info.targetRate;
-    if (this.info.loop === 'open' && target !== undefined && target > 0 && run.achievedRate < target * MIN_ACHIEVED_SHARE) {
+    if (this.info.loop === 'open' && run.scheduled !== undefined && run.scheduled > 0) {
+      // Judged against the schedule, not rate × duration: a Poisson schedule may hold fewer requests than that by chance.
+      if (run.sent < run.scheduled * MIN_ACHIEVED_SHARE) {
+        const share = Math.floor((run.sent / run.scheduled) * 100);
+        reasons.push(
+          `sent ${number.format(run.sent)} of ${number.format(run.scheduled)} scheduled requests (${share}%, ` +
+            `${number.format(run.achievedRate)} req/s); the load generator did not apply the load the scenario asks for`,
+        );
+      }
+    } else if (this.info.loop === 'open' && target !== undefined && target > 0 && run.achievedRate < target * MIN_ACHIEVED_SHARE) {
       const share = Math.floor((run.achievedRate / target) * 100);
       reasons.push(
-        `${this.info.name}: achieved ${number.format(run.achievedRate)} req/s of ${number.format(target)} target (${share}%); ` +
+        `achieved ${number.format(run.achievedRate)} req/s of ${number.format(target)} target (${share}%); ` +
           `the load generator did not apply the load the scenario asks for`,
       );
     }
     const lag = run.sendLag;
     if (lag?.growing) {
       reasons.push(
-        `${this.info.name}: send lag kept growing (p50 ${ms(lag.p50Us)}, p99 ${ms(lag.p99Us)}, max ${ms(lag.maxUs)}); ` +
+        `send lag kept growing (p50 ${ms(lag.p50Us)}, p99 ${ms(lag.p99Us)}, max ${ms(lag.maxUs)}); ` +
           `the load generator could not keep up with the schedule`,
       );
     } else if (lag && lag.p99Us > MAX_P99_SEND_LAG_US) {
       reasons.push(
-        `${this.info.name}: 1% of requests left more than ${ms(lag.p99Us)} after their due time (max ${ms(lag.maxUs)}); ` +
+        `1% of requests left more than ${ms(lag.p99Us)} after their due time (max ${ms(lag.maxUs)}); ` +
           `the load generator was short of CPU and its own delay would dominate the latency figures`,
       );
     }

@@ -85,6 +85,16 @@ describe('PhaseRecorder validity', () => {
     expect(result.invalidReasons[0]).toContain('achieved 1,720 req/s of 2,000 target (86%)');
   });
 
+  it('judges a phase with a schedule by what it sent of what was scheduled, so a sparse Poisson draw is not a failure', () => {
+    const poisson = new PhaseRecorder({ name: 'after-idle', kind: 'poisson', loop: 'open', startMs: 0, targetRate: 20 });
+    // 93 arrivals drawn for 20 req/s × 5 s, all sent: the sender did its job.
+    expect(poisson.finish({ durationMs: 5000, scheduled: 93, sent: 93, achievedRate: 18.6, sendLag: calmLag }).valid).toBe(true);
+    const short = openRecorder(2000).finish({ durationMs: 1000, scheduled: 2000, sent: 1720, achievedRate: 1720, sendLag: calmLag });
+    expect(short.valid).toBe(false);
+    expect(short.invalidReasons[0]).toContain('sent 1,720 of 2,000 scheduled requests (86%');
+    expect(short.invalidReasons[0]).not.toContain('steady:'); // the variant names the phase, once
+  });
+
   it('is valid at 95% or more of the target', () => {
     expect(openRecorder(2000).finish({ durationMs: 1000, sent: 1950, achievedRate: 1950, sendLag: calmLag }).valid).toBe(true);
   });

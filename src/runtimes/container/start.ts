@@ -26,7 +26,7 @@ async function fetchImage(d: Docker, pullRef: string): Promise<{ fetchMs: number
 }
 
 /** The environment the bootstrap reads (runners/node/bootstrap.mjs), on top of the function's own. */
-function functionEnv(prepared: Prepared, ctx: StartContext, fnPath: string): Record<string, string> {
+export function functionEnv(prepared: Prepared, ctx: StartContext, fnPath: string): Record<string, string> {
   return {
     ...prepared.fn.env,
     COLDLAB_HOST: '0.0.0.0',
