@@ -14,19 +14,22 @@ export function recordUs(histogram: Histogram, us: number): void {
   histogram.recordValue(Math.max(1, Math.round(us)));
 }
 
-export function toData(histogram: Histogram): HistogramData {
+/** `exact` carries the true min and max through a merge: the encoded form keeps only their buckets. */
+export function toData(histogram: Histogram, exact?: { minUs: number; maxUs: number }): HistogramData {
   const empty = histogram.totalCount === 0;
-  const at = (p: number): number => (empty ? 0 : histogram.getValueAtPercentile(p));
+  const maxUs = empty ? 0 : (exact?.maxUs ?? histogram.maxValue);
+  // HDR answers a percentile with its bucket's highest equivalent value, which can pass the exact max recorded.
+  const at = (p: number): number => (empty ? 0 : Math.min(histogram.getValueAtPercentile(p), maxUs));
   return {
     encoded: hdr.encodeIntoCompressedBase64(histogram),
     count: histogram.totalCount,
-    minUs: empty ? 0 : histogram.minNonZeroValue,
+    minUs: empty ? 0 : (exact?.minUs ?? histogram.minNonZeroValue),
     meanUs: empty ? 0 : Math.round(histogram.mean),
     p50Us: at(50),
     p90Us: at(90),
     p99Us: at(99),
     p999Us: at(99.9),
-    maxUs: empty ? 0 : histogram.maxValue,
+    maxUs,
   };
 }
 
@@ -42,5 +45,7 @@ export function fromData(data: HistogramData): Histogram {
 export function mergeData(items: readonly HistogramData[]): HistogramData {
   const total = newHistogram();
   for (const item of items) total.add(fromData(item));
-  return toData(total);
+  const present = items.filter((item) => item.count > 0);
+  if (present.length === 0) return toData(total);
+  return toData(total, { minUs: Math.min(...present.map((i) => i.minUs)), maxUs: Math.max(...present.map((i) => i.maxUs)) });
 }
