@@ -33,9 +33,11 @@ export class ScenarioError extends ColdlabError {
   constructor(problems: readonly Problem[]) {
     const sorted = sortProblems(problems);
     const count = sorted.length === 1 ? 'the problem' : `the ${sorted.length} problems`;
+    // A heading line, then one `file:line:col message` line per problem (the form editors and grep jump to).
+    const heading = sorted.length === 1 ? 'invalid scenario, nothing was started:' : `invalid scenario (${sorted.length} problems), nothing was started:`;
     super(
       'SCENARIO_INVALID',
-      sorted.map(formatProblem).join('\n'),
+      [heading, ...sorted.map(formatProblem)].join('\n'),
       `fix ${count} above and run again; \`coldlab schema\` prints a JSON Schema for editor completion`,
       EXIT.usage,
     );
