@@ -47,6 +47,7 @@ export function formatDuration(ms: number): string {
 export function variantKnobs(v: Variant): Array<[string, string]> {
   return [
     ['runtime', v.runtime],
+    ...(v.ociRuntime ? [['OCI runtime', v.ociRuntime] satisfies [string, string]] : []),
     ['memory', `${v.memoryMb} MB`],
     ['cpus', `${v.cpus} vCPU`],
     ['provisioned', String(v.provisionedConcurrency)],
@@ -56,6 +57,12 @@ export function variantKnobs(v: Variant): Array<[string, string]> {
     ['max instances', String(v.maxInstances)],
     ['repetition', String(v.repetition)],
   ];
+}
+
+/** The heading of a variant: what tells it apart from its neighbours at a glance. */
+export function variantLabel(v: Variant): string {
+  const runtime = v.ociRuntime ? `${v.runtime} (${v.ociRuntime})` : v.runtime;
+  return `${runtime} · ${v.memoryMb} MB · provisioned ${v.provisionedConcurrency} · prewarm ${v.prewarm ? 'on' : 'off'}`;
 }
 
 export const COLD_REASON_LABEL = { 'scale-out': 'scale-out', 'keepalive-expired': 'keep-alive expired' } as const;

@@ -1,6 +1,6 @@
 import type { VariantResult } from '../results/model.js';
 import { html, type SafeHtml } from './escape.js';
-import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatUs, mergedOf, variantKnobs } from './format.js';
+import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatUs, mergedOf, variantKnobs, variantLabel } from './format.js';
 import { renderPhase } from './phases.js';
 import { renderInstances } from './instances.js';
 import { variantAnchor } from './overview.js';
@@ -55,7 +55,7 @@ export function renderVariant(v: VariantResult, index: number): SafeHtml {
 <section class="card variant" id="${variantAnchor(index)}" data-variant="${v.variant.id}">
   <div class="variant-head">
     <span class="badge ${v.status}">${v.status}</span>
-    <h2>${index + 1}. ${v.variant.runtime} · ${v.variant.memoryMb} MB · provisioned ${v.variant.provisionedConcurrency} · prewarm ${v.variant.prewarm ? 'on' : 'off'}</h2>
+    <h2>${index + 1}. ${variantLabel(v.variant)}</h2>
     <span class="duration">${formatDuration(v.durationMs)}</span>
   </div>
   <div class="key mono">${v.variant.id}</div>

@@ -91,6 +91,8 @@ function explain(issue: Issue, path: Path, raw: unknown): Described {
     return { message: `missing required key "kind" in ${dotted(path.slice(0, -1))}`, hint: `add "kind:", one of: ${PHASE_KINDS.join(', ')}` };
   }
   if (issue.code === 'invalid_type') return explainType(issue, path, value);
+  // Our own refinements (schema.ts) word the whole message and carry their hint in params.
+  if (issue.code === 'custom' && typeof issue.params?.hint === 'string') return { message: issue.message, hint: issue.params.hint };
   const bound = issue.code === 'too_small' || issue.code === 'too_big' ? boundMessage(issue) : undefined;
   if (bound) return { message: `${name} ${bound}${typeof value === 'number' ? ` (got ${value})` : ''}` };
   if (issue.code === 'invalid_value' && typeof value === 'string') {

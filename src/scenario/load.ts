@@ -38,10 +38,12 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   const parsed = scenarioSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ScenarioError([...syntax, ...issuesToProblems(parsed.error.issues, raw, absolute, where)]);
   const scenario = parsed.data;
-  const fnPath = resolve(dirname(absolute), scenario.function.path);
-  const problems = [...syntax, ...semanticProblems(scenario, { file: absolute, where, functionExists: isFile(fnPath) })];
+  const { path, image, port, handler, env } = scenario.function;
+  const fnPath = path === undefined ? undefined : resolve(dirname(absolute), path);
+  const problems = [...syntax, ...semanticProblems(scenario, { file: absolute, where, functionExists: fnPath !== undefined && isFile(fnPath) })];
   if (problems.length > 0) throw new ScenarioError(problems);
-  return { file: absolute, scenario, fn: { path: fnPath, handler: scenario.function.handler, env: scenario.function.env } };
+  const fn: FunctionSpec = { handler, env, ...(fnPath === undefined ? {} : { path: fnPath }), ...(image === undefined ? {} : { image }), ...(port === undefined ? {} : { port }) };
+  return { file: absolute, scenario, fn };
 }
 
 /** Reads, parses and validates a scenario file; throws a ScenarioError listing every problem. */

@@ -3,6 +3,10 @@ import type { Variant } from './variant.js';
 
 export const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
+// The OCI runtime is a container knob: other runtimes of the same scenario get one cell, not one per OCI runtime.
+const ociRuntimesFor = (runtime: string, oci: string | string[] | undefined): Array<string | undefined> =>
+  runtime === 'container' && oci !== undefined ? many(oci) : [undefined];
+
 /**
  * Expands the matrix into variants, one repetition after another (all cells of rep 1, then rep 2…),
  * so slow drift on a noisy host spreads across cells instead of landing on one.
@@ -16,22 +20,25 @@ export function expandVariants(scenario: Scenario, options: { hostCores: number 
         for (const prewarm of many(m.prewarm))
           for (const keepAliveMs of many(m.keepAliveMs))
             for (const instanceConcurrency of many(m.instanceConcurrency))
-              for (const maxInstances of many(m.maxInstances)) {
-                const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}`;
-                cells.push({
-                  key,
-                  runtime,
-                  memoryMb,
-                  provisionedConcurrency,
-                  prewarm,
-                  keepAliveMs,
-                  instanceConcurrency,
-                  maxInstances,
-                  cpus: Math.round(Math.min(options.hostCores, memoryMb / scenario.cpuMbPerVcpu) * 1000) / 1000,
-                  phases: scenario.phases.map((p, i) => ({ ...p, name: p.name ?? `${i + 1}-${p.kind}` })),
-                  requestTimeoutMs: scenario.requestTimeoutMs,
-                });
-              }
+              for (const maxInstances of many(m.maxInstances))
+                for (const ociRuntime of ociRuntimesFor(runtime, m.ociRuntime)) {
+                  const oci = ociRuntime === undefined ? '' : `/oci=${ociRuntime}`;
+                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${oci}`;
+                  cells.push({
+                    key,
+                    ...(ociRuntime === undefined ? {} : { ociRuntime }),
+                    runtime,
+                    memoryMb,
+                    provisionedConcurrency,
+                    prewarm,
+                    keepAliveMs,
+                    instanceConcurrency,
+                    maxInstances,
+                    cpus: Math.round(Math.min(options.hostCores, memoryMb / scenario.cpuMbPerVcpu) * 1000) / 1000,
+                    phases: scenario.phases.map((p, i) => ({ ...p, name: p.name ?? `${i + 1}-${p.kind}` })),
+                    requestTimeoutMs: scenario.requestTimeoutMs,
+                  });
+                }
   const variants: Variant[] = [];
   for (let repetition = 1; repetition <= scenario.repetitions; repetition++) {
     for (const cell of cells) variants.push({ ...cell, repetition, id: `${cell.key}#${repetition}` });

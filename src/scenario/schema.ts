@@ -56,13 +56,35 @@ export const matrixSchema = z.strictObject({
   keepAliveMs: oneOrMany(duration).default(60_000),
   instanceConcurrency: oneOrMany(positiveInt).default(1),
   maxInstances: oneOrMany(positiveInt).default(10),
+  ociRuntime: oneOrMany(z.string().min(1))
+    .optional()
+    .meta({ description: 'Container runtime only: the engine\'s OCI runtime(s) to compare, e.g. [runc, crun]; default: the engine\'s own default' }),
 });
 
-export const functionSchema = z.strictObject({
-  path: z.string().min(1).meta({ description: 'Module exporting the handler, relative to the scenario file' }),
-  handler: z.string().min(1).default('handler').meta({ description: 'Name of the exported handler function' }),
-  env: z.record(z.string(), z.string()).default({}),
-});
+export const functionSchema = z
+  .strictObject({
+    path: z.string().min(1).optional().meta({ description: 'Module exporting the handler, relative to the scenario file (or give image + port)' }),
+    handler: z.string().min(1).default('handler').meta({ description: 'Name of the exported handler function (with path)' }),
+    image: z.string().min(1).optional().meta({ description: 'Container runtime only: an image present in the engine that serves HTTP, instead of path' }),
+    port: z.number().int().min(1).max(65_535).optional().meta({ description: 'Port the image serves HTTP on inside the container (with image)' }),
+    env: z.record(z.string(), z.string()).default({}),
+  })
+  // Exactly one thing to run: a module to boot, or an image that already serves HTTP.
+  // Messages name their key themselves and carry a hint in params (issues.ts shows them as they are).
+  .superRefine((fn, ctx) => {
+    if (fn.path === undefined && fn.image === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'missing required key "path" in function (or "image" and "port")', params: { hint: 'add "path:" (a module exporting the handler, relative to the scenario file) or "image:" and "port:" (an image serving HTTP)' } });
+    }
+    if (fn.path !== undefined && fn.image !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['image'], message: 'function has both "path" and "image"', params: { hint: 'keep one: path for a handler module coldlab boots, or image + port for an image that already serves HTTP' } });
+    }
+    if (fn.image !== undefined && fn.path === undefined && fn.port === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['image'], message: 'function.image needs "port"', params: { hint: 'add "port:", the port the image serves HTTP on inside the container, e.g. port: 8080' } });
+    }
+    if (fn.image === undefined && fn.port !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['port'], message: 'function.port applies only with "image"', params: { hint: 'remove "port:": a handler module given by path is served by coldlab\'s own bootstrap' } });
+    }
+  });
 
 export const scenarioSchema = z.strictObject({
   name: z.string().min(1),

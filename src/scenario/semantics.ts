@@ -7,11 +7,46 @@ import type { PositionFinder } from './positions.js';
 // Points at one element of a `value | [values]` field when the user wrote a list.
 const elementPath = (field: readonly (string | number)[], value: unknown, index: number) => (Array.isArray(value) ? [...field, index] : field);
 
+// Knobs only the container runtime understands: an image to run, an OCI runtime to run it with.
+function containerOnlyProblems(scenario: Scenario, { file, where }: { file: string; where: PositionFinder }): Problem[] {
+  const problems: Problem[] = [];
+  const runtimes = many(scenario.runtimes);
+  const { ociRuntime, prewarm } = scenario.matrix;
+  if (ociRuntime !== undefined && !runtimes.includes('container')) {
+    problems.push({
+      file,
+      ...where.ofPath(['matrix', 'ociRuntime']),
+      message: `matrix.ociRuntime applies only to the container runtime, and runtimes is ${runtimes.join(', ')}`,
+      hint: 'add container to runtimes (e.g. runtimes: [process, container]) or remove ociRuntime',
+    });
+  }
+  const { image } = scenario.function;
+  const others = runtimes.filter((r) => r !== 'container');
+  if (image !== undefined && others.length > 0) {
+    problems.push({
+      file,
+      ...where.ofPath(['function', 'image']),
+      message: `runtime ${others.join(', ')} cannot run an image ("${image}"); only the container runtime can`,
+      hint: 'set runtimes: container, or give "path:" to a handler module to compare runtimes',
+    });
+  }
+  const off = many(prewarm).indexOf(false);
+  if (image !== undefined && off >= 0) {
+    problems.push({
+      file,
+      ...where.ofPath(elementPath(['matrix', 'prewarm'], prewarm, off)),
+      message: 'prewarm false cannot apply to an existing image: coldlab never removes your image, so its layers stay on the node',
+      hint: 'remove prewarm (or keep it true); prewarm off needs a handler module given by "path:", whose image coldlab builds and pulls',
+    });
+  }
+  return problems;
+}
+
 /** Checks the schema cannot express: files that must exist, knobs that contradict each other. */
 export function semanticProblems(scenario: Scenario, ctx: { file: string; where: PositionFinder; functionExists: boolean }): Problem[] {
   const { file, where } = ctx;
   const problems: Problem[] = [];
-  if (!ctx.functionExists) {
+  if (scenario.function.path !== undefined && !ctx.functionExists) {
     problems.push({
       file,
       ...where.ofPath(['function', 'path']),
@@ -31,6 +66,7 @@ export function semanticProblems(scenario: Scenario, ctx: { file: string; where:
       hint: `every combination must keep provisioned instances within maxInstances: raise maxInstances to at least ${provisioned} or lower provisionedConcurrency`,
     });
   }
+  problems.push(...containerOnlyProblems(scenario, ctx));
   if (scenario.phases.every((p) => p.kind === 'idle')) {
     problems.push({
       file,

@@ -2,7 +2,7 @@ import type { Phase, RuntimeName } from './schema.js';
 
 /** One cell of the matrix, for one repetition: everything needed to run it. */
 export interface Variant {
-  /** Stable key without the repetition, e.g. "process/mem=512/prov=0/prewarm=on/ka=60000/conc=1/max=10". */
+  /** Stable key without the repetition, e.g. "process/mem=512/prov=0/prewarm=on/ka=60000/conc=1/max=10" ("…/oci=crun" when an OCI runtime is named). */
   key: string;
   /** key plus "#rep". */
   id: string;
@@ -14,16 +14,22 @@ export interface Variant {
   keepAliveMs: number;
   instanceConcurrency: number;
   maxInstances: number;
+  /** Container runtime only: the engine's OCI runtime (runc, crun…); absent = the engine's default. */
+  ociRuntime?: string;
   /** CPU share in vCPUs derived from memory (memoryMb / cpuMbPerVcpu), capped by host cores. */
   cpus: number;
   phases: Phase[];
   requestTimeoutMs: number;
 }
 
-/** The function under test, with paths already resolved to absolute ones. */
+/** The function under test, with paths already resolved to absolute ones: a module (path) or an existing image (image + port). */
 export interface FunctionSpec {
-  /** Absolute path of the module. */
-  path: string;
+  /** Absolute path of the module; absent when the scenario names an image. */
+  path?: string;
   handler: string;
   env: Record<string, string>;
+  /** An image present in the engine that serves HTTP (container runtime only). */
+  image?: string;
+  /** Port the image serves HTTP on inside the container. */
+  port?: number;
 }

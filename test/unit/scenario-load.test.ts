@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { parseScenarioText } from '../../src/scenario/load.js';
-import { ScenarioError, type Problem } from '../../src/scenario/problems.js';
+import type { Problem } from '../../src/scenario/problems.js';
+import { problemsOf as rejected } from '../helpers/scenario.js';
 
 // A file that need not exist: only its folder matters, for the function path.
 const FILE = resolve('test/data/scenarios/virtual.yaml');
 const HELLO = '../../../fixtures/functions/hello.mjs';
 
-function problemsOf(text: string): Problem[] {
-  try {
-    parseScenarioText(text, FILE);
-  } catch (error) {
-    if (error instanceof ScenarioError) return error.problems;
-    throw error;
-  }
-  throw new Error('scenario was accepted');
-}
+const problemsOf = (text: string): Problem[] => rejected(text, FILE);
 
 const valid = `name: ok
 function:
@@ -39,7 +32,7 @@ describe('parseScenarioText', () => {
   it('places a missing key at its parent mapping', () => {
     const problems = problemsOf(`name: x\nfunction:\n  handler: h\nphases:\n  - rate: 1\n    duration: 1s\n`);
     expect(problems.map((p) => [p.line, p.col, p.message])).toEqual([
-      [3, 3, 'missing required key "path" in function'],
+      [3, 3, 'missing required key "path" in function (or "image" and "port")'],
       [5, 5, 'missing required key "kind" in phases[0]'],
     ]);
     expect(problems[1]?.hint).toContain('constant, poisson, ramp, burst, idle, saturate');
@@ -58,7 +51,7 @@ describe('parseScenarioText', () => {
       [2, 'function: expected a mapping, got "hello.mjs"'],
       [7, 'matrix.prewarm: expected true or false'],
     ]);
-    expect(problems[1]?.hint).toBe('write these keys under it: path, handler, env');
+    expect(problems[1]?.hint).toBe('write these keys under it: path, handler, image, port, env');
     expect(problems[2]?.hint).toContain('yes/no/on/off are strings');
   });
 

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { execa } from 'execa';
-import type { FunctionSpec } from '../../scenario/variant.js';
+import type { ModuleFunction } from '../moduleFunction.js';
 import { type Docker, followStream, KIND_LABEL, LABEL, RUN_LABEL, statusOf, tagSafe } from './docker.js';
 import { OWNER_LABEL } from './owner.js';
 import { baseRootfs, cacheDir, copyFunctionFolder, hashFolder, IMAGE_BOOTSTRAP, IMAGE_NODE } from './rootfs.js';
@@ -65,7 +65,7 @@ export async function ensureBaseImage(d: Docker): Promise<string> {
   return ref;
 }
 
-function names(fn: FunctionSpec, fnHash: string, baseHash: string, runId: string, flat: boolean): { repo: string; tag: string } {
+function names(fn: ModuleFunction, fnHash: string, baseHash: string, runId: string, flat: boolean): { repo: string; tag: string } {
   const name = tagSafe(basename(fn.path, extname(fn.path))).toLowerCase() || 'fn';
   return { repo: `coldlab/fn-${name}${flat ? '-flat' : ''}`, tag: `${fnHash}-${baseHash.slice(0, 8)}-r${tagSafe(runId)}` };
 }
@@ -75,7 +75,7 @@ function names(fn: FunctionSpec, fnHash: string, baseHash: string, runId: string
  * Node and the function) when it is off, so that removing it really deletes its layers and the next pull
  * downloads the whole image instead of finding the base layer already present.
  */
-export async function ensureFunctionImage(d: Docker, fn: FunctionSpec, runId: string, flat: boolean): Promise<FunctionImage> {
+export async function ensureFunctionImage(d: Docker, fn: ModuleFunction, runId: string, flat: boolean): Promise<FunctionImage> {
   const baseRef = await ensureBaseImage(d);
   const fnDir = dirname(fn.path);
   const fnHash = await hashFolder(fnDir);

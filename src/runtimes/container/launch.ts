@@ -18,6 +18,8 @@ export interface LaunchInput<T> {
   signal?: AbortSignal | undefined;
   /** Hint when the container exits before it is ready. */
   exitHint: string;
+  /** Wraps the create call, e.g. to pull the image and create under one lock; createMs counts from the create call itself. */
+  aroundCreate?: ((create: () => Promise<Container>) => Promise<Container>) | undefined;
 }
 
 export interface Launched<T> {
@@ -29,23 +31,31 @@ export interface Launched<T> {
   ready: T;
 }
 
+/** The error for an image the engine does not hold: coldlab never pulls from public registries. */
+export function imageNotFound(image: string, cause?: unknown): ColdlabError {
+  return new ColdlabError('IMAGE_NOT_FOUND', `image ${image} is not present in the engine`, 'build or load it first (`docker images` lists local ones); nothing is pulled from public registries', EXIT.runtimeUnavailable, { cause });
+}
+
 function createError(error: unknown, options: ContainerCreateOptions): ColdlabError {
   const image = options.Image ?? '?';
   const runtime = options.HostConfig?.Runtime;
-  if (statusOf(error) === 404 && /image/i.test(errorMessage(error))) {
-    return new ColdlabError('IMAGE_NOT_FOUND', `image ${image} is not present in the engine`, 'build or load it first (`docker images` lists local ones); nothing is pulled from public registries', EXIT.runtimeUnavailable, { cause: error });
-  }
+  if (statusOf(error) === 404 && /image/i.test(errorMessage(error))) return imageNotFound(image, error);
   const hint = runtime ? `is the OCI runtime "${runtime}" registered with the engine? (bash scripts/setup-docker.sh adds crun)` : 'check the image name and `coldlab doctor`';
   return new ColdlabError('CONTAINER_CREATE_FAILED', `could not create a container from ${image}: ${errorMessage(error)}`, hint, EXIT.runtimeUnavailable, { cause: error });
 }
 
 // Create → start → poll readiness; any failure removes the container and says why, with its last log lines.
 export async function launch<T>(d: Docker, input: LaunchInput<T>): Promise<Launched<T>> {
-  const createdUs = nowUs();
+  let createdUs = nowUs();
+  const create = (): Promise<Container> => {
+    createdUs = nowUs();
+    return d.createContainer(input.options);
+  };
   let container: Container;
   try {
-    container = await d.createContainer(input.options);
+    container = await (input.aroundCreate ? input.aroundCreate(create) : create());
   } catch (error) {
+    if (error instanceof ColdlabError) throw error;
     throw createError(error, input.options);
   }
   const fail = async (code: string, message: string, hint: string, exit: ExitCode = EXIT.internal): Promise<never> => {

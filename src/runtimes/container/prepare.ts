@@ -1,4 +1,5 @@
-import type { FunctionSpec, Variant } from '../../scenario/variant.js';
+import type { Variant } from '../../scenario/variant.js';
+import type { ModuleFunction } from '../moduleFunction.js';
 import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
 import type { Docker } from './docker.js';
 import { ensureFunctionImage } from './images.js';
@@ -37,7 +38,7 @@ export class RunArtifacts {
 
   constructor(private readonly d: Docker) {}
 
-  data(fn: FunctionSpec, variant: Variant, runId: string): Promise<ContainerData> {
+  data(fn: ModuleFunction, variant: Variant, runId: string): Promise<ContainerData> {
     const key = `${runId}\0${fn.path}\0${variant.prewarm}`;
     let made = this.images.get(key);
     if (!made) {
@@ -56,7 +57,7 @@ export class RunArtifacts {
     if (started) await stopRegistry(started).catch(() => undefined);
   }
 
-  private async make(fn: FunctionSpec, prewarm: boolean, runId: string): Promise<ContainerData> {
+  private async make(fn: ModuleFunction, prewarm: boolean, runId: string): Promise<ContainerData> {
     const image = await ensureFunctionImage(this.d, fn, runId, !prewarm).catch((error: unknown) => {
       throw new ColdlabError('IMAGE_BUILD_FAILED', `could not build the image of ${fn.path}: ${errorMessage(error)}`, 'check that the engine answers (`coldlab doctor`) and the function folder is readable', EXIT.runtimeUnavailable, { cause: error });
     });

@@ -4,7 +4,9 @@ import type { FunctionSpec, Variant } from '../../scenario/variant.js';
 import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
 import { type Docker, docker, engineAddress, engineAnswers, LABEL, RUN_LABEL } from './docker.js';
 import type { ContainerInstance } from './instance.js';
-import { listOciRuntimes } from './ociRuntimes.js';
+import { listOciRuntimes, requireOciRuntime } from './ociRuntimes.js';
+import { imageSpecOf, prepareImageFunction } from './imageFunction.js';
+import { moduleOf } from '../moduleFunction.js';
 import { RunArtifacts } from './prepare.js';
 import { removeLeftoverRegistries } from './registry.js';
 import { keepLiveAndCache, removeLabelled } from './sweep.js';
@@ -36,20 +38,29 @@ export class ContainerRuntime implements Runtime {
     }
   }
 
+  /** Builds (or finds) what the variant runs; the OCI runtime is the variant's, else COLDLAB_OCI_RUNTIME, else the engine's default. */
   async prepare(fn: FunctionSpec, variant: Variant, runId: string): Promise<Prepared> {
-    await access(fn.path).catch(() => {
-      throw new ColdlabError('FUNCTION_NOT_FOUND', `function module ${fn.path} does not exist`, 'check function.path in the scenario', EXIT.usage);
-    });
     const d = await this.engine();
-    const data = await this.runArtifacts(d).data(fn, variant, runId);
+    const ociRuntime = await requireOciRuntime(variant.ociRuntime ?? process.env.COLDLAB_OCI_RUNTIME);
+    const oci = ociRuntime ? { ociRuntime } : {};
+    if (fn.image !== undefined) {
+      const data = await prepareImageFunction(d, { ...fn, image: fn.image });
+      return { fn, variant, data: { ...data, ...oci }, notes: [] };
+    }
+    const mod = moduleOf(fn, this.name);
+    await access(mod.path).catch(() => {
+      throw new ColdlabError('FUNCTION_NOT_FOUND', `function module ${mod.path} does not exist`, 'check function.path in the scenario', EXIT.usage);
+    });
+    const data = await this.runArtifacts(d).data(mod, variant, runId);
     const notes = data.pullRef ? ['prewarm off: before each cold start the image is removed and pulled from a loopback registry'] : [];
-    const ociRuntime = process.env.COLDLAB_OCI_RUNTIME;
-    return { fn, variant, data: { ...data, ...(ociRuntime ? { ociRuntime } : {}) }, notes };
+    return { fn: mod, variant, data: { ...data, ...oci }, notes };
   }
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
     const d = await this.engine();
-    return this.track(ctx.runId, await startContainer(d, prepared, ctx, await this.cgroupVersionOf(d)));
+    const image = imageSpecOf(prepared);
+    const cgroupVersion = await this.cgroupVersionOf(d);
+    return this.track(ctx.runId, image ? await startExistingImage(d, image, ctx, cgroupVersion) : await startContainer(d, prepared, ctx, cgroupVersion));
   }
 
   /** Starts an existing local image serving HTTP on spec.port instead of a function (removed by dispose(runId) too). */

@@ -1,3 +1,4 @@
+import type { Container } from 'dockerode';
 import type { Prepared, StartBreakdown, StartContext } from '../types.js';
 import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
@@ -15,14 +16,12 @@ const ms = (fromUs: number): number => (nowUs() - fromUs) / 1000;
 
 /** Prewarm off: the image leaves the node and comes back by a real pull from the loopback registry. */
 async function fetchImage(d: Docker, pullRef: string): Promise<{ fetchMs: number; startedUs: number }> {
-  return serialized(pullRef, async () => {
-    await removeImage(d, pullRef);
-    const startedUs = nowUs();
-    await pullImage(d, pullRef).catch((error: unknown) => {
-      throw new ColdlabError('IMAGE_PULL_FAILED', `pulling ${pullRef} failed: ${errorMessage(error)}`, 'the loopback registry of this run may have stopped; see `coldlab doctor`', EXIT.runtimeUnavailable, { cause: error });
-    });
-    return { fetchMs: ms(startedUs), startedUs };
+  await removeImage(d, pullRef);
+  const startedUs = nowUs();
+  await pullImage(d, pullRef).catch((error: unknown) => {
+    throw new ColdlabError('IMAGE_PULL_FAILED', `pulling ${pullRef} failed: ${errorMessage(error)}`, 'the loopback registry of this run may have stopped; see `coldlab doctor`', EXIT.runtimeUnavailable, { cause: error });
   });
+  return { fetchMs: ms(startedUs), startedUs };
 }
 
 /** The environment the bootstrap reads (runners/node/bootstrap.mjs), on top of the function's own. */
@@ -43,18 +42,27 @@ export async function startContainer(d: Docker, prepared: Prepared, ctx: StartCo
   const data = readData(prepared.data);
   let startedUs = nowUs();
   let fetchMs: number | undefined;
-  if (data.pullRef) ({ fetchMs, startedUs } = await fetchImage(d, data.pullRef));
+  const { pullRef } = data;
+  // Remove, pull and create under one lock per image: a concurrent start must not remove the image between
+  // this pull and this create. While a container holds the layers, the pull that follows is only a manifest check.
+  const aroundCreate = pullRef
+    ? (create: () => Promise<Container>) => serialized(pullRef, async () => {
+        ({ fetchMs, startedUs } = await fetchImage(d, pullRef));
+        return create();
+      })
+    : undefined;
   const ociRuntime = chosenOciRuntime(prepared.data);
   const { variant } = prepared;
   const options = createOptions({ image: data.image, containerPort: CONTAINER_PORT, env: functionEnv(prepared, ctx, data.fnPath), runId: ctx.runId, instanceId: ctx.instanceId, memoryMb: variant.memoryMb, cpus: variant.cpus, ociRuntime });
   const launched = await launch(d, {
     options,
     containerPort: CONTAINER_PORT,
-    what: `${ctx.instanceId} (${prepared.fn.path})`,
+    what: `${ctx.instanceId} (${prepared.fn.path ?? data.fnPath})`,
     ready: bootstrapHealth,
     timeoutMs: data.startTimeoutMs,
     signal: ctx.signal,
     exitHint: 'the function probably throws at import; run it with the process runtime to see the stack',
+    aroundCreate,
   });
   const { container, info, url, createMs, ready: health } = launched;
   const start: StartBreakdown = { ...(fetchMs === undefined ? {} : { fetchMs }), createMs, bootMs: health.bootMs, initMs: health.initMs, totalMs: ms(startedUs) };

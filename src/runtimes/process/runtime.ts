@@ -11,6 +11,7 @@ import { readCgroupStats, detectCgroups } from '../../metrics/cgroup.js';
 import { ColdlabError, EXIT } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
 import { withTimeout } from '../../util/timeout.js';
+import { type ModuleFunction, moduleOf } from '../moduleFunction.js';
 
 export const BOOTSTRAP = resolve(dirname(fileURLToPath(import.meta.url)), '../../../runners/node/bootstrap.mjs');
 const START_TIMEOUT_MS = 30_000;
@@ -27,7 +28,8 @@ export class ProcessRuntime implements Runtime {
     return { usable: true, details: `node ${process.version}; ${limits}` };
   }
 
-  async prepare(fn: FunctionSpec, variant: Variant): Promise<Prepared> {
+  async prepare(spec: FunctionSpec, variant: Variant): Promise<Prepared> {
+    const fn = moduleOf(spec, this.name);
     await access(fn.path).catch(() => {
       throw new ColdlabError('FUNCTION_NOT_FOUND', `function module ${fn.path} does not exist`, 'check function.path in the scenario', EXIT.usage);
     });
@@ -40,7 +42,8 @@ export class ProcessRuntime implements Runtime {
   }
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
-    const { fn, variant } = prepared;
+    const { variant } = prepared;
+    const fn = moduleOf(prepared.fn, this.name);
     const started = nowUs();
     const notes = [...prepared.notes];
     const limits = await createLimitedCgroup({
@@ -104,7 +107,7 @@ export class ProcessRuntime implements Runtime {
     void instance.exited.then(() => set.delete(instance));
   }
 
-  private async dropCache(fn: FunctionSpec): Promise<boolean> {
+  private async dropCache(fn: ModuleFunction): Promise<boolean> {
     const drop = dropFromPageCache([dirname(fn.path), BOOTSTRAP]);
     this.drops.add(drop);
     const outcome = await drop.finally(() => this.drops.delete(drop));
