@@ -1,10 +1,13 @@
 // `npm run bench`: benchmarks of the lab itself. Every figure is measured side by side in this one run
 // and printed as a ratio or a difference against its baseline, never against a number written down elsewhere.
+// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container).
 import { resolve } from 'node:path';
 import type { Variant, FunctionSpec } from '../src/scenario/variant.js';
 import { benchGateway } from './gateway.js';
 import { benchSender } from './sender.js';
 import { benchColdStart } from './coldStart.js';
+import { BenchInterrupted, benchContainerColdStart } from './containerColdStart.js';
+import type { Stats } from './stats.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
 const variant: Variant = {
@@ -24,15 +27,54 @@ const variant: Variant = {
 };
 const ms = (us: number): string => `${(us / 1000).toFixed(3)} ms`;
 
-const gw = await benchGateway(fn, variant, 500, 3, 3000);
-console.log(`gateway overhead at ${gw.rate} req/s (${gw.rounds} alternating rounds, median of rounds):`);
-console.log(`  P50 direct ${ms(gw.direct.p50Us)}  via gateway ${ms(gw.gateway.p50Us)}  added ${ms(gw.gateway.p50Us - gw.direct.p50Us)}`);
-console.log(`  P99 direct ${ms(gw.direct.p99Us)}  via gateway ${ms(gw.gateway.p99Us)}  added ${ms(gw.gateway.p99Us - gw.direct.p99Us)}`);
+const ms1 = (x: number): string => `${x.toFixed(1)} ms`;
+const p50max = (s: Stats): string => `P50 ${ms1(s.p50)}  max ${ms1(s.max)}`;
 
-const sender = await benchSender(2000, 5000);
-console.log(`open-loop sender at ${sender.targetRate} req/s: achieved ${sender.achievedRate.toFixed(0)} req/s (${((sender.achievedRate / sender.targetRate) * 100).toFixed(1)}%), send lag P50 ${ms(sender.sendLagP50Us)} P99 ${ms(sender.sendLagP99Us)}${sender.lagGrowing ? ' (GROWING)' : ''}`);
+async function gateway(): Promise<void> {
+  const gw = await benchGateway(fn, variant, 500, 3, 3000);
+  console.log(`gateway overhead at ${gw.rate} req/s (${gw.rounds} alternating rounds, median of rounds):`);
+  console.log(`  P50 direct ${ms(gw.direct.p50Us)}  via gateway ${ms(gw.gateway.p50Us)}  added ${ms(gw.gateway.p50Us - gw.direct.p50Us)}`);
+  console.log(`  P99 direct ${ms(gw.direct.p99Us)}  via gateway ${ms(gw.gateway.p99Us)}  added ${ms(gw.gateway.p99Us - gw.direct.p99Us)}`);
+}
 
-const cold = await benchColdStart(fn, variant, 10);
-console.log(`process cold start vs bare node spawn (${cold.samples} alternating samples):`);
-console.log(`  bare node  P50 ${cold.bareMs.p50.toFixed(1)} ms  max ${cold.bareMs.max.toFixed(1)} ms`);
-console.log(`  coldlab    P50 ${cold.coldlabMs.p50.toFixed(1)} ms  max ${cold.coldlabMs.max.toFixed(1)} ms  ratio ${(cold.coldlabMs.p50 / cold.bareMs.p50).toFixed(2)}×`);
+async function sender(): Promise<void> {
+  const sender = await benchSender(2000, 5000);
+  console.log(`open-loop sender at ${sender.targetRate} req/s: achieved ${sender.achievedRate.toFixed(0)} req/s (${((sender.achievedRate / sender.targetRate) * 100).toFixed(1)}%), send lag P50 ${ms(sender.sendLagP50Us)} P99 ${ms(sender.sendLagP99Us)}${sender.lagGrowing ? ' (GROWING)' : ''}`);
+}
+
+async function processColdStart(): Promise<void> {
+  const cold = await benchColdStart(fn, variant, 10);
+  console.log(`process cold start vs bare node spawn (${cold.samples} alternating samples):`);
+  console.log(`  bare node  P50 ${cold.bareMs.p50.toFixed(1)} ms  max ${cold.bareMs.max.toFixed(1)} ms`);
+  console.log(`  coldlab    P50 ${cold.coldlabMs.p50.toFixed(1)} ms  max ${cold.coldlabMs.max.toFixed(1)} ms  ratio ${(cold.coldlabMs.p50 / cold.bareMs.p50).toFixed(2)}×`);
+}
+
+async function containerColdStart(): Promise<void> {
+  const c = await benchContainerColdStart(fn, variant, 10);
+  if ('skipped' in c) {
+    console.log(`container cold start: skipped, ${c.skipped}`);
+    return;
+  }
+  const { raw, coldlab } = c;
+  console.log(`container cold start vs raw \`docker run -d\` + health polling of the same image (${c.samples} alternating samples, prewarm on, OCI runtime ${c.ociRuntime}, ${c.image}):`);
+  console.log(`  raw docker  ${p50max(raw.totalMs)}  (of which \`docker run -d\` returned after P50 ${ms1(raw.runMs.p50)})`);
+  console.log(`  coldlab     ${p50max(coldlab.wallMs)}  (start() wall; its own start.totalMs P50 ${ms1(coldlab.reportedMs.p50)})`);
+  console.log(`  overhead    P50 ${coldlab.wallMs.p50 >= raw.totalMs.p50 ? '+' : ''}${ms1(coldlab.wallMs.p50 - raw.totalMs.p50)}  ratio ${(coldlab.wallMs.p50 / raw.totalMs.p50).toFixed(2)}×`);
+  if (c.perOci.length === 0) console.log('  per OCI runtime: skipped, the engine does not have both runc and crun');
+  else console.log(`  coldlab per OCI runtime (${c.samples} alternating samples each): ${c.perOci.map((o) => `${o.name} ${p50max(o.wallMs)}`).join('  |  ')}`);
+}
+
+const sections: Record<string, () => Promise<void>> = { gateway, sender, process: processColdStart, container: containerColdStart };
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !Object.hasOwn(sections, name));
+if (unknown.length > 0) {
+  console.error(`unknown bench section ${unknown.join(', ')}; choose among ${Object.keys(sections).join(', ')} (none = all)`);
+  process.exit(2);
+}
+try {
+  for (const [name, run] of Object.entries(sections)) if (asked.length === 0 || asked.includes(name)) await run();
+} catch (error) {
+  if (!(error instanceof BenchInterrupted)) throw error;
+  console.error(`bench: ${error.message}; everything it created was removed`);
+  process.exitCode = 130;
+}

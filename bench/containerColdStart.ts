@@ -1,0 +1,131 @@
+// Container cold start through coldlab (ContainerRuntime.start of a new instance, prewarm on) against a raw
+// `docker run -d` of the same image with the same options, alternating samples in one run; then coldlab's
+// cold start per OCI runtime when the engine has both runc and crun. Everything created is removed in the end.
+import type { Prepared, StartContext } from '../src/runtimes/types.js';
+import type { FunctionSpec, Variant } from '../src/scenario/variant.js';
+import { ContainerRuntime, listOciRuntimes } from '../src/runtimes/container/runtime.js';
+import { CONTAINER_PORT, createOptions } from '../src/runtimes/container/createOptions.js';
+import { chosenOciRuntime } from '../src/runtimes/container/ociRuntimes.js';
+import { readData } from '../src/runtimes/container/prepare.js';
+import { functionEnv } from '../src/runtimes/container/start.js';
+import { nowUs } from '../src/util/clock.js';
+import { cliDefaultOciRuntime, rawColdStart, removeRaw } from './rawDocker.js';
+import { type Stats, stats } from './stats.js';
+
+export interface ContainerColdStart {
+  samples: number;
+  image: string;
+  /** OCI runtime both sides used: the variant's (COLDLAB_OCI_RUNTIME) or the engine default. */
+  ociRuntime: string;
+  /** Raw: `docker run -d` spawned → health answered; runMs: until `docker run -d` returned. */
+  raw: { totalMs: Stats; runMs: Stats };
+  /** coldlab: runtime.start() called → resolved (wall); reportedMs: the instance's own start.totalMs. */
+  coldlab: { wallMs: Stats; reportedMs: Stats };
+  /** coldlab wall cold start per OCI runtime; empty unless the engine has both runc and crun. */
+  perOci: { name: string; wallMs: Stats }[];
+}
+
+export type ContainerBench = { skipped: string } | ContainerColdStart;
+
+/** Thrown after Ctrl-C, once everything the bench created is removed. */
+export class BenchInterrupted extends Error {}
+
+const PER_OCI = ['runc', 'crun'];
+
+async function coldlabSample(runtime: ContainerRuntime, prepared: Prepared, ctx: StartContext): Promise<{ wallMs: number; reportedMs: number }> {
+  const started = nowUs();
+  const instance = await runtime.start(prepared, ctx);
+  const wallMs = (nowUs() - started) / 1000;
+  await instance.stop();
+  return { wallMs, reportedMs: instance.start.totalMs };
+}
+
+/** The create options start.ts would send for this instance: the raw side is started from exactly these. */
+function rawOptions(prepared: Prepared, ctx: StartContext): ReturnType<typeof createOptions> {
+  const data = readData(prepared.data);
+  const { variant } = prepared;
+  const env = functionEnv(prepared, ctx, data.fnPath);
+  return createOptions({ image: data.image, containerPort: CONTAINER_PORT, env, runId: ctx.runId, instanceId: ctx.instanceId, memoryMb: variant.memoryMb, cpus: variant.cpus, ociRuntime: chosenOciRuntime(prepared.data) });
+}
+
+export async function benchContainerColdStart(fn: FunctionSpec, base: Variant, samples: number): Promise<ContainerBench> {
+  const runtime = new ContainerRuntime();
+  const probe = await runtime.probe();
+  if (!probe.usable) return { skipped: `${probe.reason} — ${probe.fix}` };
+  const engineDefault = await cliDefaultOciRuntime();
+  if (engineDefault === undefined) return { skipped: 'the engine answers coldlab but not the `docker` CLI (the raw baseline needs it on PATH, with the same DOCKER_HOST)' };
+
+  const runId = `bench-container-${process.pid}`;
+  const variant: Variant = { ...base, key: 'bench/container', id: 'bench/container#1', runtime: 'container', prewarm: true };
+  const rawNames = new Set<string>();
+  const abort = new AbortController();
+  // Kept until cleanup is done: a terminal's Ctrl-C reaches this process twice (directly and relayed by tsx),
+  // and a second, default SIGINT would kill it halfway through removing containers.
+  const onSigint = (): void => abort.abort();
+  process.on('SIGINT', onSigint);
+  const ctx = (instanceId: string): StartContext => ({ instanceId, runId, signal: abort.signal });
+  const check = (): void => {
+    if (abort.signal.aborted) throw new BenchInterrupted('container cold-start bench interrupted');
+  };
+  try {
+    const prepared = await runtime.prepare(fn, variant, runId);
+    const raw = async (instanceId: string): Promise<{ totalMs: number; runMs: number }> => {
+      const options = rawOptions(prepared, ctx(instanceId));
+      // Tracked by name before `docker run`, so an interrupted or failed start is still removed in the end.
+      if (options.name) rawNames.add(options.name);
+      const started = await rawColdStart(options, CONTAINER_PORT, abort.signal);
+      await removeRaw([started.id]);
+      if (options.name) rawNames.delete(options.name);
+      return started;
+    };
+    // One discarded start of each side first: page cache, first-use costs in the engine and in this process.
+    await raw('raw-warmup');
+    await coldlabSample(runtime, prepared, ctx('warmup'));
+    const rawTotal: number[] = [];
+    const rawRun: number[] = [];
+    const wall: number[] = [];
+    const reported: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      // Alternate which side goes first too, so neither always follows the other's teardown.
+      const sides = [async () => {
+        const r = await raw(`raw${i}`);
+        rawTotal.push(r.totalMs);
+        rawRun.push(r.runMs);
+      }, async () => {
+        const c = await coldlabSample(runtime, prepared, ctx(`c${i}`));
+        wall.push(c.wallMs);
+        reported.push(c.reportedMs);
+      }];
+      for (const side of i % 2 === 0 ? sides : sides.reverse()) {
+        check();
+        await side();
+      }
+    }
+
+    const available = await listOciRuntimes();
+    const perOci = PER_OCI.every((n) => available.includes(n)) ? PER_OCI.map((name) => ({ name, prepared: { ...prepared, data: { ...prepared.data, ociRuntime: name } }, wall: [] as number[] })) : [];
+    for (let i = 0; i < (perOci.length > 0 ? samples : 0); i++) {
+      for (const cell of i % 2 === 0 ? perOci : [...perOci].reverse()) {
+        check();
+        cell.wall.push((await coldlabSample(runtime, cell.prepared, ctx(`${cell.name}${i}`))).wallMs);
+      }
+    }
+    return {
+      samples,
+      image: readData(prepared.data).image,
+      ociRuntime: chosenOciRuntime(prepared.data) ?? engineDefault,
+      raw: { totalMs: stats(rawTotal), runMs: stats(rawRun) },
+      coldlab: { wallMs: stats(wall), reportedMs: stats(reported) },
+      perOci: perOci.map((c) => ({ name: c.name, wallMs: stats(c.wall) })),
+    };
+  } catch (error) {
+    throw abort.signal.aborted ? new BenchInterrupted('container cold-start bench interrupted', { cause: error }) : error;
+  } finally {
+    try {
+      await removeRaw(rawNames);
+      await runtime.dispose(runId);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  }
+}
