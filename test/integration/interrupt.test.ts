@@ -4,6 +4,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readResults } from '../../src/results/store.js';
+import { waitFor } from '../helpers/wait.js';
 
 // Real CLI, real signals: Ctrl-C and a hard crash of coldlab must leave no instance process behind.
 async function bootstrapPids(): Promise<number[]> {
@@ -18,16 +19,6 @@ async function bootstrapPids(): Promise<number[]> {
     if (environ.includes('COLDLAB_TEST_MARKER=long-run-marker')) ours.push(pid);
   }
   return ours;
-}
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function startRun(out: string) {

@@ -1,0 +1,52 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { docker } from '../../src/runtimes/container/docker.js';
+import { ensureEngine } from '../helpers/docker.js';
+import { waitFor } from '../helpers/wait.js';
+
+// A coldlab killed with SIGKILL cannot clean up: its containers outlive it until `coldlab doctor --cleanup`.
+let available = false;
+
+beforeAll(async () => {
+  available = await ensureEngine();
+});
+
+async function labelled(label: string): Promise<{ containers: Array<{ name: string; runId: string; running: boolean }>; images: string[] }> {
+  const d = await docker();
+  const filters = JSON.stringify({ label: [label] });
+  const containers = (await d.listContainers({ all: true, filters })).map((c) => ({ name: c.Names[0] ?? c.Id, runId: c.Labels['coldlab.run'] ?? '', running: c.State === 'running' }));
+  const images = (await d.listImages({ all: true, filters })).flatMap((i) => i.RepoTags ?? [i.Id]);
+  return { containers, images };
+}
+
+describe('a killed coldlab on the container runtime', () => {
+  it('leaves containers that `coldlab doctor --cleanup` removes', async (t) => {
+    if (!available) return t.skip();
+    const out = await mkdtemp(join(tmpdir(), 'coldlab-ckill-'));
+    const child = execa('node', ['bin/coldlab.mjs', 'run', 'test/data/runs/container-long.yaml', '--out', out, '--quiet'], { reject: false });
+    const owner = `coldlab.pid=${child.pid ?? 0}`;
+    try {
+      // Two provisioned containers running: the run is under way.
+      const runId = await waitFor(async () => {
+        const { containers } = await labelled(owner);
+        return containers.filter((c) => c.running).length >= 2 ? containers[0]?.runId : undefined;
+      }, 90_000);
+      child.kill('SIGKILL');
+      await child;
+      const left = await labelled(`coldlab.run=${runId}`);
+      expect(left.containers.length).toBeGreaterThanOrEqual(2);
+      const doctor = await execa('node', ['bin/coldlab.mjs', 'doctor', '--cleanup', '--json'], { reject: false });
+      expect(doctor.exitCode, doctor.stderr).toBe(0);
+      const lines = JSON.parse(doctor.stdout) as Array<{ runtime: string; removed?: string[] }>;
+      const removed = lines.find((l) => l.runtime === 'container')?.removed ?? [];
+      for (const c of left.containers) expect(removed).toContain(`container ${c.name.replace(/^\//, '')}`);
+      expect(await labelled(`coldlab.run=${runId}`)).toEqual({ containers: [], images: [] });
+    } finally {
+      child.kill('SIGKILL');
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 150_000);
+});
