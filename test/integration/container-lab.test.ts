@@ -135,6 +135,15 @@ describe('failures on the container runtime', () => {
     expect(await leftoversOf(result.runId)).toEqual([]);
   }, 120_000);
 
+  it('an OCI runtime the engine lacks fails prepare with the ones it has', async (t) => {
+    if (!available) return t.skip();
+    const runtime = new ContainerRuntime();
+    const hello = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
+    const error = await runtime.prepare(hello, containerVariant({ ociRuntime: 'no-such-oci' }), `clab-oci-${process.pid}`).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'OCI_RUNTIME_UNAVAILABLE', message: 'the Docker engine has no OCI runtime "no-such-oci"' });
+    expect((error as { hint: string }).hint).toMatch(/^available: .*runc/);
+  });
+
   it('an image that does not exist fails each of its variants clearly; the next scenario still runs (exit 1)', async (t) => {
     if (!available) return t.skip();
     const scenario = (name: string, image: string) =>
