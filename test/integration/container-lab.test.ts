@@ -123,11 +123,12 @@ describe('failures on the container runtime', () => {
       const killed = v.instances.filter((i) => i.stopReason === 'oom-killed');
       expect(killed.length).toBeGreaterThanOrEqual(1);
       expect(killed[0]?.error).toMatch(/OOMKilled/);
-      // Each kill costs its request as an error; the next request gets a fresh instance.
-      expect(v.instances.length).toBeGreaterThan(killed.length);
+      // Each kill costs its request as an error; a later request gets a fresh instance.
+      const firstKill = Math.min(...killed.map((i) => i.stoppedAtMs ?? Infinity));
+      expect(v.instances.some((i) => i.startedAtMs >= firstKill)).toBe(true);
       expect(v.instances.slice(1).every((i) => i.coldReason === 'scale-out')).toBe(true);
       const hungry = phase(v, 'hungry');
-      expect(hungry.sent).toBeGreaterThanOrEqual(3);
+      expect(hungry.sent).toBeGreaterThanOrEqual(5);
       expect(Object.values(hungry.errors).reduce((a, b) => a + b, 0)).toBe(hungry.sent - hungry.ok);
       expect(hungry.sent - hungry.ok).toBeGreaterThanOrEqual(killed.length);
       expect(new Set(v.instances.map((i) => i.id)).size).toBe(v.instances.length);
