@@ -49,7 +49,7 @@ function harness(overrides: Partial<PoolOptions> = {}) {
   return { pool, pending, fakes, finishStarts, advanceMs: (ms: number) => (now += ms * 1000) };
 }
 
-describe('pool policy', () => {
+describe('pool policy (test double: stand-in instances that start, crash and age on cue under a manual clock; real processes are exercised in process-run.test.ts)', () => {
   it('cold-starts the first request, serves the next one warm on the same instance', async () => {
     const { pool, finishStarts } = harness();
     const first = pool.acquire();

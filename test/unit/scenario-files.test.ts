@@ -45,12 +45,13 @@ describe('scenario files', () => {
     expect(problems.every((p) => p.file === resolve(DATA, 'many-problems.yaml'))).toBe(true);
   });
 
-  it('formats the message as file:line:col lines with indented hints', async () => {
+  it('formats the message as a heading, then file:line:col lines with indented hints', async () => {
     const error = await loadScenario(resolve(DATA, 'many-problems.yaml')).catch((e: unknown) => e);
     if (!(error instanceof ScenarioError)) throw new Error('expected a ScenarioError');
     const lines = error.message.split('\n');
-    expect(lines[0]).toBe('test/data/scenarios/many-problems.yaml:5:3 unknown key "hadler" in function');
-    expect(lines[1]).toBe('  hint: did you mean "handler"?');
+    expect(lines[0]).toBe('invalid scenario (6 problems), nothing was started:');
+    expect(lines[1]).toBe('test/data/scenarios/many-problems.yaml:5:3 unknown key "hadler" in function');
+    expect(lines[2]).toBe('  hint: did you mean "handler"?');
     expect(lines.filter((l) => /many-problems\.yaml:\d+:\d+ /.test(l))).toHaveLength(6);
     expect(error.hint).toContain('6 problems');
   });
