@@ -79,6 +79,8 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
         events: {
           ...progress,
           variantStarted: (v, i, n) => !options.quiet && !options.json && io.err(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`),
+          leftoversRemoved: (runtime, removed) =>
+            io.err(`coldlab: removed ${removed.length} leftover(s) of an earlier ${runtime} run that did not finish: ${removed.join(', ')}\n`),
           variantFinished: (r) => {
             progress.done();
             if (!options.quiet && !options.json) io.err(`${formatVariantSummary(r)}\n`);

@@ -18,7 +18,12 @@ export interface RunOptions {
   /** Folder that receives <runId>/results.json. */
   outDir: string;
   signal: AbortSignal;
-  events?: VariantEvents & { variantStarted?(v: Variant, index: number, total: number): void; variantFinished?(r: VariantResult): void };
+  events?: VariantEvents & {
+    variantStarted?(v: Variant, index: number, total: number): void;
+    variantFinished?(r: VariantResult): void;
+    /** What the start-of-run sweep removed: leftovers of an earlier coldlab that crashed or was killed. */
+    leftoversRemoved?(runtime: string, removed: string[]): void;
+  };
 }
 
 export interface RunOutput {
@@ -58,10 +63,16 @@ export async function runScenario(options: RunOptions): Promise<RunOutput> {
     for (const [index, variant] of variants.entries()) {
       if (signal.aborted) break;
       const runtime = await getRuntime(variant.runtime);
+      const firstUse = !used.has(variant.runtime);
       used.set(variant.runtime, runtime);
       const probe = await runtime.probe();
       if (!probe.usable) {
         throw new ColdlabError('RUNTIME_UNAVAILABLE', `runtime "${variant.runtime}" is not usable here: ${probe.reason}`, probe.fix, EXIT.runtimeUnavailable);
+      }
+      // After a crash or kill -9 of coldlab, its containers and cgroups go at the next run (a live run's stay).
+      if (firstUse && runtime.cleanupLeftovers) {
+        const removed = await runtime.cleanupLeftovers();
+        if (removed.length > 0) options.events?.leftoversRemoved?.(variant.runtime, removed);
       }
       options.events?.variantStarted?.(variant, index, variants.length);
       const variantResult = await runVariant({ runtime, fn: loaded.fn, variant, runId, signal, ...(options.events ? { events: options.events } : {}) });

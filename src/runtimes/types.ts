@@ -73,6 +73,6 @@ export interface Runtime {
   start(prepared: Prepared, ctx: StartContext): Promise<Instance>;
   /** Removes everything this runtime created for runId (processes, containers, cgroups, temp files); safe to call twice. */
   dispose(runId: string): Promise<void>;
-  /** Removes leftovers of earlier runs (after a crash); returns what it removed. */
+  /** Removes leftovers of earlier runs (after a crash), never those of a coldlab still running (this one included); returns what it removed. */
   cleanupLeftovers?(): Promise<string[]>;
 }

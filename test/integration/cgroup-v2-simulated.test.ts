@@ -1,3 +1,4 @@
+import { execa } from 'execa';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -87,5 +88,18 @@ describe('cgroup v2 (simulated sysfs tree: no v2 controllers on this host)', () 
     await mkdir(join(root, 'coldlab', 'other'), { recursive: true });
     expect(await removeLeftoverCgroupsIn({ version: 2, root })).toEqual([join(root, 'coldlab', 'coldlab-old-i1')]);
     expect(existsSync(join(root, 'coldlab', 'other'))).toBe(true);
+  });
+
+  it('spares the groups of a coldlab still running (this one included) and removes those of a dead one', async () => {
+    const dead = execa('true');
+    const deadPid = dead.pid ?? 999_999;
+    await dead;
+    const mine = join(root, 'coldlab', `coldlab-p${process.pid}-run-i1`);
+    const crashed = join(root, 'coldlab', `coldlab-p${deadPid}-run-i1`);
+    await mkdir(mine, { recursive: true });
+    await mkdir(crashed, { recursive: true });
+    expect(await removeLeftoverCgroupsIn({ version: 2, root })).toEqual([crashed]);
+    expect(existsSync(mine)).toBe(true);
+    await rm(mine, { recursive: true });
   });
 });

@@ -1,6 +1,6 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { LABEL, RUN_LABEL, KIND_LABEL } from './docker.js';
-import { OWNER_LABEL } from './owner.js';
+import { OWNER_LABEL } from '../owner.js';
 
 /** Port the bootstrap listens on inside every function container. */
 export const CONTAINER_PORT = 8080;

@@ -3,7 +3,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import { execa } from 'execa';
 import type { ModuleFunction } from '../moduleFunction.js';
 import { type Docker, followStream, KIND_LABEL, LABEL, RUN_LABEL, statusOf, tagSafe } from './docker.js';
-import { OWNER_LABEL } from './owner.js';
+import { OWNER_LABEL } from '../owner.js';
 import { baseRootfs, cacheDir, copyFunctionFolder, hashFolder, IMAGE_BOOTSTRAP, IMAGE_NODE } from './rootfs.js';
 
 /**

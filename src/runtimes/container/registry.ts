@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ColdlabError, EXIT } from '../../util/errors.js';
 import { sleep } from '../../util/clock.js';
-import { ownerAlive } from './owner.js';
+import { ownerAlive } from '../owner.js';
 import { cacheDir } from './rootfs.js';
 
 /** A real OCI registry (Debian's docker-registry) on 127.0.0.1, started for one run. */

@@ -1,7 +1,7 @@
 import type { Docker } from './docker.js';
 import { KIND_LABEL, statusOf } from './docker.js';
 import { removeContainer } from './instance.js';
-import { OWNER_LABEL, ownerAlive } from './owner.js';
+import { OWNER_LABEL, ownerAlive } from '../owner.js';
 
 /** Says whether something carrying these labels must stay. */
 export type Keep = (labels: Record<string, string>) => boolean;

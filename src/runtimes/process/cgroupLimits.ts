@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CgroupRef } from '../types.js';
 import { detectCgroups, type CgroupMode } from '../../metrics/cgroup.js';
 import { errnoOf, isPermissionError, readText } from '../../metrics/cgroupFiles.js';
+import { cgroupOwner, ownerAlive } from '../owner.js';
 
 export interface LimitRequest {
   /** Unique, e.g. coldlab-<runId>-<instanceId>; created under a parent "coldlab" group. */
@@ -168,14 +169,18 @@ export async function removeLeftoverCgroupsIn(mode: CgroupMode, prefix = 'coldla
   for (const root of roots) {
     const parent = join(root, PARENT);
     const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) if (entry.isDirectory() && entry.name.startsWith(prefix)) found.push(join(parent, entry.name));
+    for (const entry of entries) {
+      // A group whose coldlab still runs belongs to a live run, not to a crashed one.
+      if (entry.isDirectory() && entry.name.startsWith(prefix) && !ownerAlive(cgroupOwner(entry.name))) found.push(join(parent, entry.name));
+    }
   }
   await Promise.all(found.map(emptyGroup));
   const removed = await Promise.all(found.map(async (dir) => ((await removeDir(dir)) ? dir : undefined)));
   return removed.filter((dir): dir is string => dir !== undefined);
 }
 
-// For `coldlab doctor --cleanup` and crash recovery: kills and removes every group whose name starts with prefix.
+// For `coldlab doctor --cleanup` and crash recovery: kills and removes every group whose name starts with prefix
+// and whose owner (named in the group's name) is gone.
 export async function removeLeftoverCgroups(prefix = 'coldlab-'): Promise<string[]> {
   return removeLeftoverCgroupsIn(await detectCgroups(), prefix);
 }

@@ -12,6 +12,7 @@ import { ColdlabError, EXIT } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
 import { withTimeout } from '../../util/timeout.js';
 import { type ModuleFunction, moduleOf } from '../moduleFunction.js';
+import { cgroupName } from '../owner.js';
 
 export const BOOTSTRAP = resolve(dirname(fileURLToPath(import.meta.url)), '../../../runners/node/bootstrap.mjs');
 const START_TIMEOUT_MS = 30_000;
@@ -47,7 +48,7 @@ export class ProcessRuntime implements Runtime {
     const started = nowUs();
     const notes = [...prepared.notes];
     const limits = await createLimitedCgroup({
-      name: `coldlab-${ctx.runId}-${ctx.instanceId}`,
+      name: cgroupName(ctx.runId, ctx.instanceId),
       memoryBytes: variant.memoryMb * 1024 * 1024,
       cpus: variant.cpus,
     });
