@@ -16,8 +16,9 @@ export interface RawStart {
 
 const TOP_LEVEL = new Set(['Image', 'name', 'Env', 'User', 'ExposedPorts', 'Cmd', 'Labels', 'HostConfig']);
 const HOST_CONFIG = new Set(['Memory', 'MemorySwap', 'NanoCpus', 'PidsLimit', 'CapDrop', 'SecurityOpt', 'ReadonlyRootfs', 'Tmpfs', 'PortBindings', 'AutoRemove', 'Runtime']);
-const HEALTH_PATH = '/__coldlab/health';
-const DEADLINE_MS = 30_000;
+/** The bootstrap's health route; every baseline polls it as coldlab does. */
+export const HEALTH_PATH = '/__coldlab/health';
+export const DEADLINE_MS = 30_000;
 
 type Binding = { HostIp?: string; HostPort?: string };
 
@@ -65,7 +66,8 @@ export async function cliDefaultOciRuntime(): Promise<string | undefined> {
   return result.exitCode === 0 ? result.stdout.trim() || 'default' : undefined;
 }
 
-async function answers(url: string): Promise<boolean> {
+/** One health try with a 300 ms per-try timeout (as coldlab's): true once the route answers 2xx. */
+export async function answers(url: string): Promise<boolean> {
   // A ref'd timer, not AbortSignal.timeout (unref'd): while a try hangs on docker-proxy, nothing else may keep
   // Node's event loop alive, and it would exit mid-poll with code 13 (unsettled top-level await).
   const controller = new AbortController();
