@@ -18,6 +18,8 @@ interface Peak {
 export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private readonly perInstance = new Map<string, Peak>();
+  /** Last CPU counters read per instance, to turn cumulative cgroup counters into per-second use. */
+  private readonly lastCpu = new Map<string, { usageUs: number; throttledUs: number }>();
   private busy = false;
 
   constructor(private readonly pool: Pool, private readonly timeline: Timeline) {}
@@ -46,6 +48,8 @@ export class Sampler {
       const instances = this.pool.instances();
       let memory = 0;
       let measured = false;
+      let cpuUs: number | undefined;
+      let throttledUs: number | undefined;
       for (const instance of instances) {
         if (!instance.cgroup) continue;
         const stats = await readCgroupStats(instance.cgroup);
@@ -59,12 +63,21 @@ export class Sampler {
           memory += stats.memoryBytes;
           measured = true;
         }
+        // An instance's first reading counts all it used since it started (its boot included).
+        const last = this.lastCpu.get(instance.id) ?? { usageUs: 0, throttledUs: 0 };
+        const now = { usageUs: stats.cpuUsageUs ?? last.usageUs, throttledUs: stats.cpuThrottledUs ?? last.throttledUs };
+        if (stats.cpuUsageUs !== undefined) cpuUs = (cpuUs ?? 0) + Math.max(0, now.usageUs - last.usageUs);
+        if (stats.cpuThrottledUs !== undefined) throttledUs = (throttledUs ?? 0) + Math.max(0, now.throttledUs - last.throttledUs);
+        this.lastCpu.set(instance.id, now);
       }
       const meminfo = await readMeminfo().catch(() => undefined);
       this.timeline.gauge(at, {
         instances: this.pool.stats().alive,
         ...(meminfo?.MemAvailable !== undefined ? { hostMemAvailableKb: meminfo.MemAvailable } : {}),
+        ...(meminfo?.Cached !== undefined ? { hostCachedKb: meminfo.Cached } : {}),
         ...(measured ? { instancesMemoryBytes: memory } : {}),
+        ...(cpuUs !== undefined ? { instancesCpuUs: Math.round(cpuUs) } : {}),
+        ...(throttledUs !== undefined ? { instancesThrottledUs: Math.round(throttledUs) } : {}),
       });
     } finally {
       this.busy = false;

@@ -91,7 +91,14 @@ export interface TimelinePoint {
   p50Us?: number;
   p99Us?: number;
   hostMemAvailableKb?: number;
+  /** Host page cache (/proc/meminfo Cached): what prewarm off evicts. */
+  hostCachedKb?: number;
+  /** Sum over live instances' cgroups, sampled in this second. */
   instancesMemoryBytes?: number;
+  /** CPU time the instances used during this second (sum of cgroup counter deltas). */
+  instancesCpuUs?: number;
+  /** Time the instances were throttled by their CPU quota during this second. */
+  instancesThrottledUs?: number;
 }
 
 export interface ErrorInfo {

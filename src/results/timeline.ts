@@ -2,15 +2,17 @@ import type { TimelinePoint } from './model.js';
 import type { Outcome } from './recorder.js';
 import { newHistogram, recordUs } from './histogram.js';
 
-interface Bucket {
+/** Levels read by the sampler: the last reading of a second stands, except counters' deltas, which add up. */
+export type Gauges = Partial<Pick<TimelinePoint, 'instances' | 'hostMemAvailableKb' | 'hostCachedKb' | 'instancesMemoryBytes' | 'instancesCpuUs' | 'instancesThrottledUs'>>;
+const LEVELS = ['hostMemAvailableKb', 'hostCachedKb', 'instancesMemoryBytes'] as const;
+const DELTAS = ['instancesCpuUs', 'instancesThrottledUs'] as const;
+
+interface Bucket extends Gauges {
   requests: number;
   errors: number;
   coldStarts: number;
-  instances?: number;
   p50Us?: number;
   p99Us?: number;
-  hostMemAvailableKb?: number;
-  instancesMemoryBytes?: number;
 }
 
 /**
@@ -35,11 +37,11 @@ export class Timeline {
     if (o.ok && second === this.openSecond) recordUs(this.histogram, o.endUs - o.intendedUs);
   }
 
-  gauge(atUs: number, values: { instances?: number; hostMemAvailableKb?: number; instancesMemoryBytes?: number }): void {
+  gauge(atUs: number, values: Gauges): void {
     const bucket = this.bucket(this.secondOf(atUs));
     if (values.instances !== undefined) bucket.instances = Math.max(bucket.instances ?? 0, values.instances);
-    if (values.hostMemAvailableKb !== undefined) bucket.hostMemAvailableKb = values.hostMemAvailableKb;
-    if (values.instancesMemoryBytes !== undefined) bucket.instancesMemoryBytes = values.instancesMemoryBytes;
+    for (const key of LEVELS) if (values[key] !== undefined) bucket[key] = values[key];
+    for (const key of DELTAS) if (values[key] !== undefined) bucket[key] = (bucket[key] ?? 0) + values[key];
   }
 
   /** Every second from 0 to the last one seen; the instance count is a level, so it carries over empty seconds. */
@@ -55,8 +57,7 @@ export class Timeline {
       const point: TimelinePoint = { t, requests: bucket?.requests ?? 0, errors: bucket?.errors ?? 0, coldStarts: bucket?.coldStarts ?? 0, instances };
       if (bucket?.p50Us !== undefined) point.p50Us = bucket.p50Us;
       if (bucket?.p99Us !== undefined) point.p99Us = bucket.p99Us;
-      if (bucket?.hostMemAvailableKb !== undefined) point.hostMemAvailableKb = bucket.hostMemAvailableKb;
-      if (bucket?.instancesMemoryBytes !== undefined) point.instancesMemoryBytes = bucket.instancesMemoryBytes;
+      for (const key of [...LEVELS, ...DELTAS]) if (bucket?.[key] !== undefined) point[key] = bucket[key];
       points.push(point);
     }
     return points;

@@ -84,6 +84,23 @@ describe('a scenario on the container runtime', () => {
     expect(phase(byPrewarm(true), 'steady').latency.cold?.corrected.count ?? 0).toBe(0);
   });
 
+  it("samples each container's cgroup into its instance record and the per-second timeline, with the host's meminfo", (t) => {
+    if (!available) return t.skip();
+    for (const v of result.variants) {
+      const sampled = v.instances.filter((i) => i.peakMemoryBytes !== undefined);
+      expect(sampled.length).toBeGreaterThan(0);
+      for (const i of sampled) {
+        expect(i.peakMemoryBytes).toBeGreaterThan(1024 * 1024); // node takes megabytes, not bytes
+        expect(i.cpuUsageUs).toBeGreaterThan(0);
+        expect(i.cpuThrottledUs).toBeGreaterThanOrEqual(0);
+      }
+      expect(v.timeline.some((p) => (p.instancesMemoryBytes ?? 0) > 0)).toBe(true);
+      expect(v.timeline.some((p) => (p.instancesCpuUs ?? 0) > 0)).toBe(true);
+      expect(v.timeline.every((p) => p.hostMemAvailableKb === undefined || p.hostMemAvailableKb > 0)).toBe(true);
+      expect(v.timeline.some((p) => (p.hostCachedKb ?? 0) > 0)).toBe(true);
+    }
+  });
+
   it('an idle gap longer than keep-alive makes the next request a keepalive-expired cold start', (t) => {
     if (!available) return t.skip();
     for (const v of result.variants) {

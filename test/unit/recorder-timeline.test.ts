@@ -54,6 +54,13 @@ describe('Timeline', () => {
     expect(points[1]?.hostMemAvailableKb).toBeUndefined();
   });
 
+  it('adds CPU deltas sampled within one second; a level keeps its last reading', () => {
+    const timeline = new Timeline(ORIGIN);
+    timeline.gauge(ORIGIN + 100_000, { instancesCpuUs: 30_000, instancesThrottledUs: 5_000, hostCachedKb: 900, instancesMemoryBytes: 10 });
+    timeline.gauge(ORIGIN + 600_000, { instancesCpuUs: 20_000, instancesThrottledUs: 1_000, hostCachedKb: 800, instancesMemoryBytes: 20 });
+    expect(timeline.points()[0]).toMatchObject({ instancesCpuUs: 50_000, instancesThrottledUs: 6_000, hostCachedKb: 800, instancesMemoryBytes: 20 });
+  });
+
   it('counts outcomes from before the origin in second 0, and can be read while still filling', () => {
     const timeline = new Timeline(ORIGIN);
     timeline.onOutcome(at(-0.5));
