@@ -46,13 +46,23 @@ describe('interrupting a run', () => {
     await rm(out, { recursive: true, force: true });
   });
 
-  it('a hard crash of coldlab (SIGKILL) leaves no instance process behind', async () => {
+  it('a hard crash of coldlab (SIGKILL) leaves no instance process behind, and its cgroups go with `doctor --cleanup`', async () => {
     const out = await mkdtemp(join(tmpdir(), 'coldlab-kill-'));
     const child = startRun(out);
     await waitFor(async () => ((await bootstrapPids()).length >= 2 ? true : undefined), 30_000);
     child.kill('SIGKILL');
     await child;
     await waitFor(async () => ((await bootstrapPids()).length === 0 ? true : undefined), 10_000);
+    // Its cgroups (named after its pid) outlive it where limits were enforced; cleanup finds them by that pid.
+    const doctor = await execa('node', ['bin/coldlab.mjs', 'doctor', '--cleanup', '--json'], { reject: false });
+    expect(doctor.exitCode, doctor.stderr).toBe(0);
+    const lines = JSON.parse(doctor.stdout) as Array<{ runtime: string; removed?: string[] }>;
+    const removed = lines.find((l) => l.runtime === 'process')?.removed ?? [];
+    // As root the groups were made (limits enforced), so some of them are this killed run's.
+    if (process.getuid?.() === 0) expect(removed.some((dir) => dir.includes(`coldlab-p${child.pid ?? 0}-`))).toBe(true);
+    const again = await execa('node', ['bin/coldlab.mjs', 'doctor', '--cleanup', '--json'], { reject: false });
+    const left = (JSON.parse(again.stdout) as Array<{ runtime: string; removed?: string[] }>).find((l) => l.runtime === 'process')?.removed ?? [];
+    expect(left).toEqual([]);
     await rm(out, { recursive: true, force: true });
   });
 });
