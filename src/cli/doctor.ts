@@ -1,6 +1,8 @@
 import type { IO } from './io.js';
 import type { ProbeResult } from '../runtimes/types.js';
 import { getRuntime, knownRuntimes } from '../runtimes/registry.js';
+import { probeRuntime } from '../runtimes/probe.js';
+import { RUNTIME_NAMES } from '../scenario/schema.js';
 import { errorMessage, EXIT } from '../util/errors.js';
 
 interface DoctorLine {
@@ -12,14 +14,12 @@ interface DoctorLine {
 /** Which runtimes work on this machine, why the others don't and how to fix them; optional leftover cleanup. */
 export async function doctorCommand(io: IO, options: { cleanup?: boolean; json?: boolean }): Promise<number> {
   const lines: DoctorLine[] = [];
-  for (const name of knownRuntimes()) {
-    let line: DoctorLine;
-    try {
+  for (const name of RUNTIME_NAMES) {
+    const line: DoctorLine = { runtime: name, probe: await probeRuntime(name) };
+    // Cleanup needs no working engine probe to be tried: leftovers of a runtime that loads are swept regardless.
+    if (options.cleanup && knownRuntimes().includes(name)) {
       const runtime = await getRuntime(name);
-      line = { runtime: name, probe: await runtime.probe() };
-      if (options.cleanup && runtime.cleanupLeftovers) line.removed = await runtime.cleanupLeftovers();
-    } catch (error) {
-      line = { runtime: name, probe: { usable: false, reason: errorMessage(error), fix: 'reinstall coldlab (npm ci)' } };
+      if (runtime.cleanupLeftovers) line.removed = await runtime.cleanupLeftovers().catch((error: unknown) => [`cleanup failed: ${errorMessage(error)}`]);
     }
     lines.push(line);
   }

@@ -12,6 +12,7 @@ import { formatVariantSummary, formatRunSummary } from '../report/summary.js';
 import { progressEvents } from './progress.js';
 import { reportFailure } from './failure.js';
 import { describeVariant } from './describe.js';
+import { preflight } from './preflight.js';
 import { EXIT, type ExitCode } from '../util/errors.js';
 
 export interface RunCommandOptions {
@@ -56,6 +57,8 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
     else for (const plan of plans) io.out(`${plan.loaded.file}: ${plan.variants.length} variant(s)\n${plan.variants.map((v: Variant) => `  ${describeVariant(v)}`).join('\n')}\n`);
     return EXIT.ok;
   }
+  const ready = await preflight(io, plans.flatMap((p) => p.variants.map((v) => v.runtime)));
+  if (ready !== EXIT.ok) return ready;
   const abort = new AbortController();
   let interrupts = 0;
   const removeHandler = io.onInterrupt(() => {

@@ -34,10 +34,21 @@ describe('coldlab CLI', () => {
     expect(schema.properties).toHaveProperty('phases');
   });
 
-  it('doctor says the process runtime is usable', async () => {
+  it('doctor says the process runtime is usable, and why the unimplemented ones are not', async () => {
     const io = captureIO();
     expect(await main(['doctor'], io)).toBe(0);
     expect(io.stdout()).toMatch(/✔ process/);
+    expect(io.stdout()).toMatch(/✘ wasm .*not implemented[\s\S]*fix: use one of: process/);
+  });
+
+  it('a runtime that cannot run here stops the run before anything starts (exit 3), naming it and the fix', async () => {
+    const out = await mkdtemp(join(tmpdir(), 'coldlab-cli-'));
+    const io = captureIO();
+    expect(await main(['run', 'test/data/runs/wasm-and-process.yaml', '--out', out], io)).toBe(3);
+    expect(io.stderr()).toContain('nothing was started');
+    expect(io.stderr()).toMatch(/wasm: .*\n\s+fix: /);
+    expect(await readdir(out)).toEqual([]);
+    await rm(out, { recursive: true, force: true });
   });
 
   it('an unknown command or option is a usage error (exit 2)', async () => {
