@@ -16,6 +16,7 @@ function row(i: InstanceRecord): SafeHtml {
     ${ms(i.start?.fetchMs)}${ms(i.start?.createMs)}${ms(i.start?.bootMs)}${ms(i.start?.initMs)}${ms(i.start?.totalMs)}
     <td>${formatCount(i.requests)}</td>
     <td>${i.peakMemoryBytes === undefined ? html`<span class="none">—</span>` : formatBytes(i.peakMemoryBytes)}</td>
+    ${ms(i.cpuUsageUs === undefined ? undefined : i.cpuUsageUs / 1000)}${ms(i.cpuThrottledUs === undefined ? undefined : i.cpuThrottledUs / 1000)}
     <td class="left">${i.stopReason ?? html`<span class="none">running</span>`}${i.error ? html`<span class="u">${i.error}</span>` : ''}</td>
   </tr>`;
 }
@@ -25,8 +26,8 @@ export function renderInstances(instances: InstanceRecord[]): SafeHtml {
   if (instances.length === 0) return html`<h3>Instances</h3><p class="none">No instance was started.</p>`;
   const table = html`<div class="scroll"><table class="instances">
     <thead>
-      <tr><th rowspan="2">id</th><th rowspan="2" class="left">provisioned</th><th rowspan="2" class="left">cold reason</th><th colspan="5" class="group">start breakdown, ms</th><th rowspan="2">requests</th><th rowspan="2">peak memory</th><th rowspan="2" class="left">stop reason</th></tr>
-      <tr><th>fetch</th><th>create</th><th>boot</th><th>init</th><th>total</th></tr>
+      <tr><th rowspan="2">id</th><th rowspan="2" class="left">provisioned</th><th rowspan="2" class="left">cold reason</th><th colspan="5" class="group">start breakdown, ms</th><th rowspan="2">requests</th><th colspan="3" class="group">from its cgroup</th><th rowspan="2" class="left">stop reason</th></tr>
+      <tr><th>fetch</th><th>create</th><th>boot</th><th>init</th><th>total</th><th>peak memory</th><th>CPU ms</th><th>throttled ms</th></tr>
     </thead>
     <tbody>${instances.map(row)}</tbody>
   </table></div>`;

@@ -11,14 +11,18 @@ export function variantAnchor(index: number): string {
  * provisioned 1"), since the full key repeats what they share and hides what is being compared.
  */
 export function distinguishingLabels(variants: VariantResult[]): string[] {
-  const knobs = variants.map((v) => variantKnobs(v.variant));
-  const first = knobs[0] ?? [];
-  const differing = first.map((_, i) => i).filter((i) => knobs.some((k) => k[i]?.[1] !== first[i]?.[1]));
+  // By knob name, not position: a container variant has an OCI runtime knob a process variant lacks.
+  const knobs = variants.map((v) => new Map(variantKnobs(v.variant)));
+  const names = [...new Set(variants.flatMap((v) => variantKnobs(v.variant).map(([name]) => name)))];
+  const differing = names.filter((name) => knobs.some((k) => k.get(name) !== knobs[0]?.get(name)));
   return knobs.map((k) => {
-    const parts = differing.map((i) => k[i]).filter((pair): pair is [string, string] => pair !== undefined);
-    // Runtime and memory read clearly without their label ("process · 512 MB").
-    const text = parts.map(([label, value]) => (label === 'runtime' || label === 'memory' ? value : `${label} ${value}`));
-    return text.length > 0 ? text.join(' · ') : (k[0]?.[1] ?? '');
+    const parts = differing.flatMap((name) => {
+      const value = k.get(name);
+      if (value === undefined) return [];
+      // Runtime, memory and CPU read clearly without their label ("process · 512 MB · 0.289 vCPU").
+      return [name === 'runtime' || name === 'memory' || name === 'cpus' ? value : `${name} ${value}`];
+    });
+    return parts.length > 0 ? parts.join(' · ') : (k.get('runtime') ?? '');
   });
 }
 
