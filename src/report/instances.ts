@@ -13,7 +13,7 @@ function row(i: InstanceRecord): SafeHtml {
     <td><code>${i.id}</code></td>
     <td class="left">${i.provisioned ? 'yes' : html`<span class="none">no</span>`}</td>
     <td class="left">${reason}</td>
-    ${ms(i.start?.fetchMs)}${ms(i.start?.createMs)}${ms(i.start?.bootMs)}${ms(i.start?.initMs)}${ms(i.start?.totalMs)}
+    ${ms(i.start?.fetchMs)}${ms(i.start?.createMs)}${ms(i.start?.startMs)}${ms(i.start?.bootMs)}${ms(i.start?.initMs)}${ms(i.start?.totalMs)}
     <td>${formatCount(i.requests)}</td>
     <td>${i.peakMemoryBytes === undefined ? html`<span class="none">—</span>` : formatBytes(i.peakMemoryBytes)}</td>
     ${ms(i.cpuUsageUs === undefined ? undefined : i.cpuUsageUs / 1000)}${ms(i.cpuThrottledUs === undefined ? undefined : i.cpuThrottledUs / 1000)}
@@ -26,8 +26,8 @@ export function renderInstances(instances: InstanceRecord[]): SafeHtml {
   if (instances.length === 0) return html`<h3>Instances</h3><p class="none">No instance was started.</p>`;
   const table = html`<div class="scroll"><table class="instances">
     <thead>
-      <tr><th rowspan="2">id</th><th rowspan="2" class="left">provisioned</th><th rowspan="2" class="left">cold reason</th><th colspan="5" class="group">start breakdown, ms</th><th rowspan="2">requests</th><th colspan="3" class="group">from its cgroup</th><th rowspan="2" class="left">stop reason</th></tr>
-      <tr><th>fetch</th><th>create</th><th>boot</th><th>init</th><th>total</th><th>peak memory</th><th>CPU ms</th><th>throttled ms</th></tr>
+      <tr><th rowspan="2">id</th><th rowspan="2" class="left">provisioned</th><th rowspan="2" class="left">cold reason</th><th colspan="6" class="group">start breakdown, ms</th><th rowspan="2">requests</th><th colspan="3" class="group">from its cgroup</th><th rowspan="2" class="left">stop reason</th></tr>
+      <tr><th>fetch</th><th>create</th><th>start</th><th>boot</th><th>init</th><th>total</th><th>peak memory</th><th>CPU ms</th><th>throttled ms</th></tr>
     </thead>
     <tbody>${instances.map(row)}</tbody>
   </table></div>`;

@@ -17,6 +17,8 @@ export interface StartBreakdown {
   fetchMs?: number;
   /** Sandbox creation: process spawn, container create, VM launch. */
   createMs?: number;
+  /** Starting the created sandbox, where that is a step of its own (container start). */
+  startMs?: number;
   /** From sandbox start until the bootstrap runs. */
   bootMs?: number;
   /** The function's own init (module load + top-level code), measured inside the instance. */

@@ -74,9 +74,10 @@ describe('a scenario on the container runtime', () => {
       expect(phase(v, 'steady').latency.warm?.corrected.count).toBeGreaterThan(0);
       for (const i of v.instances.filter((x) => x.start)) {
         expect(i.start?.createMs).toBeGreaterThan(0);
+        expect(i.start?.startMs).toBeGreaterThan(0);
         expect(i.start?.bootMs).toBeGreaterThan(0);
         expect(i.start?.initMs).toBeGreaterThan(0);
-        expect(i.start?.totalMs).toBeGreaterThan((i.start?.createMs ?? 0) + (i.start?.initMs ?? 0));
+        expect(i.start?.totalMs).toBeGreaterThan((i.start?.createMs ?? 0) + (i.start?.startMs ?? 0) + (i.start?.initMs ?? 0));
         expect(i.limitsEnforced).toBe(true);
       }
     }

@@ -53,9 +53,9 @@ export async function startExistingImage(d: Docker, spec: ImageSpec, ctx: StartC
     signal: ctx.signal,
     exitHint: `does the image serve HTTP on port ${spec.port} as a non-root user on a read-only root filesystem? try user "0:0"`,
   });
-  const { container, info, url, createMs } = launched;
+  const { container, info, url, createMs, startMs } = launched;
   // The image has no bootstrap to report its boot and init apart: only create and the whole start are known.
-  const start: StartBreakdown = { createMs, totalMs: (nowUs() - startedUs) / 1000 };
+  const start: StartBreakdown = { createMs, startMs, totalMs: (nowUs() - startedUs) / 1000 };
   const cgroup = await containerCgroup(container.id, cgroupVersion, info.HostConfig.CgroupParent ?? '');
   const notes = [`existing image ${spec.image}, port ${spec.port}`, ...(cgroup ? [] : ['cgroup of the container not found on this host: no per-container metrics'])];
   return new ContainerInstance({ id: ctx.instanceId, url, container, pid: info.State.Pid || undefined, cgroup, notes, start });

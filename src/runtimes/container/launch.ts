@@ -26,8 +26,10 @@ export interface Launched<T> {
   container: Container;
   info: ContainerInspectInfo;
   url: string;
-  /** Create + start calls on the engine. */
+  /** The engine's create call. */
   createMs: number;
+  /** The engine's start call (the OCI runtime sets up namespaces, cgroups and mounts, then execs). */
+  startMs: number;
   ready: T;
 }
 
@@ -63,12 +65,14 @@ export async function launch<T>(d: Docker, input: LaunchInput<T>): Promise<Launc
     await removeContainer(container).catch(() => undefined);
     throw new ColdlabError(code, message, `${hint}${logs ? `; last log lines: ${logs}` : '; the container wrote no logs'}`, exit);
   };
+  const startCallUs = nowUs();
+  const createMs = (startCallUs - createdUs) / 1000;
   try {
     await container.start();
   } catch (error) {
     return fail('CONTAINER_START_FAILED', `container for ${input.what} did not start: ${errorMessage(error)}`, 'check the OCI runtime and the engine log', EXIT.runtimeUnavailable);
   }
-  const createMs = (nowUs() - createdUs) / 1000;
+  const startMs = (nowUs() - startCallUs) / 1000;
   // After start: wait()'s default condition "not-running" would return at once for a created container.
   let exited = false;
   void container.wait().then(() => (exited = true), () => (exited = true));
@@ -78,7 +82,7 @@ export async function launch<T>(d: Docker, input: LaunchInput<T>): Promise<Launc
   const url = `http://127.0.0.1:${hostPort}`;
   const timeoutMs = input.timeoutMs ?? START_TIMEOUT_MS;
   const ready = await pollReady(url, input.ready, { deadlineMs: timeoutMs, gone: () => exited, signal: input.signal });
-  if (ready !== undefined) return { container, info, url, createMs, ready };
+  if (ready !== undefined) return { container, info, url, createMs, startMs, ready };
   if (input.signal?.aborted) return fail('INSTANCE_START_ABORTED', `start of ${input.what} was aborted`, 'the run was interrupted');
   const state = await container.inspect().then((i) => i.State, () => undefined);
   if (exited || (state && !state.Running)) {

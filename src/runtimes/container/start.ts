@@ -64,8 +64,8 @@ export async function startContainer(d: Docker, prepared: Prepared, ctx: StartCo
     exitHint: 'the function probably throws at import; run it with the process runtime to see the stack',
     aroundCreate,
   });
-  const { container, info, url, createMs, ready: health } = launched;
-  const start: StartBreakdown = { ...(fetchMs === undefined ? {} : { fetchMs }), createMs, bootMs: health.bootMs, initMs: health.initMs, totalMs: ms(startedUs) };
+  const { container, info, url, createMs, startMs, ready: health } = launched;
+  const start: StartBreakdown = { ...(fetchMs === undefined ? {} : { fetchMs }), createMs, startMs, bootMs: health.bootMs, initMs: health.initMs, totalMs: ms(startedUs) };
   const cgroup = await containerCgroup(container.id, cgroupVersion, info.HostConfig.CgroupParent ?? '');
   const notes = [...prepared.notes, ...(ociRuntime ? [`OCI runtime ${ociRuntime}`] : []), ...(cgroup ? [] : ['cgroup of the container not found on this host: no per-container metrics'])];
   return new ContainerInstance({ id: ctx.instanceId, url, container, pid: info.State.Pid || undefined, cgroup, notes, start });
