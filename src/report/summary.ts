@@ -43,7 +43,7 @@ function phaseRows(p: PhaseResult): string[][] {
 }
 
 function statusLine(v: VariantResult): string {
-  if (v.status === 'completed') return 'VALID';
+  if (v.status === 'completed') return 'valid: every phase applied the load it was asked for';
   if (v.status === 'invalid') return `INVALID: ${v.invalidReasons.join('; ')}`;
   return `FAILED: ${v.error.message} [${v.error.code}]${v.error.hint ? `\n    hint: ${v.error.hint}` : ''}`;
 }

@@ -39,7 +39,7 @@ describe('formatVariantSummary', () => {
     expect(coldRow).toContain('50/50');
     expect(coldRow).toContain('http-500 ×2');
     expect(text).toContain('init ms P50');
-    expect(text).toMatch(/\n {2}VALID$/);
+    expect(text).toMatch(/\n {2}valid: every phase applied the load it was asked for$/);
   });
 
   it('says INVALID with reasons and FAILED with the hint', () => {
