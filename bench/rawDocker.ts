@@ -5,6 +5,7 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { execa } from 'execa';
 import { nowUs, sleep } from '../src/util/clock.js';
+import { fetchWithin } from '../src/util/timeout.js';
 
 export interface RawStart {
   id: string;
@@ -68,18 +69,12 @@ export async function cliDefaultOciRuntime(): Promise<string | undefined> {
 
 /** One health try with a 300 ms per-try timeout (as coldlab's): true once the route answers 2xx. */
 export async function answers(url: string): Promise<boolean> {
-  // A ref'd timer, not AbortSignal.timeout (unref'd): while a try hangs on docker-proxy, nothing else may keep
-  // Node's event loop alive, and it would exit mid-poll with code 13 (unsettled top-level await).
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 300);
   try {
-    const response = await fetch(url, { signal: controller.signal });
+    const response = await fetchWithin(url, 300);
     await response.body?.cancel();
     return response.ok;
   } catch {
     return false; // docker-proxy accepts before the server listens: reset, or not listening yet
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,5 @@
 import { sleep } from '../../util/clock.js';
+import { fetchWithin } from '../../util/timeout.js';
 
 /** What the bootstrap answers on GET /__coldlab/health. */
 export interface Health {
@@ -39,7 +40,7 @@ export async function pollReady<T>(url: string, check: ReadyCheck<T>, opts: Poll
 
 /** The coldlab bootstrap is ready when its health route answers with its init figures. */
 export const bootstrapHealth: ReadyCheck<Health> = async (url) => {
-  const response = await fetch(`${url}/__coldlab/health`, { signal: AbortSignal.timeout(300) });
+  const response = await fetchWithin(`${url}/__coldlab/health`, 300);
   if (!response.ok) {
     await response.body?.cancel();
     return undefined;
@@ -51,7 +52,7 @@ export const bootstrapHealth: ReadyCheck<Health> = async (url) => {
 /** Any HTTP server is ready once `path` answers with any status below 500. */
 export function anyHttpAnswer(path: string): ReadyCheck<{ status: number }> {
   return async (url) => {
-    const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(300) });
+    const response = await fetchWithin(`${url}${path}`, 300);
     await response.body?.cancel();
     return response.status < 500 ? { status: response.status } : undefined;
   };

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ColdlabError, EXIT } from '../../util/errors.js';
 import { sleep } from '../../util/clock.js';
+import { fetchWithin } from '../../util/timeout.js';
 import { ownerAlive } from '../owner.js';
 import { cacheDir } from './rootfs.js';
 
@@ -37,7 +38,7 @@ async function freePort(): Promise<number> {
 
 async function answers(address: string): Promise<boolean> {
   try {
-    const response = await fetch(`http://${address}/v2/`, { signal: AbortSignal.timeout(500) });
+    const response = await fetchWithin(`http://${address}/v2/`, 500);
     return response.status === 200;
   } catch {
     return false;
