@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { docker } from '../../src/runtimes/container/docker.js';
+import { readResults } from '../../src/results/store.js';
 import { ensureEngine } from '../helpers/docker.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -41,6 +42,31 @@ async function killMidRun(out: string): Promise<{ runId: string; containers: Arr
     child.kill('SIGKILL');
   }
 }
+
+describe('Ctrl-C on the container runtime', () => {
+  it('stops and removes every container and image tag of the run, and keeps the results, marked incomplete', async (t) => {
+    if (!available) return t.skip();
+    const out = await mkdtemp(join(tmpdir(), 'coldlab-cint-'));
+    const child = execa('node', ['bin/coldlab.mjs', 'run', 'test/data/runs/container-long.yaml', '--out', out, '--quiet'], { reject: false });
+    try {
+      const owner = `coldlab.pid=${child.pid ?? 0}`;
+      const runId = await waitFor(async () => {
+        const { containers } = await labelled(owner);
+        return containers.filter((c) => c.running).length >= 2 ? containers[0]?.runId : undefined;
+      }, 90_000);
+      child.kill('SIGINT');
+      const done = await child;
+      expect(done.exitCode, done.stderr).toBe(130);
+      expect(await labelled(`coldlab.run=${runId}`)).toEqual({ containers: [], images: [] });
+      const [runDir] = await readdir(out);
+      const result = await readResults(join(out, runDir ?? '', 'results.json'));
+      expect(result.complete).toBe(false);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 150_000);
+});
 
 describe('a killed coldlab on the container runtime', () => {
   it('leaves containers that `coldlab doctor --cleanup` removes', async (t) => {
