@@ -27,7 +27,7 @@ export function distinguishingLabels(variants: VariantResult[]): string[] {
 }
 
 // One row per variant, so the reader sees the comparison before scrolling into any one of them.
-export function renderOverview(result: RunResult): SafeHtml {
+export function renderOverview(result: RunResult, chart?: SafeHtml): SafeHtml {
   if (result.variants.length === 0) {
     return html`<section class="card"><h2>Variants</h2><p class="none">No variant finished before the run stopped.</p></section>`;
   }
@@ -40,6 +40,7 @@ export function renderOverview(result: RunResult): SafeHtml {
     <thead><tr><th>#</th><th class="left">status</th><th class="left">variant</th><th>warm P50</th><th>warm P99</th><th>cold P50</th><th>cold P99</th><th>cold starts</th><th>requests</th><th>errors</th></tr></thead>
     <tbody>${result.variants.map((v, i) => overviewRow(v, i, labels[i] ?? v.variant.id))}</tbody>
   </table></div>
+  ${chart ? html`<div class="charts">${chart}</div>` : ''}
 </section>`;
 }
 

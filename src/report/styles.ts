@@ -43,6 +43,12 @@ code, .mono { font-family: var(--mono); font-size: 12.5px; }
 .callout ul { margin: 4px 0 0; padding-left: 20px; }
 .notes { color: var(--muted); margin: 12px 0 0; padding-left: 18px; }
 .charts:empty { display: none; }
+.chart { margin: 0 0 16px; }
+.chart svg { display: block; max-width: 100%; height: auto; }
+.chart.empty { border: 1px dashed var(--line); border-radius: 10px; padding: 10px 14px; }
+.chart.empty figcaption { font-weight: 600; }
+.chart.empty p { margin: 2px 0 0; }
+.overview .charts { margin-top: 18px; }
 table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 th, td { padding: 7px 10px; border-bottom: 1px solid var(--line); text-align: right; vertical-align: top; }
 th { font-size: 11.5px; font-weight: 600; color: var(--muted); text-transform: uppercase; letter-spacing: 0.05em;

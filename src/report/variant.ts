@@ -49,8 +49,8 @@ function measured(v: VariantResult): SafeHtml {
   ${coldSummary(v)}`;
 }
 
-/** One variant: status, knobs, warnings, then per-phase latency, cold starts and instances. */
-export function renderVariant(v: VariantResult, index: number): SafeHtml {
+/** One variant: status, knobs, warnings, charts over time, then per-phase latency, cold starts and instances. */
+export function renderVariant(v: VariantResult, index: number, charts?: SafeHtml): SafeHtml {
   return html`
 <section class="card variant" id="${variantAnchor(index)}" data-variant="${v.variant.id}">
   <div class="variant-head">
@@ -63,8 +63,7 @@ export function renderVariant(v: VariantResult, index: number): SafeHtml {
   ${statusCallout(v)}
   ${limitsCallout(v)}
   ${v.notes.length > 0 ? html`<ul class="notes">${v.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
-  <!-- charts: latency over time and distributions are drawn here by a later report version -->
-  <div class="charts" data-charts-for="${v.variant.id}"></div>
+  <div class="charts" data-charts-for="${v.variant.id}">${charts ?? ''}</div>
   ${v.phases.length > 0 ? measured(v) : html`<h3>Latency by phase</h3><p class="none">No phase ran${v.status === 'failed' ? ': the variant failed before load started' : ''}.</p>`}
   ${renderInstances(v.instances)}
 </section>`;

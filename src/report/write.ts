@@ -8,6 +8,6 @@ import { writeFileAtomic } from '../results/store.js';
 export async function writeReport(result: RunResult, dir: string): Promise<{ html: string }> {
   await mkdir(dir, { recursive: true });
   const file = join(dir, 'index.html');
-  await writeFileAtomic(file, renderHtml(result));
+  await writeFileAtomic(file, await renderHtml(result));
   return { html: file };
 }

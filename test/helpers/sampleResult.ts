@@ -1,4 +1,4 @@
-import type { HostInfo, InstanceRecord, PhaseResult, RunResult, VariantResult } from '../../src/results/model.js';
+import type { HostInfo, InstanceRecord, PhaseResult, RunResult, TimelinePoint, VariantResult } from '../../src/results/model.js';
 import { SCHEMA_VERSION } from '../../src/results/model.js';
 import { newHistogram, recordUs, toData } from '../../src/results/histogram.js';
 import { mulberry32 } from '../../src/load/prng.js';
@@ -27,6 +27,8 @@ export interface SampleVariantSpec {
   /** 'failed' yields a variant with an error and hint; 'invalid' comes from a phase's achievedShare. */
   fail?: { code: string; message: string; hint?: string };
   phases?: SamplePhaseSpec[];
+  /** 'full' (default): latency and cgroup figures each second; 'counts': requests and instances only; 'none': empty. */
+  timeline?: 'full' | 'counts' | 'none';
 }
 
 export interface SampleSpec {
@@ -131,7 +133,7 @@ function buildVariant(vs: SampleVariantSpec, logNormal: (m: number, s: number) =
     durationMs: offsetMs,
     phases,
     instances,
-    timeline: Array.from({ length: Math.ceil(offsetMs / 1000) }, (_, t) => ({ t, requests: 50, errors: 0, coldStarts: t === 0 ? coldTotal : 0, instances: Math.max(1, provisioned) })),
+    timeline: sampleTimeline(offsetMs, coldTotal, provisioned, vs.timeline ?? 'full'),
     limitsEnforced: vs.limitsEnforced ?? true,
     notes: vs.limitsEnforced === false ? ['cgroup v2 not delegated to this user: memory and CPU limits were not applied'] : [],
   };
@@ -208,6 +210,29 @@ function buildInstances(provisioned: number, cold: number, logNormal: (m: number
       requests: 40 + i * 7,
       limitsEnforced,
       peakMemoryBytes: 48 * 1024 * 1024 + i * 1_000_000,
+    };
+  });
+}
+
+/**
+ * A per-second timeline that looks like a run's: cold starts and a latency spike in the first second, then
+ * steady requests, with an error every fifth second. Derived from t alone, so it draws no random numbers
+ * (the histograms above stay what they were).
+ */
+function sampleTimeline(durationMs: number, cold: number, provisioned: number, kind: 'full' | 'counts' | 'none'): TimelinePoint[] {
+  if (kind === 'none') return [];
+  return Array.from({ length: Math.ceil(durationMs / 1000) }, (_, t): TimelinePoint => {
+    const point: TimelinePoint = { t, requests: 50, errors: t % 5 === 4 ? 1 : 0, coldStarts: t === 0 ? cold : 0, instances: Math.max(1, provisioned) + (t === 0 ? 0 : Math.min(cold, 3)) };
+    if (kind === 'counts') return point;
+    return {
+      ...point,
+      p50Us: t === 0 ? 48_000 : 1_300 + (t % 3) * 90,
+      p99Us: t === 0 ? 118_000 : 3_200 + (t % 4) * 400,
+      hostMemAvailableKb: 6_000_000 - t * 1_000,
+      hostCachedKb: 2_000_000,
+      instancesMemoryBytes: (48 + t) * 1024 * 1024 * point.instances,
+      instancesCpuUs: t === 0 ? 640_000 : 180_000 + (t % 3) * 20_000,
+      instancesThrottledUs: t === 0 ? 90_000 : 0,
     };
   });
 }

@@ -21,6 +21,8 @@ let browser: Browser;
 let page: Page;
 let result: RunResult;
 const requests: string[] = [];
+// Console errors and warnings, page errors and failed loads: a CSP violation shows up here.
+const problems: string[] = [];
 
 describe.skipIf(!available && !required)('the HTML report in a real Chromium', () => {
   beforeAll(async () => {
@@ -43,6 +45,11 @@ describe.skipIf(!available && !required)('the HTML report in a real Chromium', (
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('request', (request) => requests.push(request.url()));
+    page.on('requestfailed', (request) => problems.push(`request failed: ${request.url()}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     await page.goto(pathToFileURL(html).href, { waitUntil: 'load' });
   });
 
@@ -82,6 +89,38 @@ describe.skipIf(!available && !required)('the HTML report in a real Chromium', (
         expect(uncorrected.slice(0, 4)).toEqual([set.uncorrected.p50Us, set.uncorrected.p90Us, set.uncorrected.p99Us, set.uncorrected.p999Us].map(formatUs));
       }
     }
+  });
+
+  it('draws the charts as visible inline SVG: the overview, and latency and load for each variant with data', async () => {
+    const overview = page.locator('section.overview figure.chart svg');
+    expect(await overview.count()).toBe(1);
+    expect(await overview.isVisible()).toBe(true);
+    expect(await overview.locator('text', { hasText: 'Warm and cold latency by variant' }).count()).toBe(1);
+    for (const id of ['#variant-1', '#variant-2']) {
+      const charts = page.locator(`${id} .charts figure.chart svg`);
+      expect(await charts.count()).toBe(2);
+      for (const [i, title] of ['Latency over time', 'Load and instances'].entries()) {
+        const svg = charts.nth(i);
+        expect(await svg.isVisible()).toBe(true);
+        const box = await svg.boundingBox();
+        expect(box?.width).toBeGreaterThan(600);
+        expect(box?.height).toBeGreaterThan(150);
+        // Rendered as SVG text in the page (the HTML parser put it in the SVG namespace).
+        expect(await svg.locator('text', { hasText: title }).count()).toBe(1);
+        expect(await svg.evaluate((el) => el.namespaceURI)).toBe('http://www.w3.org/2000/svg');
+      }
+      // The charts come before the phase tables.
+      const order = await page.locator(`${id} .charts, ${id} .phase`).evaluateAll((els) => els.map((el) => el.className));
+      expect(order[0]).toBe('charts');
+    }
+    // A failed variant has no data to draw: a short note, no empty plot.
+    const failed = page.locator('#variant-3 .charts');
+    expect(await failed.locator('svg').count()).toBe(0);
+    expect(await failed.getByText('No data over time').isVisible()).toBe(true);
+  });
+
+  it('logs no console error, CSP violation or failed load', () => {
+    expect(problems).toEqual([]);
   });
 
   it('makes no network request: the only URL loaded is the file itself', () => {

@@ -22,8 +22,8 @@ function hostile(): RunResult {
 }
 
 describe('renderHtml', () => {
-  it('escapes user text everywhere it appears', () => {
-    const out = renderHtml(hostile());
+  it('escapes user text everywhere it appears', async () => {
+    const out = await renderHtml(hostile());
     expect(out).not.toContain('<script');
     expect(out).not.toContain('<b>this</b>');
     expect(out).toContain('quick &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
@@ -31,8 +31,8 @@ describe('renderHtml', () => {
     expect(out).toContain('spawn failed &lt;script&gt;');
   });
 
-  it('references no resource outside the document', () => {
-    const out = renderHtml(hostile());
+  it('references no resource outside the document', async () => {
+    const out = await renderHtml(hostile());
     expect(out).not.toMatch(/https?:\/\//i);
     expect(out).not.toMatch(/<(script|link|img|iframe|object|embed)\b/i);
     expect(out).not.toMatch(/@import|url\(/i);
@@ -40,24 +40,24 @@ describe('renderHtml', () => {
     expect(out).toContain("default-src 'none'");
   });
 
-  it('shows status, reasons, errors with hints, and the limits warning', () => {
-    const out = renderHtml(hostile());
+  it('shows status, reasons, errors with hints, and the limits warning', async () => {
+    const out = await renderHtml(hostile());
     expect(out).toContain('Limits not enforced');
     expect(out).toContain('START_FAILED');
     expect(out).toContain('Hint: check &lt;b&gt;this&lt;/b&gt;');
-    const invalid = renderHtml(sampleRunResult({ variants: [{ phases: [{ name: 'steady', warm: 50, cold: 1, achievedShare: 0.5 }] }] }));
+    const invalid = await renderHtml(sampleRunResult({ variants: [{ phases: [{ name: 'steady', warm: 50, cold: 1, achievedShare: 0.5 }] }] }));
     expect(invalid).toContain('badge invalid');
     expect(invalid).toContain('steady: achieved 25 req/s of 50 target');
   });
 
-  it('says INCOMPLETE only when the run was interrupted', () => {
-    expect(renderHtml(sampleRunResult({ complete: false }))).toContain('INCOMPLETE — interrupted');
-    expect(renderHtml(sampleRunResult())).not.toContain('INCOMPLETE');
+  it('says INCOMPLETE only when the run was interrupted', async () => {
+    expect(await renderHtml(sampleRunResult({ complete: false }))).toContain('INCOMPLETE — interrupted');
+    expect(await renderHtml(sampleRunResult())).not.toContain('INCOMPLETE');
   });
 
-  it('prints corrected and uncorrected percentiles of each phase', () => {
+  it('prints corrected and uncorrected percentiles of each phase', async () => {
     const result = sampleRunResult({ variants: [{}] });
-    const out = renderHtml(result);
+    const out = await renderHtml(result);
     const steady = result.variants[0]?.phases.find((p) => p.name === 'steady');
     const warm = steady?.latency.warm;
     if (!warm) throw new Error('sample has no warm latency');
@@ -65,8 +65,8 @@ describe('renderHtml', () => {
     expect(out).toContain('data-phase="steady"');
   });
 
-  it('renders a run without variants', () => {
-    const out = renderHtml(sampleRunResult({ variants: [], complete: false }));
+  it('renders a run without variants', async () => {
+    const out = await renderHtml(sampleRunResult({ variants: [], complete: false }));
     expect(out).toContain('No variant finished');
   });
 });
@@ -90,6 +90,6 @@ describe('writeReport', () => {
     const result = sampleRunResult();
     const written = await writeReport(result, join(dir, 'nested'));
     expect(written.html).toBe(join(dir, 'nested', 'index.html'));
-    expect(await readFile(written.html, 'utf8')).toBe(renderHtml(result));
+    expect(await readFile(written.html, 'utf8')).toBe(await renderHtml(result));
   });
 });
