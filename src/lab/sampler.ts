@@ -18,8 +18,6 @@ interface Peak {
 export class Sampler {
   private timer: NodeJS.Timeout | undefined;
   private readonly perInstance = new Map<string, Peak>();
-  /** Last CPU counters read per instance, to turn cumulative cgroup counters into per-second use. */
-  private readonly lastCpu = new Map<string, { usageUs: number; throttledUs: number }>();
   private busy = false;
 
   constructor(private readonly pool: Pool, private readonly timeline: Timeline) {}
@@ -56,19 +54,21 @@ export class Sampler {
         const peak = this.perInstance.get(instance.id) ?? {};
         const usage = stats.memoryPeakBytes ?? stats.memoryBytes;
         if (usage !== undefined) peak.peakMemoryBytes = Math.max(peak.peakMemoryBytes ?? 0, usage);
-        if (stats.cpuUsageUs !== undefined) peak.cpuUsageUs = stats.cpuUsageUs;
-        if (stats.cpuThrottledUs !== undefined) peak.cpuThrottledUs = stats.cpuThrottledUs;
+        // The cgroup counters are cumulative: the timeline gets what was used since the last reading,
+        // and an instance's first reading counts all it used since it started (its boot included).
+        if (stats.cpuUsageUs !== undefined) {
+          cpuUs = (cpuUs ?? 0) + Math.max(0, stats.cpuUsageUs - (peak.cpuUsageUs ?? 0));
+          peak.cpuUsageUs = stats.cpuUsageUs;
+        }
+        if (stats.cpuThrottledUs !== undefined) {
+          throttledUs = (throttledUs ?? 0) + Math.max(0, stats.cpuThrottledUs - (peak.cpuThrottledUs ?? 0));
+          peak.cpuThrottledUs = stats.cpuThrottledUs;
+        }
         this.perInstance.set(instance.id, peak);
         if (stats.memoryBytes !== undefined) {
           memory += stats.memoryBytes;
           measured = true;
         }
-        // An instance's first reading counts all it used since it started (its boot included).
-        const last = this.lastCpu.get(instance.id) ?? { usageUs: 0, throttledUs: 0 };
-        const now = { usageUs: stats.cpuUsageUs ?? last.usageUs, throttledUs: stats.cpuThrottledUs ?? last.throttledUs };
-        if (stats.cpuUsageUs !== undefined) cpuUs = (cpuUs ?? 0) + Math.max(0, now.usageUs - last.usageUs);
-        if (stats.cpuThrottledUs !== undefined) throttledUs = (throttledUs ?? 0) + Math.max(0, now.throttledUs - last.throttledUs);
-        this.lastCpu.set(instance.id, now);
       }
       const meminfo = await readMeminfo().catch(() => undefined);
       this.timeline.gauge(at, {
