@@ -1,6 +1,8 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { ErrorCode } from 'yaml';
 import { scenarioSchema, functionSchema, matrixSchema, phaseSchema } from './schema.js';
+import { pricesSchema } from '../advise/cost.js';
+import { adviceSchema } from '../advise/settings.js';
 
 const PHASE_KEYS = new Map<string, string[]>(phaseSchema.options.map((o) => [o.shape.kind.value, Object.keys(o.shape)]));
 export const PHASE_KINDS = [...PHASE_KEYS.keys()];
@@ -17,6 +19,8 @@ export function allowedKeysAt(path: readonly PropertyKey[], value: unknown): str
   if (path.length === 0) return Object.keys(scenarioSchema.shape);
   if (path.length === 1 && head === 'function') return Object.keys(functionSchema.shape);
   if (path.length === 1 && head === 'matrix') return Object.keys(matrixSchema.shape);
+  if (path.length === 1 && head === 'cost') return Object.keys(pricesSchema.shape);
+  if (path.length === 1 && head === 'advice') return Object.keys(adviceSchema.shape);
   if (path.length === 2 && head === 'phases' && typeof index === 'number') {
     const kind = phaseKindOf(value);
     return (kind && PHASE_KEYS.get(kind)) || [...new Set([...PHASE_KEYS.values()].flat())];

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, parseDurationMs } from '../util/duration.js';
+import { pricesOverrideSchema } from '../advise/cost.js';
+import { adviceSchema } from '../advise/settings.js';
 
 // A duration field accepts "5s"/"500ms"/"2m" or milliseconds and always yields milliseconds.
 const duration = z
@@ -97,6 +99,10 @@ export const scenarioSchema = z.strictObject({
   output: z.string().default('reports').meta({ description: 'Output folder, relative to the current directory' }),
   requestTimeoutMs: duration.default(10_000),
   cpuMbPerVcpu: z.number().positive().default(1769).meta({ description: 'Memory size that buys one full vCPU (AWS Lambda: 1769)' }),
+  cost: pricesOverrideSchema
+    .optional()
+    .meta({ description: 'Prices the recommendations use; any key left out keeps the default (AWS Lambda x86 us-east-1 list prices)' }),
+  advice: adviceSchema.default(() => adviceSchema.parse({})).meta({ description: 'What the tuning recommendations aim for' }),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;
