@@ -2,7 +2,7 @@
 // baselines started from the same create options, alternating samples in one run: the same create + start
 // posted straight to the Engine API (coldlab's own overhead is measured against this one), and a raw
 // `docker run -d` through the CLI (what a hand-written script pays); then coldlab's cold start per OCI
-// runtime when the engine has both runc and crun. Everything created is removed in the end.
+// runtime (runc, crun, gVisor's runsc) when the engine has runc and another. Everything created is removed in the end.
 import type { Prepared, StartContext } from '../src/runtimes/types.js';
 import type { FunctionSpec, Variant } from '../src/scenario/variant.js';
 import { ContainerRuntime, listOciRuntimes } from '../src/runtimes/container/runtime.js';
@@ -15,6 +15,7 @@ import { nowUs } from '../src/util/clock.js';
 import { apiColdStart, removeApi } from './apiDocker.js';
 import { cliDefaultOciRuntime, rawColdStart, removeRaw } from './rawDocker.js';
 import { type Stats, stats } from './stats.js';
+import { benchOciRuntimes, type OciColdStart } from './ociColdStart.js';
 
 export interface ContainerColdStart {
   samples: number;
@@ -27,8 +28,8 @@ export interface ContainerColdStart {
   api: { totalMs: Stats; createMs: Stats };
   /** coldlab: runtime.start() called → resolved (wall); reportedMs: the instance's own start.totalMs. */
   coldlab: { wallMs: Stats; reportedMs: Stats };
-  /** coldlab wall cold start per OCI runtime; empty unless the engine has both runc and crun. */
-  perOci: { name: string; wallMs: Stats }[];
+  /** coldlab cold start per OCI runtime; empty unless the engine has runc and at least one of crun, runsc. */
+  perOci: OciColdStart[];
 }
 
 export type ContainerBench = { skipped: string } | ContainerColdStart;
@@ -36,7 +37,7 @@ export type ContainerBench = { skipped: string } | ContainerColdStart;
 /** Thrown after Ctrl-C, once everything the bench created is removed. */
 export class BenchInterrupted extends Error {}
 
-const PER_OCI = ['runc', 'crun'];
+const PER_OCI = ['runc', 'crun', 'runsc'];
 /** Every order of the three sides (raw CLI, engine API, coldlab). */
 const ORDERS = [[0, 1, 2], [1, 2, 0], [2, 0, 1], [0, 2, 1], [2, 1, 0], [1, 0, 2]] as const;
 
@@ -128,13 +129,8 @@ export async function benchContainerColdStart(fn: FunctionSpec, base: Variant, s
     }
 
     const available = await listOciRuntimes();
-    const perOci = PER_OCI.every((n) => available.includes(n)) ? PER_OCI.map((name) => ({ name, prepared: { ...prepared, data: { ...prepared.data, ociRuntime: name } }, wall: [] as number[] })) : [];
-    for (let i = 0; i < (perOci.length > 0 ? samples : 0); i++) {
-      for (const cell of i % 2 === 0 ? perOci : [...perOci].reverse()) {
-        check();
-        cell.wall.push((await coldlabSample(runtime, cell.prepared, ctx(`${cell.name}${i}`))).wallMs);
-      }
-    }
+    const names = PER_OCI.filter((n) => available.includes(n));
+    const perOci = names.includes('runc') && names.length > 1 ? await benchOciRuntimes(runtime, prepared, names, samples, ctx, check) : [];
     return {
       samples,
       image: readData(prepared.data).image,
@@ -142,7 +138,7 @@ export async function benchContainerColdStart(fn: FunctionSpec, base: Variant, s
       raw: { totalMs: stats(rawTotal), runMs: stats(rawRun) },
       api: { totalMs: stats(apiTotal), createMs: stats(apiCreate) },
       coldlab: { wallMs: stats(wall), reportedMs: stats(reported) },
-      perOci: perOci.map((c) => ({ name: c.name, wallMs: stats(c.wall) })),
+      perOci,
     };
   } catch (error) {
     throw abort.signal.aborted ? new BenchInterrupted('container cold-start bench interrupted', { cause: error }) : error;

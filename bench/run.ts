@@ -1,6 +1,6 @@
 // `npm run bench`: benchmarks of the lab itself. Every figure is measured side by side in this one run
 // and printed as a ratio or a difference against its baseline, never against a number written down elsewhere.
-// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container).
+// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container, gvisor).
 import { resolve } from 'node:path';
 import type { Variant, FunctionSpec } from '../src/scenario/variant.js';
 import { benchGateway } from './gateway.js';
@@ -8,6 +8,8 @@ import { benchSender } from './sender.js';
 import { benchColdStart } from './coldStart.js';
 import { BenchInterrupted, benchContainerColdStart } from './containerColdStart.js';
 import type { Stats } from './stats.js';
+import { benchGvisorColdStart } from './gvisorColdStart.js';
+import type { OciColdStart } from './ociColdStart.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
 const variant: Variant = {
@@ -63,11 +65,32 @@ async function containerColdStart(): Promise<void> {
   console.log(`  coldlab     ${p50max(coldlab.wallMs)}  (start() wall; its own start.totalMs P50 ${ms1(coldlab.reportedMs.p50)})`);
   console.log(`  coldlab's own overhead (coldlab − engine API)  P50 ${diff(coldlab.wallMs, api.totalMs)}`);
   console.log(`  coldlab against the CLI script (coldlab − CLI)  P50 ${diff(coldlab.wallMs, raw.totalMs)}`);
-  if (c.perOci.length === 0) console.log('  per OCI runtime: skipped, the engine does not have both runc and crun');
-  else console.log(`  coldlab per OCI runtime (${c.samples} alternating samples each): ${c.perOci.map((o) => `${o.name} ${p50max(o.wallMs)}`).join('  |  ')}`);
+  if (c.perOci.length === 0) console.log('  per OCI runtime: skipped, the engine has runc alone');
+  else printOci(c.perOci, c.samples);
 }
 
-const sections: Record<string, () => Promise<void>> = { gateway, sender, process: processColdStart, container: containerColdStart };
+/** Per OCI runtime: cold start, where it goes, the sandbox's memory, and each against runc. */
+function printOci(cells: OciColdStart[], samples: number): void {
+  const runc = cells.find((c) => c.name === 'runc');
+  console.log(`  coldlab per OCI runtime (${samples} alternating samples each; start = the engine's start call, boot = until the bootstrap ran; memory = the container's cgroup once ready):`);
+  for (const c of cells) {
+    const facts = c.sandbox['gvisor.platform'] ? ` (gVisor, platform ${c.sandbox['gvisor.platform']}, network ${c.sandbox['gvisor.network'] ?? '?'})` : '';
+    const vs = runc && c !== runc ? `  ×${(c.wallMs.p50 / runc.wallMs.p50).toFixed(2)} runc's P50, +${ms1(c.wallMs.p50 - runc.wallMs.p50)}` : '';
+    console.log(`    ${c.name.padEnd(6)} ${p50max(c.wallMs)}  start P50 ${ms1(c.startMs.p50)}  boot P50 ${ms1(c.bootMs.p50)}  memory P50 ${c.memoryMiB.p50.toFixed(1)} MiB${vs}${facts}`);
+  }
+}
+
+async function gvisor(): Promise<void> {
+  const g = await benchGvisorColdStart(fn, variant, 10);
+  if ('skipped' in g) {
+    console.log(`gVisor cold start: skipped, ${g.skipped}`);
+    return;
+  }
+  console.log('gVisor (runsc) against runc, container cold start through coldlab, same image and create options (prewarm on):');
+  printOci(g.cells, g.samples);
+}
+
+const sections: Record<string, () => Promise<void>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !Object.hasOwn(sections, name));
 if (unknown.length > 0) {

@@ -90,6 +90,7 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
     timeline: timeline.points(),
     limitsEnforced: records.length > 0 && records.filter((r) => r.start).every((r) => r.limitsEnforced),
     notes: [...notes],
+    ...(prepared?.sandbox ? { sandbox: prepared.sandbox } : {}),
   };
   if (failure !== undefined) {
     const error = failure instanceof ColdlabError ? { code: failure.code, message: failure.message, hint: failure.hint } : { code: 'VARIANT_FAILED', message: errorMessage(failure) };

@@ -59,6 +59,11 @@ export function variantKnobs(v: Variant): Array<[string, string]> {
   ];
 }
 
+/** What the runtime found about its sandbox (e.g. gVisor's platform), as label/value pairs: "gvisor.platform" → "gvisor platform". */
+export function sandboxKnobs(sandbox: Record<string, string> | undefined): Array<[string, string]> {
+  return Object.entries(sandbox ?? {}).map(([key, value]) => [key.replace(/\./g, ' '), value]);
+}
+
 /** The heading of a variant: what tells it apart from its neighbours at a glance. */
 export function variantLabel(v: Variant): string {
   const runtime = v.ociRuntime ? `${v.runtime} (${v.ociRuntime})` : v.runtime;

@@ -1,5 +1,5 @@
 import type { LatencySet, PhaseResult, RunResult, VariantResult } from '../results/model.js';
-import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatRate, formatUs, mergedOf } from './format.js';
+import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatRate, formatUs, mergedOf, sandboxKnobs } from './format.js';
 import { textTable, type Align } from './textTable.js';
 
 const HEAD = ['phase', 'start', 'count', 'P50', 'P90', 'P99', 'P99.9', 'cold starts', 'init P50/max', 'rate req/s', 'errors'];
@@ -62,6 +62,8 @@ export function formatVariantSummary(v: VariantResult): string {
       (init ? ` · init ms P50 ${formatUs(init.p50Us)}, max ${formatUs(init.maxUs)}` : ''),
   );
   if (!v.limitsEnforced) lines.push('  limits not enforced: memory/CPU limits were not applied to every instance');
+  const sandbox = sandboxKnobs(v.sandbox);
+  if (sandbox.length > 0) lines.push(`  sandbox: ${sandbox.map(([label, value]) => `${label} ${value}`).join(', ')}`);
   for (const note of v.notes) lines.push(`  note: ${note}`);
   lines.push(`  ${statusLine(v)}`);
   return lines.join('\n');

@@ -1,6 +1,6 @@
 import type { VariantResult } from '../results/model.js';
 import { html, type SafeHtml } from './escape.js';
-import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatUs, mergedOf, variantKnobs, variantLabel } from './format.js';
+import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatUs, mergedOf, sandboxKnobs, variantKnobs, variantLabel } from './format.js';
 import { renderPhase } from './phases.js';
 import { renderInstances } from './instances.js';
 import { variantAnchor } from './overview.js';
@@ -59,7 +59,7 @@ export function renderVariant(v: VariantResult, index: number, charts?: SafeHtml
     <span class="duration">${formatDuration(v.durationMs)}</span>
   </div>
   <div class="key mono">${v.variant.id}</div>
-  <ul class="knobs">${variantKnobs(v.variant).map(([label, value]) => html`<li><span>${label}</span>${value}</li>`)}</ul>
+  <ul class="knobs">${[...variantKnobs(v.variant), ...sandboxKnobs(v.sandbox)].map(([label, value]) => html`<li><span>${label}</span>${value}</li>`)}</ul>
   ${statusCallout(v)}
   ${limitsCallout(v)}
   ${v.notes.length > 0 ? html`<ul class="notes">${v.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}

@@ -117,6 +117,8 @@ interface VariantResultBase {
   /** Whether memory/CPU limits were really applied to every instance. */
   limitsEnforced: boolean;
   notes: string[];
+  /** Facts about the sandbox the runtime found, e.g. { sandbox: 'gvisor', 'gvisor.platform': 'ptrace' }. */
+  sandbox?: Record<string, string>;
 }
 
 /** A tagged union: a variant completed, ran but cannot be trusted (invalid, with why), or failed. */

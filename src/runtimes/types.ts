@@ -65,6 +65,8 @@ export interface Prepared {
   data: Record<string, unknown>;
   /** Notes for results, e.g. "page cache drop not available here". */
   notes: string[];
+  /** Facts about the sandbox as the runtime found it (e.g. gVisor's platform), recorded in results. */
+  sandbox?: Record<string, string>;
 }
 
 /** The contract every runtime implements; the platform never asks which one it has. */

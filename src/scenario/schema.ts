@@ -60,7 +60,7 @@ export const matrixSchema = z.strictObject({
   maxInstances: oneOrMany(positiveInt).default(10),
   ociRuntime: oneOrMany(z.string().min(1))
     .optional()
-    .meta({ description: 'Container runtime only: the engine\'s OCI runtime(s) to compare, e.g. [runc, crun]; default: the engine\'s own default' }),
+    .meta({ description: 'Container runtime only: the engine\'s OCI runtime(s) to compare, e.g. [runc, crun, runsc] (runsc: gVisor); default: the engine\'s own default' }),
 });
 
 export const functionSchema = z

@@ -5,6 +5,7 @@ import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
 import { type Docker, docker, engineAddress, engineAnswers, LABEL, RUN_LABEL } from './docker.js';
 import type { ContainerInstance } from './instance.js';
 import { listOciRuntimes, requireOciRuntime } from './ociRuntimes.js';
+import { sandboxFactsOf } from './gvisor.js';
 import { imageSpecOf, prepareImageFunction } from './imageFunction.js';
 import { moduleOf } from '../moduleFunction.js';
 import { RunArtifacts } from './prepare.js';
@@ -31,7 +32,10 @@ export class ContainerRuntime implements Runtime {
       if (!(await engineAnswers(d))) return { usable: false, reason: `no Docker engine answers at ${engineAddress()}`, fix: FIX };
       const version: { Version?: string; ApiVersion?: string } = await d.version();
       const info: { CgroupVersion?: string; Driver?: string } = await d.info();
-      const runtimes = await listOciRuntimes();
+      const runtimes = await Promise.all((await listOciRuntimes()).map(async (name) => {
+        const { facts } = await sandboxFactsOf(name);
+        return facts['gvisor.platform'] ? `${name} (gVisor, platform ${facts['gvisor.platform']}, network ${facts['gvisor.network'] ?? '?'})` : name;
+      }));
       return { usable: true, details: `docker ${version.Version ?? '?'} (API ${version.ApiVersion ?? '?'}), ${info.Driver ?? '?'}, cgroup v${info.CgroupVersion ?? '?'}, OCI runtimes: ${runtimes.join(', ') || 'none'}` };
     } catch (error) {
       return { usable: false, reason: `the Docker engine at ${engineAddress()} failed: ${errorMessage(error)}`, fix: FIX };
@@ -43,9 +47,11 @@ export class ContainerRuntime implements Runtime {
     const d = await this.engine();
     const ociRuntime = await requireOciRuntime(variant.ociRuntime ?? process.env.COLDLAB_OCI_RUNTIME);
     const oci = ociRuntime ? { ociRuntime } : {};
+    const gvisor = await sandboxFactsOf(ociRuntime);
+    const sandbox = Object.keys(gvisor.facts).length > 0 ? { sandbox: gvisor.facts } : {};
     if (fn.image !== undefined) {
       const data = await prepareImageFunction(d, { ...fn, image: fn.image });
-      return { fn, variant, data: { ...data, ...oci }, notes: [] };
+      return { fn, variant, data: { ...data, ...oci }, notes: gvisor.notes, ...sandbox };
     }
     const mod = moduleOf(fn, this.name);
     await access(mod.path).catch(() => {
@@ -53,7 +59,7 @@ export class ContainerRuntime implements Runtime {
     });
     const data = await this.runArtifacts(d).data(mod, variant, runId);
     const notes = data.pullRef ? ['prewarm off: before each cold start the image is removed and pulled from a loopback registry'] : [];
-    return { fn: mod, variant, data: { ...data, ...oci }, notes };
+    return { fn: mod, variant, data: { ...data, ...oci }, notes: [...notes, ...gvisor.notes], ...sandbox };
   }
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
