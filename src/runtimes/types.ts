@@ -2,7 +2,24 @@ import type { FunctionSpec, Variant } from '../scenario/variant.js';
 import type { RuntimeName } from '../scenario/schema.js';
 
 /** What `coldlab doctor` shows for a runtime. */
-export type ProbeResult = { usable: true; details: string } | { usable: false; reason: string; fix: string };
+export type ProbeResult = { usable: true; details: string; facts?: RuntimeFacts } | { usable: false; reason: string; fix: string };
+
+/** What a runtime found about this machine that results and the report heading show, e.g. { accelerator: 'tcg' }. */
+export type RuntimeFacts = Record<string, string>;
+
+/** A VM guest's own /proc/meminfo figures (kB). */
+export interface GuestMemory {
+  memTotalKb: number;
+  memAvailableKb: number;
+  cachedKb: number;
+}
+
+/** Memory of a sandbox that is a machine of its own: what its guest sees, and what hosting it costs the host. */
+export interface SandboxMemory {
+  guest?: GuestMemory;
+  /** Resident memory of the host process holding the sandbox (QEMU): guest RAM it touched plus its own overhead. */
+  hostRssBytes?: number;
+}
 
 /** Where an instance's resource figures can be read (cgroup v1 or v2), if limits were applied. */
 export interface CgroupRef {
@@ -48,6 +65,8 @@ export interface Instance {
   /** Resolves once, when the instance is gone for any reason. */
   readonly exited: Promise<InstanceExit>;
   stop(): Promise<void>;
+  /** Optional: sandboxes that are machines (microVMs) report their guest's and their host process's memory. */
+  sandboxMemory?(): Promise<SandboxMemory>;
 }
 
 export interface StartContext {

@@ -1,4 +1,4 @@
-import type { Scenario } from './schema.js';
+import type { MicrovmStart, Scenario } from './schema.js';
 import type { Variant } from './variant.js';
 
 export const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
@@ -6,6 +6,10 @@ export const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 // The OCI runtime is a container knob: other runtimes of the same scenario get one cell, not one per OCI runtime.
 const ociRuntimesFor = (runtime: string, oci: string | string[] | undefined): Array<string | undefined> =>
   runtime === 'container' && oci !== undefined ? many(oci) : [undefined];
+
+// Boot or restore is a microvm knob, in the same way.
+const microvmStartsFor = (runtime: string, starts: MicrovmStart | MicrovmStart[] | undefined): Array<MicrovmStart | undefined> =>
+  runtime === 'microvm' && starts !== undefined ? many(starts) : [undefined];
 
 /**
  * Expands the matrix into variants, one repetition after another (all cells of rep 1, then rep 2…),
@@ -21,12 +25,15 @@ export function expandVariants(scenario: Scenario, options: { hostCores: number 
           for (const keepAliveMs of many(m.keepAliveMs))
             for (const instanceConcurrency of many(m.instanceConcurrency))
               for (const maxInstances of many(m.maxInstances))
-                for (const ociRuntime of ociRuntimesFor(runtime, m.ociRuntime)) {
+                for (const ociRuntime of ociRuntimesFor(runtime, m.ociRuntime))
+                for (const microvmStart of microvmStartsFor(runtime, m.microvmStart)) {
                   const oci = ociRuntime === undefined ? '' : `/oci=${ociRuntime}`;
-                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${oci}`;
+                  const vmStart = microvmStart === undefined ? '' : `/start=${microvmStart}`;
+                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${oci}${vmStart}`;
                   cells.push({
                     key,
                     ...(ociRuntime === undefined ? {} : { ociRuntime }),
+                    ...(microvmStart === undefined ? {} : { microvmStart }),
                     runtime,
                     memoryMb,
                     provisionedConcurrency,

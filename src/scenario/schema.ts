@@ -51,6 +51,9 @@ export const RUNTIME_NAMES = ['process', 'container', 'microvm', 'wasm'] as cons
 export const runtimeName = z.enum(RUNTIME_NAMES);
 export type RuntimeName = z.output<typeof runtimeName>;
 
+export const MICROVM_STARTS = ['boot', 'restore'] as const;
+export type MicrovmStart = (typeof MICROVM_STARTS)[number];
+
 export const matrixSchema = z.strictObject({
   memoryMb: oneOrMany(z.number().int().min(16).max(65_536)).default(512),
   provisionedConcurrency: oneOrMany(z.number().int().nonnegative()).default(0),
@@ -61,6 +64,9 @@ export const matrixSchema = z.strictObject({
   ociRuntime: oneOrMany(z.string().min(1))
     .optional()
     .meta({ description: 'Container runtime only: the engine\'s OCI runtime(s) to compare, e.g. [runc, crun, runsc] (runsc: gVisor); default: the engine\'s own default' }),
+  microvmStart: oneOrMany(z.enum(MICROVM_STARTS))
+    .optional()
+    .meta({ description: 'microvm runtime only: boot each instance, or restore it from a snapshot of a booted guest; e.g. [boot, restore]; default: boot' }),
 });
 
 export const functionSchema = z

@@ -67,6 +67,14 @@ export function semanticProblems(scenario: Scenario, ctx: { file: string; where:
     });
   }
   problems.push(...containerOnlyProblems(scenario, ctx));
+  if (scenario.matrix.microvmStart !== undefined && !many(scenario.runtimes).includes('microvm')) {
+    problems.push({
+      file,
+      ...where.ofPath(['matrix', 'microvmStart']),
+      message: `matrix.microvmStart applies only to the microvm runtime, and runtimes is ${many(scenario.runtimes).join(', ')}`,
+      hint: 'add microvm to runtimes (e.g. runtimes: [process, microvm]) or remove microvmStart',
+    });
+  }
   if (scenario.phases.every((p) => p.kind === 'idle')) {
     problems.push({
       file,

@@ -1,4 +1,4 @@
-import type { Phase, RuntimeName } from './schema.js';
+import type { MicrovmStart, Phase, RuntimeName } from './schema.js';
 
 /** One cell of the matrix, for one repetition: everything needed to run it. */
 export interface Variant {
@@ -16,6 +16,8 @@ export interface Variant {
   maxInstances: number;
   /** Container runtime only: the engine's OCI runtime (runc, crun…); absent = the engine's default. */
   ociRuntime?: string;
+  /** microvm runtime only: boot a guest per instance, or restore one from a snapshot; absent = boot. */
+  microvmStart?: MicrovmStart;
   /** CPU share in vCPUs derived from memory (memoryMb / cpuMbPerVcpu), capped by host cores. */
   cpus: number;
   phases: Phase[];

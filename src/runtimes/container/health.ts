@@ -14,6 +14,8 @@ export interface PollOptions {
   /** True once the container is known to have exited: stop polling at once. */
   gone: () => boolean;
   signal?: AbortSignal | undefined;
+  /** Pause between tries (default 5 ms). */
+  everyMs?: number;
 }
 
 /** One readiness try: a value when ready, undefined when not yet. */
@@ -33,7 +35,7 @@ export async function pollReady<T>(url: string, check: ReadyCheck<T>, opts: Poll
     } catch {
       // not listening yet
     }
-    await sleep(5, opts.signal);
+    await sleep(opts.everyMs ?? 5, opts.signal);
   }
   return undefined;
 }

@@ -13,7 +13,7 @@ export interface ReadyLine {
 
 // The shell joins the instance's cgroup(s) before exec'ing node, so the function's init already runs
 // under the memory and CPU limits; COLDLAB_CGROUP_PROCS is a ':'-separated list of cgroup.procs files.
-const JOIN_CGROUPS = 'IFS=:; for f in $COLDLAB_CGROUP_PROCS; do echo $$ > "$f" || exit 70; done; exec "$@"';
+export const JOIN_CGROUPS = 'IFS=:; for f in $COLDLAB_CGROUP_PROCS; do echo $$ > "$f" || exit 70; done; exec "$@"';
 
 export interface SpawnedBootstrap {
   child: ChildProcess;

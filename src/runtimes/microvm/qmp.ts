@@ -1,0 +1,75 @@
+import { connect, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
+import { sleep } from '../../util/clock.js';
+
+type QmpReply = { return?: unknown; error?: { class: string; desc: string } };
+
+/** A minimal QMP client: one command at a time, events skipped. */
+export class Qmp {
+  private readonly replies: QmpReply[] = [];
+  private waiting: ((reply: QmpReply) => void) | undefined;
+
+  private constructor(private readonly socket: Socket) {
+    createInterface({ input: socket }).on('line', (line) => {
+      const message = JSON.parse(line) as QmpReply & { event?: string; QMP?: unknown };
+      if (message.event !== undefined || message.QMP !== undefined) return;
+      if (this.waiting) {
+        const done = this.waiting;
+        this.waiting = undefined;
+        done(message);
+      } else this.replies.push(message);
+    });
+  }
+
+  /** Connects (QEMU creates the socket a moment after it starts) and leaves capabilities negotiation done. */
+  static async open(path: string, timeoutMs = 10_000): Promise<Qmp> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        const socket = await new Promise<Socket>((resolve, reject) => {
+          const s = connect(path, () => resolve(s));
+          s.once('error', reject);
+        });
+        const qmp = new Qmp(socket);
+        await qmp.execute('qmp_capabilities');
+        return qmp;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(50);
+      }
+    }
+  }
+
+  async execute(command: string, args?: Record<string, unknown>): Promise<unknown> {
+    const reply = new Promise<QmpReply>((resolve, reject) => {
+      const queued = this.replies.shift();
+      if (queued) return resolve(queued);
+      this.waiting = resolve;
+      this.socket.once('close', () => reject(new Error(`QMP connection closed during ${command}`)));
+    });
+    this.socket.write(`${JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}) })}\n`);
+    const answer = await reply;
+    if (answer.error) throw new Error(`QMP ${command}: ${answer.error.desc}`);
+    return answer.return;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Saves the running guest to a file by migration (QEMU 7.2 has no file: URI; exec:cat does the same) and
+ * returns once it is complete; the source VM is left paused.
+ */
+export async function migrateToFile(qmp: Qmp, file: string, timeoutMs: number): Promise<void> {
+  await qmp.execute('migrate', { uri: `exec:cat > '${file.replace(/'/g, `'\\''`)}'` });
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = (await qmp.execute('query-migrate')) as { status?: string; 'error-desc'?: string };
+    if (info.status === 'completed') return;
+    if (info.status === 'failed' || info.status === 'cancelled') throw new Error(`migration ${info.status}${info['error-desc'] ? `: ${info['error-desc']}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`migration not complete after ${timeoutMs / 1000} s (status ${info.status ?? '?'})`);
+    await sleep(50);
+  }
+}

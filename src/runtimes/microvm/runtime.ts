@@ -1,0 +1,172 @@
+import { mkdir, rm } from 'node:fs/promises';
+
+import type { Instance, InstanceExit, Prepared, ProbeResult, Runtime, StartContext } from '../types.js';
+import type { FunctionSpec, Variant } from '../../scenario/variant.js';
+import { createLimitedCgroup, removeCgroup, removeLeftoverCgroups } from '../process/cgroupLimits.js';
+import { dropFromPageCache } from '../process/pageCache.js';
+import { readCgroupStats } from '../../metrics/cgroup.js';
+import { moduleOf } from '../moduleFunction.js';
+import { cgroupName } from '../owner.js';
+import { nowUs } from '../../util/clock.js';
+import { ColdlabError, errorMessage } from '../../util/errors.js';
+import { launchGuest } from './boot.js';
+import { functionDisk, guestBase, type GuestBase } from './guest.js';
+import { MicrovmInstance } from './instance.js';
+import { removeLeftoverVms, runStateDir, vmName } from './leftovers.js';
+import type { QemuLaunch } from './qemu.js';
+import { hasDeathSignal } from './spawn.js';
+import { saveSnapshot } from './snapshot.js';
+
+/** What start() needs, built by prepare(). */
+interface MicrovmData {
+  launch: Omit<QemuLaunch, 'hostPort' | 'name'>;
+  /** Files a boot (or restore) reads: evicted from the page cache before each start when prewarm is off. */
+  files: string[];
+  restore: boolean;
+}
+
+/** Under TCG on a busy 2-core host a boot took up to ~40 s; a hung one never answers. */
+const START_TIMEOUT_MS = Number(process.env.COLDLAB_MICROVM_START_TIMEOUT_MS) || 60_000;
+/** Host memory QEMU may use beyond the guest's RAM (TCG code buffer, mapped kernel, devices) before its cgroup stops it. */
+const QEMU_OVERHEAD_MB = 768;
+const FIRECRACKER = 'Firecracker is not offered: it needs a KVM that works (none here) and the firecracker binary (not packaged in Debian); microvm runs the same kind of guest on QEMU';
+
+const ms = (fromUs: number, toUs = nowUs()): number => (toUs - fromUs) / 1000;
+
+/** Each instance is a QEMU `microvm` guest (KVM where it works, else TCG) booting Node and the function, or restored from a snapshot. */
+export class MicrovmRuntime implements Runtime {
+  readonly name = 'microvm' as const;
+  private readonly live = new Map<string, Set<MicrovmInstance>>();
+  private readonly drops = new Set<Promise<unknown>>();
+
+  async probe(): Promise<ProbeResult> {
+    try {
+      const base = await guestBase();
+      const kvmNote = base.accel.accel === 'kvm' ? '' : `; ${FIRECRACKER.replace('(none here)', '(none works here)')}`;
+      return {
+        usable: true,
+        details: `QEMU ${base.qemuVersion} microvm, accelerator ${base.accel.accel} (${base.accel.why}), guest kernel ${base.kernelVersion} (PVH)${(await hasDeathSignal()) ? '' : '; setpriv missing: VMs of a killed coldlab live until `coldlab doctor --cleanup`'}${kvmNote}`,
+        facts: { accelerator: base.accel.accel, qemu: base.qemuVersion, guestKernel: base.kernelVersion },
+      };
+    } catch (error) {
+      return { usable: false, reason: errorMessage(error), fix: error instanceof ColdlabError ? error.hint : 'see the message' };
+    }
+  }
+
+  async prepare(spec: FunctionSpec, variant: Variant, runId: string): Promise<Prepared> {
+    const fn = moduleOf(spec, this.name);
+    const base = await guestBase();
+    const rootDisk = await functionDisk(fn);
+    const restore = variant.microvmStart === 'restore';
+    const launch: MicrovmData['launch'] = {
+      accel: base.accel.accel,
+      memoryMb: variant.memoryMb,
+      vcpus: Math.max(1, Math.ceil(variant.cpus)),
+      vmlinux: base.vmlinux,
+      initramfs: base.initramfs,
+      rootDisk,
+      tscKhz: base.tscKhz,
+      params: [`coldlab.memory=${variant.memoryMb}`],
+    };
+    const notes = [`microVM on QEMU ${base.qemuVersion}, accelerator ${base.accel.accel}: ${base.accel.why}`];
+    const files = [base.vmlinux, base.initramfs, rootDisk];
+    if (restore) {
+      const dir = runStateDir(runId);
+      await mkdir(dir, { recursive: true });
+      const snapshot = await saveSnapshot({ launch: { ...launch, params: [...launch.params, 'coldlab.instance=snapshot'] }, dir, key: variant.key, timeoutMs: START_TIMEOUT_MS, name: vmName(runId, 'snapshot') });
+      launch.params.push('coldlab.instance=snapshot');
+      launch.incoming = snapshot.file;
+      files.push(snapshot.file);
+      notes.push(
+        `restore: instances resume one snapshot of a booted guest (${Math.round(snapshot.bytes / 1048576)} MB, saved in ${Math.round(snapshot.ms)} ms); they all share its state, random state included (kernel entropy pool, Node's Math.random and crypto seeds), and its instance id; each one's wall clock is set from the host after it resumes`,
+      );
+    }
+    if (!variant.prewarm) {
+      const outcome = await this.dropCache(files);
+      notes.push(outcome ? `prewarm off: the kernel, initramfs, root disk${restore ? ' and snapshot' : ''} are evicted from the page cache before each start` : 'prewarm off: the guest files could not be dropped from the page cache, so starts read them from memory');
+    }
+    const data: MicrovmData = { launch, files, restore };
+    return { fn, variant, data: data as unknown as Record<string, unknown>, notes };
+  }
+
+  async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
+    const data = prepared.data as unknown as MicrovmData;
+    const { variant } = prepared;
+    // The previous start's eviction finishes first, so this one reads from disk.
+    await Promise.all(this.drops);
+    const startedUs = nowUs();
+    const notes = [...prepared.notes];
+    const limits = await createLimitedCgroup({ name: cgroupName(ctx.runId, ctx.instanceId), memoryBytes: (variant.memoryMb + QEMU_OVERHEAD_MB) * 1048576, cpus: variant.cpus });
+    notes.push(limits.enforced ? `QEMU runs in a cgroup with ${variant.cpus} CPU; the guest's memory limit is its RAM (-m ${variant.memoryMb}M)` : `CPU share not enforced: ${limits.reason}`);
+    const cgroup = limits.enforced ? limits.ref : null;
+    const params = data.restore ? data.launch.params : [...data.launch.params, `coldlab.instance=${ctx.instanceId}`];
+    const guest = await launchGuest({
+      launch: { ...data.launch, params, name: vmName(ctx.runId, ctx.instanceId) },
+      procsFiles: limits.enforced ? limits.procsFiles : [],
+      timeoutMs: START_TIMEOUT_MS,
+      signal: ctx.signal,
+      what: `instance ${ctx.instanceId}`,
+    }).catch(async (error: unknown) => {
+      if (cgroup) await removeCgroup(cgroup);
+      throw error;
+    });
+    if (data.restore && !(await guest.qemu.console.setClock())) notes.push('restore: the guest did not confirm its clock correction; its wall clock may lag by the snapshot\'s age');
+    const readyUs = nowUs();
+    const createMs = ms(startedUs, guest.spawnedUs);
+    const totalMs = ms(startedUs, readyUs);
+    // Booted: kernel + Node until the function's init began, then the init. Restored: the init ran before the snapshot.
+    const start = data.restore
+      ? { createMs, bootMs: Math.max(0, totalMs - createMs), totalMs }
+      : { createMs, bootMs: Math.max(0, totalMs - createMs - guest.health.initMs), initMs: guest.health.initMs, totalMs };
+    const instance = new MicrovmInstance({
+      id: ctx.instanceId,
+      url: guest.url,
+      qemu: guest.qemu,
+      cgroup,
+      limitsEnforced: limits.enforced,
+      notes,
+      start,
+      classifyExit: (code, signal, stopping) => classifyExit(cgroup, code, signal, stopping, guest.qemu.console.lastLines(8)),
+    });
+    this.track(ctx.runId, instance);
+    if (!variant.prewarm) void this.dropCache(data.files);
+    return instance;
+  }
+
+  async dispose(runId: string): Promise<void> {
+    await Promise.all([...(this.live.get(runId) ?? [])].map((i) => i.stop().catch(() => undefined)));
+    this.live.delete(runId);
+    await Promise.all(this.drops);
+    await rm(runStateDir(runId), { recursive: true, force: true });
+  }
+
+  /** QEMU processes and state folders of a coldlab that is gone, and its cgroups. */
+  async cleanupLeftovers(): Promise<string[]> {
+    return [...(await removeLeftoverVms()), ...(await removeLeftoverCgroups())];
+  }
+
+  private track(runId: string, instance: MicrovmInstance): void {
+    const set = this.live.get(runId) ?? new Set<MicrovmInstance>();
+    this.live.set(runId, set);
+    set.add(instance);
+    void instance.exited.then(() => set.delete(instance));
+  }
+
+  private async dropCache(files: string[]): Promise<boolean> {
+    const drop = dropFromPageCache(files);
+    this.drops.add(drop);
+    const outcome = await drop.finally(() => this.drops.delete(drop));
+    return outcome.dropped;
+  }
+}
+
+async function classifyExit(cgroup: Instance['cgroup'], code: number | null, signal: NodeJS.Signals | null, stopping: boolean, consoleTail: string[]): Promise<InstanceExit> {
+  let reason: InstanceExit['reason'] = stopping ? 'stopped' : 'crashed';
+  if (cgroup) {
+    if (((await readCgroupStats(cgroup)).oomKills ?? 0) > 0) reason = 'oom-killed';
+    await removeCgroup(cgroup);
+  }
+  const detail = reason === 'stopped' ? undefined : consoleTail.join(' | ') || undefined;
+  return { reason, code, signal, ...(detail ? { detail } : {}) };
+}
+

@@ -1,0 +1,42 @@
+import { stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import { nowUs } from '../../util/clock.js';
+import { ColdlabError, errorMessage } from '../../util/errors.js';
+import { launchGuest } from './boot.js';
+import type { QemuLaunch } from './qemu.js';
+import { migrateToFile, Qmp } from './qmp.js';
+
+export interface SnapshotRequest {
+  launch: Omit<QemuLaunch, 'hostPort' | 'name'>;
+  /** The run's state folder: the snapshot and the QMP socket go there. */
+  dir: string;
+  /** The variant key: one snapshot per variant. */
+  key: string;
+  name: string;
+  timeoutMs: number;
+}
+
+/**
+ * Boots a template guest until the bootstrap answers, then saves it to a file by migration. Later instances
+ * start QEMU with the same devices and `-incoming` that file: they resume where the template was.
+ */
+export async function saveSnapshot(request: SnapshotRequest): Promise<{ file: string; bytes: number; ms: number }> {
+  const id = createHash('sha256').update(request.key).digest('hex').slice(0, 12);
+  const file = join(request.dir, `snapshot-${id}.bin`);
+  const qmpSocket = join(request.dir, `qmp-${id}.sock`);
+  const guest = await launchGuest({ launch: { ...request.launch, name: request.name, qmpSocket }, procsFiles: [], timeoutMs: request.timeoutMs, what: 'the snapshot template' });
+  const started = nowUs();
+  let qmp: Qmp | undefined;
+  try {
+    qmp = await Qmp.open(qmpSocket);
+    await migrateToFile(qmp, file, 120_000);
+    return { file, bytes: (await stat(file)).size, ms: (nowUs() - started) / 1000 };
+  } catch (error) {
+    throw new ColdlabError('MICROVM_SNAPSHOT_FAILED', `saving the snapshot failed: ${errorMessage(error)}`, 'run with microvmStart: boot; check free space in the temp folder', undefined, { cause: error });
+  } finally {
+    qmp?.close();
+    guest.qemu.child.kill('SIGKILL');
+    await guest.qemu.exit;
+  }
+}
