@@ -18,4 +18,24 @@ if [ "${#missing[@]}" -gt 0 ]; then
   fi
 fi
 
+# microVM tests: QEMU, a guest kernel (modules under /lib/modules), and the tools that build the guest image
+# (a static busybox for its init, cpio, squashfs-tools, xz); setpriv ties each QEMU's life to coldlab's.
+vm_missing=()
+command -v qemu-system-x86_64 >/dev/null 2>&1 || vm_missing+=(qemu-system-x86)
+ls /boot/vmlinuz-* >/dev/null 2>&1 || vm_missing+=(linux-image-amd64)
+command -v mksquashfs >/dev/null 2>&1 || vm_missing+=(squashfs-tools)
+command -v cpio >/dev/null 2>&1 || vm_missing+=(cpio)
+command -v xz >/dev/null 2>&1 || vm_missing+=(xz-utils)
+command -v setpriv >/dev/null 2>&1 || vm_missing+=(util-linux)
+ldd /bin/busybox 2>&1 | grep -q 'not a dynamic executable' || vm_missing+=(busybox-static)
+if [ "${#vm_missing[@]}" -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test-env: installing ${vm_missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${vm_missing[@]}" >/dev/null
+  else
+    echo "test-env: missing ${vm_missing[*]} (install them; microVM tests will fail without them)" >&2
+  fi
+fi
+
 bash scripts/setup-docker.sh

@@ -5,6 +5,9 @@ import { probeRuntime } from '../runtimes/probe.js';
 import { RUNTIME_NAMES } from '../scenario/schema.js';
 import { errorMessage, EXIT } from '../util/errors.js';
 
+/** Said plainly, so nobody looks for it: coldlab builds nothing it cannot test here. */
+export const FIRECRACKER = 'not offered: Firecracker would need a KVM that works (the microvm line says whether this host has one) and the firecracker binary, which Debian does not package; the microvm runtime runs the same kind of guest on QEMU instead';
+
 interface DoctorLine {
   runtime: string;
   probe: ProbeResult;
@@ -30,6 +33,7 @@ export async function doctorCommand(io: IO, options: { cleanup?: boolean; json?:
       io.out(probe.usable ? `✔ ${runtime.padEnd(10)} ${probe.details}\n` : `✘ ${runtime.padEnd(10)} ${probe.reason}\n  fix: ${probe.fix}\n`);
       if (removed) io.out(`  cleanup: removed ${removed.length} leftover(s)${removed.length ? `: ${removed.join(', ')}` : ''}\n`);
     }
+    io.out(`· ${'firecracker'.padEnd(10)} ${FIRECRACKER}\n`);
   }
   // Exit 3 only when the embedded default itself is unusable: other runtimes are optional.
   return lines.find((l) => l.runtime === 'process')?.probe.usable ? EXIT.ok : EXIT.runtimeUnavailable;

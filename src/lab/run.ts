@@ -69,6 +69,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutput> {
       if (!probe.usable) {
         throw new ColdlabError('RUNTIME_UNAVAILABLE', `runtime "${variant.runtime}" is not usable here: ${probe.reason}`, probe.fix, EXIT.runtimeUnavailable);
       }
+      if (probe.facts) result.runtimes = { ...result.runtimes, [variant.runtime]: probe.facts };
       // After a crash or kill -9 of coldlab, its containers and cgroups go at the next run (a live run's stay).
       if (firstUse && runtime.cleanupLeftovers) {
         const removed = await runtime.cleanupLeftovers();

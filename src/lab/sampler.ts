@@ -3,12 +3,15 @@ import type { Timeline } from '../results/timeline.js';
 import type { InstanceRecord } from '../results/model.js';
 import { readCgroupStats } from '../metrics/cgroup.js';
 import { readMeminfo } from '../metrics/meminfo.js';
+import type { GuestMemory, Instance } from '../runtimes/types.js';
 import { nowUs } from '../util/clock.js';
 
 interface Peak {
   peakMemoryBytes?: number;
   cpuUsageUs?: number;
   cpuThrottledUs?: number;
+  guestMemory?: GuestMemory;
+  sandboxRssBytes?: number;
 }
 
 /**
@@ -70,6 +73,7 @@ export class Sampler {
           measured = true;
         }
       }
+      await Promise.all(instances.map((instance) => this.sampleSandbox(instance)));
       const meminfo = await readMeminfo().catch(() => undefined);
       this.timeline.gauge(at, {
         instances: this.pool.stats().alive,
@@ -82,5 +86,15 @@ export class Sampler {
     } finally {
       this.busy = false;
     }
+  }
+
+  // A microVM's guest sees its own memory (asked over its console); QEMU's resident memory is what it costs the host.
+  private async sampleSandbox(instance: Instance): Promise<void> {
+    if (!instance.sandboxMemory) return;
+    const { guest, hostRssBytes } = await instance.sandboxMemory().catch(() => ({}) as Awaited<ReturnType<NonNullable<Instance['sandboxMemory']>>>);
+    const peak = this.perInstance.get(instance.id) ?? {};
+    if (guest && (peak.guestMemory === undefined || guest.memAvailableKb < peak.guestMemory.memAvailableKb)) peak.guestMemory = guest;
+    if (hostRssBytes !== undefined) peak.sandboxRssBytes = Math.max(peak.sandboxRssBytes ?? 0, hostRssBytes);
+    this.perInstance.set(instance.id, peak);
   }
 }

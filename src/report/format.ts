@@ -48,6 +48,7 @@ export function variantKnobs(v: Variant): Array<[string, string]> {
   return [
     ['runtime', v.runtime],
     ...(v.ociRuntime ? [['OCI runtime', v.ociRuntime] satisfies [string, string]] : []),
+    ...(v.microvmStart ? [['microVM start', v.microvmStart] satisfies [string, string]] : []),
     ['memory', `${v.memoryMb} MB`],
     ['cpus', `${v.cpus} vCPU`],
     ['provisioned', String(v.provisionedConcurrency)],
@@ -66,7 +67,8 @@ export function sandboxKnobs(sandbox: Record<string, string> | undefined): Array
 
 /** The heading of a variant: what tells it apart from its neighbours at a glance. */
 export function variantLabel(v: Variant): string {
-  const runtime = v.ociRuntime ? `${v.runtime} (${v.ociRuntime})` : v.runtime;
+  const flavour = v.ociRuntime ?? v.microvmStart;
+  const runtime = flavour ? `${v.runtime} (${flavour})` : v.runtime;
   return `${runtime} · ${v.memoryMb} MB · provisioned ${v.provisionedConcurrency} · prewarm ${v.prewarm ? 'on' : 'off'}`;
 }
 

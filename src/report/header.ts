@@ -30,6 +30,7 @@ export function renderHeader(result: RunResult): SafeHtml {
     ['system', `${h.os} · kernel ${h.kernel}`],
     ['node · cgroup', `${h.node} · ${h.cgroupVersion === null ? 'no cgroup' : `cgroup v${h.cgroupVersion}`}`],
     ['tool', `${result.tool.name} ${result.tool.version}`],
+    ...Object.entries(result.runtimes ?? {}).map(([runtime, facts]): [string, string] => [runtime, Object.entries(facts).map(([k, v]) => `${k} ${v}`).join(' · ')]),
   ];
   return html`
 ${result.complete ? '' : html`<div class="banner incomplete" role="alert">INCOMPLETE — interrupted. The run stopped before it finished; these results were gathered up to that point.</div>`}

@@ -3,6 +3,7 @@ import { html, type SafeHtml } from './escape.js';
 import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatUs, mergedOf, sandboxKnobs, variantKnobs, variantLabel } from './format.js';
 import { renderPhase } from './phases.js';
 import { renderInstances } from './instances.js';
+import { renderGuestMemory } from './guestMemory.js';
 import { variantAnchor } from './overview.js';
 
 // Status first: an invalid or failed variant must never be read as a fast one.
@@ -66,5 +67,6 @@ export function renderVariant(v: VariantResult, index: number, charts?: SafeHtml
   <div class="charts" data-charts-for="${v.variant.id}">${charts ?? ''}</div>
   ${v.phases.length > 0 ? measured(v) : html`<h3>Latency by phase</h3><p class="none">No phase ran${v.status === 'failed' ? ': the variant failed before load started' : ''}.</p>`}
   ${renderInstances(v.instances)}
+  ${renderGuestMemory(v.instances)}
 </section>`;
 }

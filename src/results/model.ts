@@ -1,6 +1,6 @@
 import type { Variant } from '../scenario/variant.js';
 import type { PhaseKind } from '../scenario/schema.js';
-import type { StartBreakdown } from '../runtimes/types.js';
+import type { GuestMemory, RuntimeFacts, StartBreakdown } from '../runtimes/types.js';
 
 /** Bumped whenever a reader of an older results.json would misread a newer one. */
 export const SCHEMA_VERSION = 1;
@@ -78,6 +78,10 @@ export interface InstanceRecord {
   peakMemoryBytes?: number;
   cpuUsageUs?: number;
   cpuThrottledUs?: number;
+  /** microVM: the guest's own /proc/meminfo (kB) at its lowest MemAvailable. */
+  guestMemory?: GuestMemory;
+  /** microVM: peak resident memory of the host process holding the guest (QEMU), bytes: guest RAM it touched plus its overhead. */
+  sandboxRssBytes?: number;
   error?: string;
 }
 
@@ -148,5 +152,7 @@ export interface RunResult {
   /** False when the run was interrupted (Ctrl-C, crash): what is here was gathered before that. */
   complete: boolean;
   host: HostInfo;
+  /** What the runtimes used found about this machine, by runtime: e.g. { microvm: { accelerator: 'tcg' } }. */
+  runtimes?: Record<string, RuntimeFacts>;
   variants: VariantResult[];
 }

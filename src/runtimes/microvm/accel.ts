@@ -1,7 +1,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { nowUs } from '../../util/clock.js';
+import { nowUs, sleep } from '../../util/clock.js';
 import { microvmCacheDir } from './cache.js';
 import { type Accelerator, qemuArgs } from './qemu.js';
 import { spawnQemu } from './spawn.js';
@@ -25,11 +25,12 @@ async function kvmBoots(vmlinux: string, initramfs: string): Promise<{ ok: boole
   const qemu = await spawnQemu(qemuArgs({ accel: 'kvm', memoryMb: 128, vcpus: 1, vmlinux, initramfs, name: `coldlab-p${process.pid}-kvm-probe`, params: ['coldlab.probe=1'] }), []);
   const ok = await qemu.console.ask('', 'coldlab-probe-ok', KVM_PROBE_TIMEOUT_MS).then((line) => line !== undefined);
   const ms = (nowUs() - started) / 1000;
-  const exited = qemu.gone();
+  // The console closes a moment before QEMU's exit is reported: give a failing QEMU that moment.
+  const exited = await Promise.race([qemu.exit.then(() => true), sleep(500).then(() => false)]);
   qemu.child.kill('SIGKILL');
   await qemu.exit;
   const error = qemu.stderrTail().split('\n').find((line) => /error/i.test(line)) ?? qemu.stderrTail().split('\n')[0];
-  const failure = exited ? `QEMU failed under KVM${error ? ` (${error.replace(/^qemu-system-x86_64: /, '')})` : ''}` : `a KVM guest did not boot within ${KVM_PROBE_TIMEOUT_MS / 1000} s (nested KVM hangs)`;
+  const failure = exited ? `QEMU failed under KVM${error ? ` (${error.replace(/^qemu-system-x86_64:\s*(error:\s*)?/, '')})` : ''}` : `a KVM guest did not boot within ${KVM_PROBE_TIMEOUT_MS / 1000} s (nested KVM hangs)`;
   return { ok, ms, failure };
 }
 

@@ -10,6 +10,7 @@ export class Qmp {
   private waiting: ((reply: QmpReply) => void) | undefined;
 
   private constructor(private readonly socket: Socket) {
+    socket.once('close', () => this.waiting?.({ error: { class: 'closed', desc: 'QEMU closed the QMP connection' } }));
     createInterface({ input: socket }).on('line', (line) => {
       const message = JSON.parse(line) as QmpReply & { event?: string; QMP?: unknown };
       if (message.event !== undefined || message.QMP !== undefined) return;
@@ -41,11 +42,10 @@ export class Qmp {
   }
 
   async execute(command: string, args?: Record<string, unknown>): Promise<unknown> {
-    const reply = new Promise<QmpReply>((resolve, reject) => {
+    const reply = new Promise<QmpReply>((resolve) => {
       const queued = this.replies.shift();
       if (queued) return resolve(queued);
       this.waiting = resolve;
-      this.socket.once('close', () => reject(new Error(`QMP connection closed during ${command}`)));
     });
     this.socket.write(`${JSON.stringify({ execute: command, ...(args ? { arguments: args } : {}) })}\n`);
     const answer = await reply;

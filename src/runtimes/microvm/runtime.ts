@@ -26,10 +26,9 @@ interface MicrovmData {
 }
 
 /** Under TCG on a busy 2-core host a boot took up to ~40 s; a hung one never answers. */
-const START_TIMEOUT_MS = Number(process.env.COLDLAB_MICROVM_START_TIMEOUT_MS) || 60_000;
+const startTimeoutMs = (): number => Number(process.env.COLDLAB_MICROVM_START_TIMEOUT_MS) || 60_000;
 /** Host memory QEMU may use beyond the guest's RAM (TCG code buffer, mapped kernel, devices) before its cgroup stops it. */
 const QEMU_OVERHEAD_MB = 768;
-const FIRECRACKER = 'Firecracker is not offered: it needs a KVM that works (none here) and the firecracker binary (not packaged in Debian); microvm runs the same kind of guest on QEMU';
 
 const ms = (fromUs: number, toUs = nowUs()): number => (toUs - fromUs) / 1000;
 
@@ -42,10 +41,9 @@ export class MicrovmRuntime implements Runtime {
   async probe(): Promise<ProbeResult> {
     try {
       const base = await guestBase();
-      const kvmNote = base.accel.accel === 'kvm' ? '' : `; ${FIRECRACKER.replace('(none here)', '(none works here)')}`;
       return {
         usable: true,
-        details: `QEMU ${base.qemuVersion} microvm, accelerator ${base.accel.accel} (${base.accel.why}), guest kernel ${base.kernelVersion} (PVH)${(await hasDeathSignal()) ? '' : '; setpriv missing: VMs of a killed coldlab live until `coldlab doctor --cleanup`'}${kvmNote}`,
+        details: `QEMU ${base.qemuVersion} microvm, accelerator ${base.accel.accel} (${base.accel.why}), guest kernel ${base.kernelVersion} (PVH)${(await hasDeathSignal()) ? '' : '; setpriv missing: VMs of a killed coldlab live until `coldlab doctor --cleanup`'}`,
         facts: { accelerator: base.accel.accel, qemu: base.qemuVersion, guestKernel: base.kernelVersion },
       };
     } catch (error) {
@@ -73,7 +71,7 @@ export class MicrovmRuntime implements Runtime {
     if (restore) {
       const dir = runStateDir(runId);
       await mkdir(dir, { recursive: true });
-      const snapshot = await saveSnapshot({ launch: { ...launch, params: [...launch.params, 'coldlab.instance=snapshot'] }, dir, key: variant.key, timeoutMs: START_TIMEOUT_MS, name: vmName(runId, 'snapshot') });
+      const snapshot = await saveSnapshot({ launch: { ...launch, params: [...launch.params, 'coldlab.instance=snapshot'] }, dir, key: variant.key, timeoutMs: startTimeoutMs(), name: vmName(runId, 'snapshot') });
       launch.params.push('coldlab.instance=snapshot');
       launch.incoming = snapshot.file;
       files.push(snapshot.file);
@@ -103,7 +101,7 @@ export class MicrovmRuntime implements Runtime {
     const guest = await launchGuest({
       launch: { ...data.launch, params, name: vmName(ctx.runId, ctx.instanceId) },
       procsFiles: limits.enforced ? limits.procsFiles : [],
-      timeoutMs: START_TIMEOUT_MS,
+      timeoutMs: startTimeoutMs(),
       signal: ctx.signal,
       what: `instance ${ctx.instanceId}`,
     }).catch(async (error: unknown) => {

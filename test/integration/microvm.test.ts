@@ -1,0 +1,95 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { MicrovmRuntime } from '../../src/runtimes/microvm/runtime.js';
+import { coldlabQemus } from '../../src/runtimes/microvm/leftovers.js';
+import type { FunctionSpec, Variant } from '../../src/scenario/variant.js';
+import { ColdlabError } from '../../src/util/errors.js';
+
+// Real QEMU guests (TCG here, KVM where it works): boot, restore from a snapshot, a crash and a hang at start.
+// The guest image is built once per machine and cached by content hash, so only the first run pays for it.
+const runtime = new MicrovmRuntime();
+const runId = `vmtest-${process.pid}`;
+const fn = (file: string): FunctionSpec => ({ path: resolve('test/data/functions/microvm', file), handler: 'handler', env: {} });
+const variant = (over: Partial<Variant> = {}): Variant => ({
+  key: `microvm-test/${over.microvmStart ?? 'boot'}`,
+  id: 'microvm-test#1',
+  repetition: 1,
+  runtime: 'microvm',
+  memoryMb: 256,
+  provisionedConcurrency: 0,
+  prewarm: true,
+  keepAliveMs: 60_000,
+  instanceConcurrency: 1,
+  maxInstances: 2,
+  cpus: 1,
+  phases: [],
+  requestTimeoutMs: 5000,
+  ...over,
+});
+const ourQemus = async (): Promise<number[]> => (await coldlabQemus()).filter((q) => q.owner === process.pid).map((q) => q.pid);
+const json = async (url: string): Promise<{ now: number; random: number }> => (await (await fetch(url)).json()) as { now: number; random: number };
+
+afterAll(async () => {
+  await runtime.dispose(runId);
+  expect(await ourQemus()).toEqual([]);
+});
+
+describe('microvm runtime (real QEMU)', () => {
+  it('probes QEMU and names the accelerator it will use', async () => {
+    const probe = await runtime.probe();
+    expect(probe.usable, JSON.stringify(probe)).toBe(true);
+    if (probe.usable) expect(['kvm', 'tcg']).toContain(probe.facts?.accelerator);
+  }, 120_000);
+
+  it('boots a guest that serves the function, reports its own meminfo and QEMU\'s RSS, and is gone after stop', async () => {
+    const prepared = await runtime.prepare(fn('now.mjs'), variant(), runId);
+    const instance = await runtime.start(prepared, { instanceId: 'b1', runId });
+    expect(instance.start.initMs).toBeGreaterThan(0);
+    const answer = await json(`${instance.url}/`);
+    expect(Math.abs(answer.now - Date.now())).toBeLessThan(5000);
+    const memory = await instance.sandboxMemory?.();
+    // MemTotal is the guest's RAM (-m 256) less what the kernel keeps for itself.
+    expect(memory?.guest?.memTotalKb).toBeGreaterThan(150 * 1024);
+    expect(memory?.guest?.memTotalKb).toBeLessThanOrEqual(256 * 1024);
+    expect(memory?.guest?.memAvailableKb).toBeGreaterThan(0);
+    expect(memory?.hostRssBytes).toBeGreaterThan(0);
+    await instance.stop();
+    expect(await instance.exited).toMatchObject({ reason: 'stopped' });
+    expect(await ourQemus()).toEqual([]);
+  }, 150_000);
+
+  it('restores instances from a snapshot: clock corrected, random state shared, as the notes say', async () => {
+    const prepared = await runtime.prepare(fn('now.mjs'), variant({ microvmStart: 'restore' }), runId);
+    expect(prepared.notes.join(' ')).toMatch(/random state/);
+    const [a, b] = [await runtime.start(prepared, { instanceId: 'r1', runId }), await runtime.start(prepared, { instanceId: 'r2', runId })];
+    expect(a?.start.initMs).toBeUndefined();
+    const [fromA, fromB] = [await json(`${a!.url}/`), await json(`${b!.url}/`)];
+    // Both resumed the same guest: the same Math.random state gives the same first number.
+    expect(fromA.random).toBe(fromB.random);
+    expect(Math.abs(fromA.now - Date.now())).toBeLessThan(3000);
+    await Promise.all([a!.stop(), b!.stop()]);
+    expect(await ourQemus()).toEqual([]);
+  }, 180_000);
+
+  it('a guest whose function throws at import is a failed start carrying the console tail', async () => {
+    const prepared = await runtime.prepare(fn('throws.mjs'), variant(), runId);
+    const error = await runtime.start(prepared, { instanceId: 'x1', runId }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(ColdlabError);
+    expect((error as ColdlabError).code).toBe('MICROVM_EXITED');
+    expect((error as ColdlabError).message).toMatch(/init failed on purpose/);
+    expect(await ourQemus()).toEqual([]);
+  }, 150_000);
+
+  it('a guest that never answers is killed at the start timeout and reported with its console', async () => {
+    const prepared = await runtime.prepare(fn('hangs.mjs'), variant(), runId);
+    process.env.COLDLAB_MICROVM_START_TIMEOUT_MS = '8000';
+    try {
+      const error = await runtime.start(prepared, { instanceId: 'h1', runId }).then(() => undefined, (e: unknown) => e);
+      expect((error as ColdlabError).code).toBe('MICROVM_START_TIMEOUT');
+      expect((error as ColdlabError).message).toMatch(/did not answer within 8 s/);
+    } finally {
+      delete process.env.COLDLAB_MICROVM_START_TIMEOUT_MS;
+    }
+    expect(await ourQemus()).toEqual([]);
+  }, 150_000);
+});
