@@ -27,7 +27,7 @@ command -v mksquashfs >/dev/null 2>&1 || vm_missing+=(squashfs-tools)
 command -v cpio >/dev/null 2>&1 || vm_missing+=(cpio)
 command -v xz >/dev/null 2>&1 || vm_missing+=(xz-utils)
 command -v setpriv >/dev/null 2>&1 || vm_missing+=(util-linux)
-ldd /bin/busybox 2>&1 | grep -q 'not a dynamic executable' || vm_missing+=(busybox-static)
+{ ldd /bin/busybox 2>&1 || true; } | grep -q 'not a dynamic executable' || vm_missing+=(busybox-static)
 if [ "${#vm_missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test-env: installing ${vm_missing[*]}"
