@@ -84,7 +84,8 @@ export class MicrovmRuntime implements Runtime {
       notes.push(outcome ? `prewarm off: the kernel, initramfs, root disk${restore ? ' and snapshot' : ''} are evicted from the page cache before each start` : 'prewarm off: the guest files could not be dropped from the page cache, so starts read them from memory');
     }
     const data: MicrovmData = { launch, files, restore };
-    return { fn, variant, data: data as unknown as Record<string, unknown>, notes };
+    const sandbox = { sandbox: 'microvm', 'microvm.accelerator': base.accel.accel, 'microvm.qemu': base.qemuVersion, 'microvm.kernel': base.kernelVersion };
+    return { fn, variant, data: data as unknown as Record<string, unknown>, notes, sandbox };
   }
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
