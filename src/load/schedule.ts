@@ -1,7 +1,8 @@
 import type { Phase } from '../scenario/schema.js';
 import { mulberry32 } from './prng.js';
+import { traceReplay } from './trace/schedule.js';
 
-export type OpenLoopPhase = Extract<Phase, { kind: 'constant' | 'poisson' | 'ramp' | 'burst' | 'idle' }>;
+export type OpenLoopPhase = Extract<Phase, { kind: 'constant' | 'poisson' | 'ramp' | 'burst' | 'idle' | 'trace' }>;
 type BurstPhase = Extract<Phase, { kind: 'burst' }>;
 type RampPhase = Extract<Phase, { kind: 'ramp' }>;
 
@@ -24,12 +25,15 @@ export function scheduleOffsetsUs(phase: OpenLoopPhase): Float64Array {
       return burstOffsets(phase);
     case 'idle':
       return new Float64Array(0);
+    case 'trace':
+      return traceReplay(phase).offsetsUs;
   }
 }
 
 /** How long a phase lasts on the schedule, ms (the sender may take longer to drain in-flight requests). */
 export function phaseDurationMs(phase: Phase): number {
   if (phase.kind === 'burst') return (phase.count - 1) * phase.every + burstTailMs(phase);
+  if (phase.kind === 'trace') return traceReplay(phase).durationMs;
   return phase.duration;
 }
 
@@ -44,6 +48,10 @@ export function targetRate(phase: Phase): number | undefined {
     case 'burst': {
       const seconds = phaseDurationMs(phase) / 1000;
       return seconds > 0 ? (phase.size * phase.count) / seconds : undefined;
+    }
+    case 'trace': {
+      const replay = traceReplay(phase);
+      return replay.durationMs > 0 ? replay.offsetsUs.length / (replay.durationMs / 1000) : undefined;
     }
     case 'idle':
     case 'saturate':

@@ -9,6 +9,7 @@ import { PositionFinder } from './positions.js';
 import { issuesToProblems } from './issues.js';
 import { semanticProblems } from './semantics.js';
 import { yamlHint } from './hints.js';
+import { traceProblems, withAbsoluteTraces } from './traces.js';
 
 export interface LoadedScenario {
   /** Absolute path of the scenario file. */
@@ -37,10 +38,10 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   const raw: unknown = doc.toJS();
   const parsed = scenarioSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ScenarioError([...syntax, ...issuesToProblems(parsed.error.issues, raw, absolute, where)]);
-  const scenario = parsed.data;
+  const scenario = withAbsoluteTraces(parsed.data, absolute);
   const { path, image, port, handler, env } = scenario.function;
   const fnPath = path === undefined ? undefined : resolve(dirname(absolute), path);
-  const problems = [...syntax, ...semanticProblems(scenario, { file: absolute, where, functionExists: fnPath !== undefined && isFile(fnPath) })];
+  const problems = [...syntax, ...semanticProblems(scenario, { file: absolute, where, functionExists: fnPath !== undefined && isFile(fnPath) }), ...traceProblems(scenario, { file: absolute, where })];
   if (problems.length > 0) throw new ScenarioError(problems);
   const fn: FunctionSpec = { handler, env, ...(fnPath === undefined ? {} : { path: fnPath }), ...(image === undefined ? {} : { image }), ...(port === undefined ? {} : { port }) };
   return { file: absolute, scenario, fn };

@@ -40,10 +40,26 @@ export const saturatePhase = z.strictObject({
   duration,
 });
 
-export const phaseSchema = z.discriminatedUnion('kind', [constantPhase, poissonPhase, rampPhase, burstPhase, idlePhase, saturatePhase]);
+export const tracePhase = z.strictObject({
+  ...phaseBase,
+  kind: z.literal('trace'),
+  file: z.string().min(1).max(4096).meta({ description: 'Trace file, relative to the scenario file: Azure Functions 2019 per-minute counts or 2021 per-invocation rows' }),
+  format: z.enum(['azure2019', 'azure2021']).optional().meta({ description: 'Trace format; detected from the header when absent' }),
+  select: z
+    .union([z.literal('all'), z.strictObject({ rank: positiveInt.max(1_000_000) }), z.strictObject({ hash: z.string().min(1).max(128) })])
+    .default({ rank: 1 })
+    .meta({ description: 'Which function to replay: { rank: N } (N-th busiest, default 1), { hash: "<HashFunction prefix>" }, or all (merged)' }),
+  spread: z.enum(['poisson', 'uniform', 'equidistant']).default('poisson').meta({ description: '2019 format: how each minute\'s count is spread inside the minute' }),
+  compress: z.number().min(1).max(3600).default(1).meta({ description: 'Time compression: 60 replays a trace minute in one second' }),
+  fromMinute: positiveInt.max(20_160).optional().meta({ description: 'First trace minute replayed (1-based, inclusive; default 1)' }),
+  toMinute: positiveInt.max(20_160).optional().meta({ description: 'Last trace minute replayed (inclusive; default the trace\'s last)' }),
+  seed: z.number().int().optional(),
+});
+
+export const phaseSchema = z.discriminatedUnion('kind', [constantPhase, poissonPhase, rampPhase, burstPhase, idlePhase, saturatePhase, tracePhase]);
 export type Phase = z.output<typeof phaseSchema>;
 export type PhaseKind = Phase['kind'];
-export const OPEN_LOOP_KINDS = ['constant', 'poisson', 'ramp', 'burst', 'idle'] as const;
+export const OPEN_LOOP_KINDS = ['constant', 'poisson', 'ramp', 'burst', 'idle', 'trace'] as const;
 
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
 

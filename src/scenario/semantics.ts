@@ -80,7 +80,7 @@ export function semanticProblems(scenario: Scenario, ctx: { file: string; where:
       file,
       ...where.ofPath(['phases']),
       message: 'no phase sends load (all phases are idle)',
-      hint: 'add a constant, poisson, ramp, burst or saturate phase',
+      hint: 'add a constant, poisson, ramp, burst, trace or saturate phase',
     });
   }
   return problems;

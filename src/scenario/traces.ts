@@ -1,0 +1,32 @@
+import { dirname, resolve } from 'node:path';
+import type { Scenario } from './schema.js';
+import type { Problem } from './problems.js';
+import type { PositionFinder } from './positions.js';
+import { replayTooBig, resolveTrace } from '../load/trace/schedule.js';
+
+/** Trace paths are written relative to the scenario file; results and the sender need them absolute. */
+export function withAbsoluteTraces(scenario: Scenario, scenarioFile: string): Scenario {
+  const dir = dirname(scenarioFile);
+  return { ...scenario, phases: scenario.phases.map((p) => (p.kind === 'trace' ? { ...p, file: resolve(dir, p.file) } : p)) };
+}
+
+/**
+ * Every trace phase's file is read and its selection and window checked before anything starts: problems in
+ * the trace point into the trace file (file:line:col), problems of the selection point at the phase's key.
+ */
+export function traceProblems(scenario: Scenario, ctx: { file: string; where: PositionFinder }): Problem[] {
+  const problems: Problem[] = [];
+  for (const [index, phase] of scenario.phases.entries()) {
+    if (phase.kind !== 'trace') continue;
+    const outcome = resolveTrace(phase);
+    if ('fileProblems' in outcome) {
+      const at = ctx.where.ofPath(['phases', index, 'file']);
+      problems.push({ file: ctx.file, line: at.line, col: at.col, message: `phases[${index}].file: the trace ${phase.file} cannot be replayed (problems below)` });
+      problems.push(...outcome.fileProblems);
+      continue;
+    }
+    const keyed = 'selection' in outcome ? outcome.selection : replayTooBig(outcome.replay, phase.compress);
+    if (keyed) problems.push({ file: ctx.file, ...ctx.where.ofPath(['phases', index, keyed.key]), message: `phases[${index}].${keyed.key}: ${keyed.message}`, hint: keyed.hint });
+  }
+  return problems;
+}
