@@ -1,6 +1,6 @@
 // `npm run bench`: benchmarks of the lab itself. Every figure is measured side by side in this one run
 // and printed as a ratio or a difference against its baseline, never against a number written down elsewhere.
-// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container, gvisor).
+// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container, gvisor, plan).
 import { resolve } from 'node:path';
 import type { Variant, FunctionSpec } from '../src/scenario/variant.js';
 import { benchGateway } from './gateway.js';
@@ -10,6 +10,7 @@ import { BenchInterrupted, benchContainerColdStart } from './containerColdStart.
 import type { Stats } from './stats.js';
 import { benchGvisorColdStart } from './gvisorColdStart.js';
 import type { OciColdStart } from './ociColdStart.js';
+import { benchPlan } from './plan.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
 const variant: Variant = {
@@ -90,7 +91,15 @@ async function gvisor(): Promise<void> {
   printOci(g.cells, g.samples);
 }
 
-const sections: Record<string, () => Promise<void>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor };
+
+async function plan(): Promise<void> {
+  const p = benchPlan(1_000_000, 5);
+  console.log(`coldlab plan, ${p.requests.toLocaleString('en-US')} simulated requests (${p.rounds} alternating rounds):`);
+  console.log(`  simulate  ${p50max(p.simulateMs)}`);
+  console.log(`  baseline  ${p50max(p.baselineMs)}  (Poisson arrivals, a latency kept each, percentiles; no pool)  ratio ${(p.simulateMs.p50 / p.baselineMs.p50).toFixed(2)}×`);
+}
+
+const sections: Record<string, () => Promise<void>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !Object.hasOwn(sections, name));
 if (unknown.length > 0) {
