@@ -52,6 +52,7 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
       instanceConcurrency: variant.instanceConcurrency,
       keepAliveMs: variant.keepAliveMs,
       provisioned: variant.provisionedConcurrency,
+      originUs,
       startInstance: async (instanceId, stop) => {
         const instance = await runtime.start(ready, { instanceId, runId, signal: stop });
         instance.notes.forEach((n) => notes.add(n));

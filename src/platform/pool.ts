@@ -13,6 +13,8 @@ export interface PoolOptions {
   startInstance(instanceId: string, signal: AbortSignal): Promise<Instance>;
   /** Monotonic µs clock; injectable so policy tests need no real time. */
   clock?: () => number;
+  /** µs on that clock that instance records count from (default: the pool's creation); the lab passes the variant's start so records line up with phases. */
+  originUs?: number;
 }
 
 /** What a request holds while it runs on an instance. */
@@ -48,7 +50,7 @@ export class Pool {
 
   constructor(private readonly options: PoolOptions) {
     this.clock = options.clock ?? nowUs;
-    this.originUs = this.clock();
+    this.originUs = options.originUs ?? this.clock();
   }
 
   /** Starts the provisioned instances and resolves once all answer (they are never reaped). */

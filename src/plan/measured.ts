@@ -1,0 +1,68 @@
+import type { HistogramData, VariantResult } from '../results/model.js';
+import { mergeData } from '../results/histogram.js';
+
+/** What a variant's run measured, in the simulator's terms. */
+export interface Measured {
+  requests: number;
+  coldRequests: number;
+  instanceStarts: number;
+  coldStartProbability: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanInstances: number;
+  /** The window the instance average is taken over: from the first phase's start to the last one's end (ms since the variant started). */
+  windowMs: [number, number];
+}
+
+function merged(variant: VariantResult, kind: 'all' | 'cold' | 'warm'): HistogramData | undefined {
+  const parts = variant.phases.flatMap((p) => (p.latency[kind] ? [p.latency[kind].corrected] : []));
+  return parts.length > 0 ? mergeData(parts) : undefined;
+}
+
+/** Warm and cold latencies as recorded (from the intended send time), merged over the variant's phases. */
+export function serviceHistograms(variant: VariantResult): { warm?: HistogramData; cold?: HistogramData } {
+  const warm = merged(variant, 'warm');
+  const cold = merged(variant, 'cold');
+  return { ...(warm ? { warm } : {}), ...(cold ? { cold } : {}) };
+}
+
+/** The phases' span on the variant's clock: first start to last end (ms). */
+export function phaseWindowMs(variant: VariantResult): [number, number] {
+  const first = variant.phases[0];
+  const last = variant.phases[variant.phases.length - 1];
+  return [first?.startMs ?? 0, last ? last.startMs + last.durationMs : 0];
+}
+
+/**
+ * Instances alive on average over the phases' window, from the lifecycle records: each instance counts from
+ * its start (starting counts, as in the simulator) until it stopped, clipped to the window.
+ */
+export function meanInstancesOf(variant: VariantResult, [from, to]: [number, number]): number {
+  if (to <= from) return 0;
+  let area = 0;
+  for (const record of variant.instances) {
+    const start = Math.max(from, record.startedAtMs);
+    const stop = Math.min(to, record.stoppedAtMs ?? to);
+    if (stop > start) area += stop - start;
+  }
+  return area / (to - from);
+}
+
+export function measuredOf(variant: VariantResult): Measured {
+  const all = merged(variant, 'all');
+  const cold = merged(variant, 'cold');
+  const requests = all?.count ?? 0;
+  const coldRequests = cold?.count ?? 0;
+  const windowMs = phaseWindowMs(variant);
+  const instanceStarts = variant.instances.filter((r) => !r.provisioned && r.startedAtMs >= windowMs[0] && r.startedAtMs < windowMs[1]).length;
+  return {
+    requests,
+    coldRequests,
+    instanceStarts,
+    coldStartProbability: requests > 0 ? coldRequests / requests : 0,
+    p50Ms: (all?.p50Us ?? 0) / 1000,
+    p99Ms: (all?.p99Us ?? 0) / 1000,
+    meanInstances: meanInstancesOf(variant, windowMs),
+    windowMs,
+  };
+}

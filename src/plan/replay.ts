@@ -1,0 +1,31 @@
+import type { VariantResult } from '../results/model.js';
+import type { OpenLoopPhase } from '../load/schedule.js';
+import { scheduleOffsetsUs } from '../load/schedule.js';
+import { phaseWindowMs } from './measured.js';
+
+/** The lab's reaper period for a keep-alive (lab/variant.ts), so simulated expiry lands on the same ticks. */
+export const reapEveryMs = (keepAliveMs: number): number => Math.max(10, Math.min(250, keepAliveMs / 4));
+
+/**
+ * The arrivals a variant's run scheduled, rebuilt from its phases (schedules are seeded, so this is the same
+ * sequence the sender used), each phase placed where it really started; µs from the first phase's start.
+ * Closed-loop phases have no schedule: such a variant cannot be replayed.
+ */
+export function variantArrivals(variant: VariantResult): { offsetsUs: Float64Array; horizonUs: number } | { unsupported: string } {
+  const closed = variant.phases.find((p) => p.loop === 'closed');
+  if (closed) return { unsupported: `phase ${closed.name} is closed loop (saturate): its arrivals depend on the responses, so it cannot be replayed` };
+  const [from, to] = phaseWindowMs(variant);
+  const parts: Float64Array[] = [];
+  for (const result of variant.phases) {
+    const phase = variant.variant.phases.find((p) => p.name === result.name) as OpenLoopPhase | undefined;
+    if (!phase) return { unsupported: `phase ${result.name} is not in the variant's scenario` };
+    const shift = (result.startMs - from) * 1000;
+    parts.push(scheduleOffsetsUs(phase).map((t) => t + shift));
+  }
+  const offsetsUs = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const part of parts) offsetsUs.set(part, (at += part.length) - part.length);
+  // Phases follow each other, but a late phase start could overlap: keep arrivals in time order.
+  offsetsUs.sort();
+  return { offsetsUs, horizonUs: (to - from) * 1000 };
+}
