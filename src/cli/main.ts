@@ -5,6 +5,8 @@ import { reportCommand } from './report.js';
 import { mergeCommand } from './merge.js';
 import { schemaCommand } from './schema.js';
 import { doctorCommand } from './doctor.js';
+import { planCommand } from './plan.js';
+import type { PlanFlags } from '../plan/options.js';
 import { EXIT } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 
@@ -42,6 +44,35 @@ function program(io: IO, setExit: (code: number) => void): Command {
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion)')
     .action(() => setExit(schemaCommand(io)));
+  cli
+    .command('plan')
+    .description('simulate the platform for a load: cold-start probability, P50/P99, instances and cost; a table of candidates; or --validate a run')
+    .option('--rate <r>', 'arrivals per second (with --process, default poisson)')
+    .option('--process <p>', 'arrival process for --rate: poisson or constant')
+    .option('--requests <n>', 'arrivals to simulate with --rate (default 100000)')
+    .option('--trace <file>', 'replay an Azure Functions 2019 or 2021 trace instead of --rate')
+    .option('--select <sel>', 'trace function: rank:N (default rank:1), hash:PREFIX or all')
+    .option('--spread <s>', '2019 trace: poisson (default), uniform or equidistant within each minute')
+    .option('--compress <n>', 'trace time compression (60: a minute in a second)')
+    .option('--from-minute <m>', 'first trace minute replayed (1-based)')
+    .option('--to-minute <m>', 'last trace minute replayed')
+    .option('--from <results>', 'service times: the warm and cold latencies of a results.json, per memory size')
+    .option('--warm-ms <ms>', 'warm service time, ms (fixed)')
+    .option('--cold-ms <ms>', 'cold service time (start + first request), ms (fixed)')
+    .option('--warm-dist <d>', 'warm service time distribution: exp:MEAN_MS, uniform:FROM:TO or ms')
+    .option('--cold-dist <d>', 'cold service time distribution, as --warm-dist')
+    .option('--keep-alive <k>', 'keep-alive (600s, 10m, or ms); a comma list makes candidates (default 10m)')
+    .option('--instance-concurrency <n>', 'requests per instance at once (default 1)')
+    .option('--max-instances <n>', 'instances at most; beyond, requests queue (default unlimited)')
+    .option('--provisioned <n>', 'provisioned instances; a comma list makes candidates (default 0)')
+    .option('--memory <mb>', 'memory size(s) in MB for cost; a comma list makes candidates')
+    .option('--p99-target <ms>', 'pick the cheapest candidate whose P99 is at most this')
+    .option('--prices <file>', 'JSON prices overriding the default list prices (keys of a scenario\'s cost:)')
+    .option('--seed <s>', 'random seed (default 1); the same seed gives the same figures')
+    .option('--html <file>', 'with candidates: also write a small HTML page of the table')
+    .option('--validate <results>', 're-simulate a results file\'s own run and compare with what it measured')
+    .option('--json', 'print one JSON object')
+    .action(async (options: PlanFlags) => setExit(await planCommand(io, options)));
   cli
     .command('doctor')
     .description('show which runtimes are usable here and how to fix the others')

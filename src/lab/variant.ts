@@ -9,6 +9,7 @@ import { Sampler } from './sampler.js';
 import { runPhase } from './phase.js';
 import { phaseDurationMs } from '../load/schedule.js';
 import { nowUs } from '../util/clock.js';
+import { warmUpSender } from '../load/warmup.js';
 import { ColdlabError, errorMessage } from '../util/errors.js';
 
 export interface VariantEvents {
@@ -65,6 +66,8 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
     await pool.startProvisioned();
     gateway = await startGateway(pool);
     reaper = setInterval(() => activePool.reap(), reapEveryMs(variant.keepAliveMs));
+    // Once per process, and before the first phase's start time is taken, so phase times are when their schedules ran.
+    await warmUpSender();
     for (const [index, phase] of variant.phases.entries()) {
       if (signal.aborted) break;
       const name = phase.name ?? `${index + 1}-${phase.kind}`;

@@ -65,7 +65,7 @@ function burstTailMs(phase: BurstPhase): number {
 }
 
 // wrk2's plan: request k is due at k / rate.
-function constantOffsets(rate: number, seconds: number): Float64Array {
+export function constantOffsets(rate: number, seconds: number): Float64Array {
   const count = Math.floor(rate * seconds + EPSILON);
   const offsets = new Float64Array(count);
   for (let k = 0; k < count; k++) offsets[k] = (k * US_PER_S) / rate;

@@ -19,10 +19,18 @@ function merged(variant: VariantResult, kind: 'all' | 'cold' | 'warm'): Histogra
   return parts.length > 0 ? mergeData(parts) : undefined;
 }
 
-/** Warm and cold latencies as recorded (from the intended send time), merged over the variant's phases. */
+function mergedService(variant: VariantResult, kind: 'cold' | 'warm'): HistogramData | undefined {
+  const parts = variant.phases.flatMap((p) => (p.service?.[kind] ? [p.service[kind]] : []));
+  return parts.length > 0 ? mergeData(parts) : undefined;
+}
+
+/**
+ * Service times merged over the variant's phases: time on an instance (warm) and start plus first request
+ * (cold), as the recorder keeps them; results without them fall back to the response times, queueing included.
+ */
 export function serviceHistograms(variant: VariantResult): { warm?: HistogramData; cold?: HistogramData } {
-  const warm = merged(variant, 'warm');
-  const cold = merged(variant, 'cold');
+  const warm = mergedService(variant, 'warm') ?? merged(variant, 'warm');
+  const cold = mergedService(variant, 'cold') ?? merged(variant, 'cold');
   return { ...(warm ? { warm } : {}), ...(cold ? { cold } : {}) };
 }
 

@@ -24,8 +24,8 @@ export interface SimInput {
   seed: number;
   /** Averages are taken over [0, horizon]; default: until the last arrival. */
   horizonUs?: number;
-  /** Every request's execution on an instance (µs), for cost: cold ones include the start (init billed). */
-  onExecution?(us: number, provisioned: boolean, cold: boolean): void;
+  /** Every request's execution on an instance (µs), for cost; the request that triggered a start also carries the start's µs. */
+  onExecution?(serviceUs: number, provisioned: boolean, startUs: number): void;
 }
 
 export type { SimResult };
@@ -73,17 +73,17 @@ export function simulate(input: SimInput): SimResult {
     }
     acct.to(t);
   };
-  const lease = (id: number, now: number, arrival: number, service: number, isCold: boolean, billedUs = service): void => {
+  const lease = (id: number, now: number, arrival: number, service: number, startUs = 0): void => {
     if (table.inflight[id] === 0 && table.isReady(id)) acct.busy(1);
     table.inflight[id] = (table.inflight[id] ?? 0) + 1;
     if ((table.inflight[id] ?? 0) >= conc) table.unlist(id);
     acct.waited(now - arrival);
-    execute(billedUs, table.provisioned[id] === 1, isCold);
+    execute(service, table.provisioned[id] === 1, startUs);
     heap.push(now + service, id, arrival);
   };
   const drainInto = (id: number, now: number): void => {
     while ((table.inflight[id] ?? 0) < conc && queueHead < queue.length) {
-      lease(id, now, queue[queueHead++] ?? now, warm.sample(random()), false);
+      lease(id, now, queue[queueHead++] ?? now, warm.sample(random()));
       if (queueHead > 4096 && queueHead * 2 > queue.length) queue.splice(0, queueHead), (queueHead = 0);
     }
   };
@@ -105,7 +105,7 @@ export function simulate(input: SimInput): SimResult {
       acct.arrived();
       lastArrival = t;
       const warmId = table.tail;
-      if (warmId >= 0) lease(warmId, t, t, warm.sample(random()), false);
+      if (warmId >= 0) lease(warmId, t, t, warm.sample(random()));
       else {
         // With one request per instance a starting instance never has room: skip the scan.
         const joinable = conc > 1 ? starting.find((id) => (table.pending[id]?.length ?? conc) < conc) : undefined;
@@ -138,9 +138,8 @@ export function simulate(input: SimInput): SimResult {
       table.markReady(id, t);
       acct.ready();
       const waiting = table.pending[id] ?? [];
-      // The request that triggered the start is billed for the start too (init is billed).
-      const first = table.firstService[id] ?? 0;
-      for (const [k, at] of waiting.entries()) lease(id, t, at, k === 0 ? first : warm.sample(random()), true, k === 0 ? first + t - at : undefined);
+      // The request that triggered the start carries the start's time, for billing init.
+      for (const [k, at] of waiting.entries()) lease(id, t, at, k === 0 ? (table.firstService[id] ?? 0) : warm.sample(random()), k === 0 ? t - at : 0);
       table.pending[id] = [];
       drainInto(id, t);
       if ((table.inflight[id] ?? 0) < conc) table.list(id);

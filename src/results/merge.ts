@@ -155,6 +155,9 @@ function mergePhases(phases: PhaseResult[]): PhaseResult {
   if (coldInit) merged.coldInit = coldInit;
   const queueWait = mergeOptional(phases.map((p) => p.queueWait));
   if (queueWait) merged.queueWait = queueWait;
+  const serviceWarm = mergeOptional(phases.map((p) => p.service?.warm));
+  const serviceCold = mergeOptional(phases.map((p) => p.service?.cold));
+  if (serviceWarm || serviceCold) merged.service = { ...(serviceWarm ? { warm: serviceWarm } : {}), ...(serviceCold ? { cold: serviceCold } : {}) };
   return merged;
 }
 

@@ -59,6 +59,11 @@ export interface PhaseResult {
   /** Init time (ms, as µs histogram) carried by the cold requests of this phase. */
   coldInit?: HistogramData;
   queueWait?: HistogramData;
+  /**
+   * Time on an instance, for the capacity planner: warm = response time − queue wait (the instance's service
+   * time); cold = the instance's start + this request's time on it (what a cold start costs the instance).
+   */
+  service?: { warm?: HistogramData; cold?: HistogramData };
   valid: boolean;
   invalidReasons: string[];
 }

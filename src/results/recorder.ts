@@ -64,6 +64,8 @@ export class PhaseRecorder {
   private readonly warm = new LatencyPair();
   private readonly coldInit: Histogram = newHistogram();
   private readonly queueWait: Histogram = newHistogram();
+  private readonly serviceWarm: Histogram = newHistogram();
+  private readonly serviceCold: Histogram = newHistogram();
   private readonly errors: Record<string, number> = {};
   private readonly coldStarts: Record<ColdReason, number> = { 'scale-out': 0, 'keepalive-expired': 0 };
   private ok = 0;
@@ -88,7 +90,13 @@ export class PhaseRecorder {
     // Untagged successes stay only in `all`: calling them warm would hide cold starts in the warm figures.
     if (tags?.startKind === 'cold') this.cold.add(outcome);
     else if (tags?.startKind === 'warm') this.warm.add(outcome);
-    if (tags?.queueUs !== undefined) recordUs(this.queueWait, tags.queueUs);
+    if (tags?.queueUs !== undefined) {
+      recordUs(this.queueWait, tags.queueUs);
+      // From the actual send: the sender's own lag is not the instance's time.
+      const onInstanceUs = Math.max(0, outcome.endUs - outcome.sentUs - tags.queueUs);
+      if (tags.startKind === 'warm') recordUs(this.serviceWarm, onInstanceUs);
+      else if (tags.startMs !== undefined) recordUs(this.serviceCold, tags.startMs * 1000 + onInstanceUs);
+    }
   }
 
   finish(run: PhaseRun): PhaseResult {
@@ -122,6 +130,9 @@ export class PhaseRecorder {
     if (coldInit) result.coldInit = coldInit;
     const queueWait = dataIfAny(this.queueWait);
     if (queueWait) result.queueWait = queueWait;
+    const serviceWarm = dataIfAny(this.serviceWarm);
+    const serviceCold = dataIfAny(this.serviceCold);
+    if (serviceWarm || serviceCold) result.service = { ...(serviceWarm ? { warm: serviceWarm } : {}), ...(serviceCold ? { cold: serviceCold } : {}) };
     return result;
   }
 

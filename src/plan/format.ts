@@ -1,0 +1,61 @@
+import type { CandidateTable, Prediction } from './plan.js';
+import type { Validation } from './validate.js';
+import { textTable } from '../report/textTable.js';
+import { formatCount, formatMs } from '../report/format.js';
+import { formatMs as formatDuration } from '../util/duration.js';
+
+const pct = (p: number): string => `${(p * 100).toFixed(p < 0.01 ? 3 : 2)}%`;
+const money = (value: number, currency: string): string => `${currency}${value < 0.01 ? value.toPrecision(3) : value.toFixed(2)}`;
+const signed = (e: number): string => (Number.isFinite(e) ? `${e >= 0 ? '+' : ''}${(e * 100).toFixed(1)}%` : 'n/a');
+
+/** One prediction in a few lines a person reads top to bottom. */
+export function formatPrediction(p: Prediction): string {
+  return [
+    `  cold-start probability  ${pct(p.coldStartProbability)}  (${formatCount(p.coldRequests)} of ${formatCount(p.requests)} requests; ${formatCount(p.instanceStarts)} instance starts)`,
+    `  response time           P50 ${formatMs(p.p50Ms)} ms  P90 ${formatMs(p.p90Ms)} ms  P99 ${formatMs(p.p99Ms)} ms  mean ${formatMs(p.meanMs)} ms  (waiting for an instance: mean ${formatMs(p.meanWaitMs)} ms)`,
+    `  instances (mean)        ${p.meanInstances.toFixed(2)} alive = ${p.meanRunningInstances.toFixed(2)} running + ${p.meanIdleInstances.toFixed(2)} idle  (peak ${p.peakInstances})`,
+    `  cost at ${p.memoryMb} MB         ${p.cost.gbSeconds.toFixed(1)} GB-s executed${p.cost.provisionedGbSeconds > 0 ? ` + ${p.cost.provisionedGbSeconds.toFixed(1)} GB-s provisioned` : ''} over ${formatDuration(p.horizonS * 1000)}: ${money(p.cost.perMillionRequests, p.cost.currency)} per million requests, ${money(p.cost.perHour, p.cost.currency)} per hour`,
+    `                          (${p.cost.prices}: an estimate, not a bill)`,
+  ].join('\n');
+}
+
+/** The candidates, cheapest first, with the pick marked. */
+export function formatCandidates(table: CandidateTable): string {
+  const sorted = [...table.rows].sort((a, b) => a.cost.perMillionRequests - b.cost.perMillionRequests);
+  const currency = sorted[0]?.cost.currency ?? '$';
+  const head = ['', 'memory MB', 'provisioned', 'keep-alive', 'cold starts', 'P50 ms', 'P99 ms', 'instances', `${currency}/M req`, `${currency}/hour`, ...(table.p99TargetMs !== undefined ? ['P99 target'] : [])];
+  const rows = sorted.map((r) => [
+    r === table.best ? '▶' : '',
+    String(r.memoryMb),
+    String(r.provisioned),
+    formatDuration(r.keepAliveMs),
+    pct(r.coldStartProbability),
+    formatMs(r.p50Ms),
+    formatMs(r.p99Ms),
+    r.meanInstances.toFixed(2),
+    money(r.cost.perMillionRequests, currency),
+    money(r.cost.perHour, currency),
+    ...(r.meetsTarget === undefined ? [] : [r.meetsTarget ? 'meets' : 'misses']),
+  ]);
+  const best = table.best;
+  const verdict = best
+    ? `cheapest${table.p99TargetMs !== undefined ? ` meeting P99 ≤ ${formatMs(table.p99TargetMs)} ms` : ''}: ${best.memoryMb} MB, ${best.provisioned} provisioned, keep-alive ${formatDuration(best.keepAliveMs)} — P99 ${formatMs(best.p99Ms)} ms, ${money(best.cost.perMillionRequests, currency)} per million requests`
+    : `no candidate meets P99 ≤ ${formatMs(table.p99TargetMs ?? 0)} ms: widen the ranges (more provisioned instances, a longer keep-alive, more memory)`;
+  return `${textTable([head, ...rows], ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left'])}\n${verdict}`;
+}
+
+/** Predicted against measured, per variant, with the relative error. */
+export function formatValidation(validations: Validation[]): string {
+  const rows: string[][] = [['variant', 'figure', 'predicted', 'measured', 'error']];
+  const skipped: string[] = [];
+  for (const v of validations) {
+    if (!v.predicted || !v.measured || !v.error) {
+      skipped.push(`  ${v.variant}: skipped, ${v.skipped ?? 'nothing to compare'}`);
+      continue;
+    }
+    rows.push([v.variant, 'cold-start rate', pct(v.predicted.coldStartProbability), pct(v.measured.coldStartProbability), signed(v.error.coldStartProbability)]);
+    rows.push(['', 'P99 ms', formatMs(v.predicted.p99Ms), formatMs(v.measured.p99Ms), signed(v.error.p99Ms)]);
+    rows.push(['', 'mean instances', v.predicted.meanInstances.toFixed(2), v.measured.meanInstances.toFixed(2), signed(v.error.meanInstances)]);
+  }
+  return [textTable(rows, ['left', 'left', 'right', 'right', 'right']), ...skipped].join('\n');
+}

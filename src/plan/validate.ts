@@ -1,0 +1,72 @@
+import type { RunResult, VariantResult } from '../results/model.js';
+import { simulate, type SimResult } from './simulate.js';
+import { fixed, fromHistogram, type Distribution } from './distribution.js';
+import { fromOffsets } from './arrivals.js';
+import { measuredOf, serviceHistograms, type Measured } from './measured.js';
+import { reapEveryMs, variantArrivals } from './replay.js';
+
+export interface Validation {
+  variant: string;
+  predicted?: SimResult;
+  measured?: Measured;
+  /** Relative errors (predicted − measured) / measured; 0 when both are 0. */
+  error?: { coldStartProbability: number; p99Ms: number; meanInstances: number };
+  skipped?: string;
+}
+
+const relative = (predicted: number, measured: number): number => (measured === 0 ? (predicted === 0 ? 0 : Infinity) : (predicted - measured) / measured);
+
+/**
+ * The run's own instance starts, in the order they happened, each plus a warm service time: the k-th simulated
+ * start takes the k-th measured one (cycling). Start times drift with the host's load over a run, and drawing
+ * them at random would scatter slow and fast starts differently than they came; falls back to the cold
+ * histogram when no start was recorded.
+ */
+function coldOf(variant: VariantResult, warm: Distribution): Distribution {
+  const starts = variant.instances
+    .filter((r) => !r.provisioned && r.start !== undefined)
+    .sort((a, b) => a.startedAtMs - b.startedAtMs)
+    .map((r) => (r.start?.totalMs ?? 0) * 1000);
+  if (starts.length === 0) {
+    const { cold } = serviceHistograms(variant);
+    return cold ? fromHistogram(cold, 'cold') : fixed(warm.meanUs / 1000);
+  }
+  let next = 0;
+  const mean = starts.reduce((a, b) => a + b, 0) / starts.length + warm.meanUs;
+  return { sample: (u) => (starts[next++ % starts.length] ?? 0) + warm.sample(u), meanUs: mean, label: `the run's ${starts.length} instance starts in order, plus warm service` };
+}
+
+/** Re-simulates one variant's own run (its arrivals, policy and measured service times) and compares. */
+export function validateVariant(variant: VariantResult, seed: number): Validation {
+  const id = variant.variant.id;
+  if (variant.status === 'failed') return { variant: id, skipped: `failed: ${variant.error.message}` };
+  const arrivals = variantArrivals(variant);
+  if ('unsupported' in arrivals) return { variant: id, skipped: arrivals.unsupported };
+  const { warm: warmData } = serviceHistograms(variant);
+  if (!warmData) return { variant: id, skipped: 'no warm latencies recorded' };
+  const warm = fromHistogram(warmData, 'warm');
+  const v = variant.variant;
+  const predicted = simulate({
+    policy: { maxInstances: v.maxInstances, instanceConcurrency: v.instanceConcurrency, keepAliveMs: v.keepAliveMs, provisioned: v.provisionedConcurrency, reapEveryMs: reapEveryMs(v.keepAliveMs) },
+    nextArrival: fromOffsets(arrivals.offsetsUs),
+    horizonUs: arrivals.horizonUs,
+    warm,
+    cold: coldOf(variant, warm),
+    seed,
+  });
+  const measured = measuredOf(variant);
+  return {
+    variant: id,
+    predicted,
+    measured,
+    error: {
+      coldStartProbability: relative(predicted.coldStartProbability, measured.coldStartProbability),
+      p99Ms: relative(predicted.p99Ms, measured.p99Ms),
+      meanInstances: relative(predicted.meanInstances, measured.meanInstances),
+    },
+  };
+}
+
+export function validateRun(result: RunResult, seed: number): Validation[] {
+  return result.variants.map((v) => validateVariant(v, seed));
+}

@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+import { readResults } from '../../src/results/store.js';
+import { validateRun, type Validation } from '../../src/plan/validate.js';
+import { captureIO } from '../helpers/io.js';
+
+// `coldlab plan --validate` on real runs (process runtime, real gateway, ~20 s of load each): the simulator,
+// given a run's own arrivals, policy and measured service times, must predict what the run measured.
+let out: string;
+const validations = new Map<string, Validation>();
+
+async function runAndValidate(scenario: string): Promise<Validation> {
+  const io = captureIO();
+  const code = await main(['run', scenario, '--out', out, '--json'], io);
+  const line = io.stdout().trim().split('\n').pop() ?? '{}';
+  if (!line.startsWith('{')) throw new Error(`no JSON output (exit ${code}); stderr:\n${io.stderr()}`);
+  const result = await readResults((JSON.parse(line) as { results: string }).results);
+  const [validation] = validateRun(result, 1);
+  if (!validation) throw new Error('no variant');
+  return validation;
+}
+
+beforeAll(async () => {
+  out = await mkdtemp(join(tmpdir(), 'coldlab-plan-it-'));
+  for (const name of ['plan-steady', 'plan-bursts', 'plan-trace']) validations.set(name, await runAndValidate(`test/data/runs/${name}.yaml`));
+}, 240_000);
+
+afterAll(async () => {
+  await rm(out, { recursive: true, force: true });
+});
+
+describe.each(['plan-steady', 'plan-bursts', 'plan-trace'])('plan --validate on a real run of %s', (name) => {
+  it('predicts the cold-start rate and mean instances within 15%, P99 within 20%', () => {
+    const v = validations.get(name);
+    expect(v?.skipped).toBeUndefined();
+    const { predicted, measured, error } = v ?? {};
+    // Shown on failure: the figures, not just the ratio.
+    const detail = JSON.stringify({ predicted: { cold: predicted?.coldStartProbability, p99: predicted?.p99Ms, instances: predicted?.meanInstances }, measured: { cold: measured?.coldStartProbability, p99: measured?.p99Ms, instances: measured?.meanInstances } });
+    expect(measured?.coldRequests, detail).toBeGreaterThan(3);
+    expect(Math.abs(error?.coldStartProbability ?? Infinity), detail).toBeLessThanOrEqual(0.15);
+    expect(Math.abs(error?.meanInstances ?? Infinity), detail).toBeLessThanOrEqual(0.15);
+    expect(Math.abs(error?.p99Ms ?? Infinity), detail).toBeLessThanOrEqual(0.2);
+  });
+});
