@@ -33,13 +33,15 @@ function program(io: IO, setExit: (code: number) => void): Command {
     .description('(re)write the HTML report of a results.json')
     .argument('<results>', 'results.json')
     .option('-o, --out <dir>', 'folder for index.html (default: next to results.json)')
-    .action(async (file: string, options: { out?: string }) => setExit(await reportCommand(io, file, options)));
+    .option('-v, --verbose', 'show stack traces on errors')
+    .action(async (file: string, options: { out?: string; verbose?: boolean }) => setExit(await reportCommand(io, file, options)));
   cli
     .command('merge')
     .description('merge results files of the same scenario (histograms are added, never averaged)')
     .argument('<results...>', 'results.json files')
     .requiredOption('-o, --out <file>', 'merged results file to write')
-    .action(async (files: string[], options: { out: string }) => setExit(await mergeCommand(io, files, options)));
+    .option('-v, --verbose', 'show stack traces on errors')
+    .action(async (files: string[], options: { out: string; verbose?: boolean }) => setExit(await mergeCommand(io, files, options)));
   cli
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion)')

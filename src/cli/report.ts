@@ -3,16 +3,20 @@ import type { IO } from './io.js';
 import { readResults } from '../results/store.js';
 import { writeReport } from '../report/write.js';
 import { reportFailure } from './failure.js';
+import { checkFolderTarget } from './outputPath.js';
 import { EXIT } from '../util/errors.js';
+import { terminalSafe } from '../util/terminal.js';
 
-export async function reportCommand(io: IO, file: string, options: { out?: string }): Promise<number> {
+export async function reportCommand(io: IO, file: string, options: { out?: string; verbose?: boolean }): Promise<number> {
   try {
     const path = resolve(io.cwd, file);
+    const out = options.out ? resolve(io.cwd, options.out) : dirname(path);
+    if (options.out) checkFolderTarget(out, '-o');
     const result = await readResults(path);
-    const written = await writeReport(result, options.out ? resolve(io.cwd, options.out) : dirname(path));
-    io.out(`report: ${written.html}\n`);
+    const written = await writeReport(result, out);
+    io.out(terminalSafe(`report: ${written.html}\n`));
     return EXIT.ok;
   } catch (error) {
-    return reportFailure(io, error, false);
+    return reportFailure(io, error, Boolean(options.verbose));
   }
 }

@@ -13,6 +13,8 @@ import { progressEvents } from './progress.js';
 import { reportFailure } from './failure.js';
 import { describeVariant } from './describe.js';
 import { preflight } from './preflight.js';
+import { checkFolderTarget } from './outputPath.js';
+import { terminalSafe } from '../util/terminal.js';
 import { EXIT, type ExitCode } from '../util/errors.js';
 
 export interface RunCommandOptions {
@@ -54,8 +56,14 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
   const plans = loaded.map((l) => ({ loaded: l, variants: expandVariants(l.scenario, { hostCores: os.cpus().length }) }));
   if (options.dryRun) {
     if (options.json) io.out(`${JSON.stringify(plans.map((p) => ({ scenario: p.loaded.file, variants: p.variants })), null, 2)}\n`);
-    else for (const plan of plans) io.out(`${plan.loaded.file}: ${plan.variants.length} variant(s)\n${plan.variants.map((v: Variant) => `  ${describeVariant(v)}`).join('\n')}\n`);
+    else for (const plan of plans) io.out(terminalSafe(`${plan.loaded.file}: ${plan.variants.length} variant(s)\n${plan.variants.map((v: Variant) => `  ${describeVariant(v)}`).join('\n')}\n`));
     return EXIT.ok;
+  }
+  try {
+    // A file where the output folder should be would only fail after the first variant ran.
+    for (const plan of plans) checkFolderTarget(resolve(io.cwd, options.out ?? plan.loaded.scenario.output), options.out ? '-o' : 'output');
+  } catch (error) {
+    return reportFailure(io, error, verbose);
   }
   const ready = await preflight(io, plans.flatMap((p) => p.variants.map((v) => v.runtime)));
   if (ready !== EXIT.ok) return ready;
@@ -81,18 +89,18 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
         signal: abort.signal,
         events: {
           ...progress,
-          variantStarted: (v, i, n) => !options.quiet && !options.json && io.err(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`),
+          variantStarted: (v, i, n) => !options.quiet && !options.json && io.err(terminalSafe(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`)),
           leftoversRemoved: (runtime, removed) =>
-            io.err(`coldlab: removed ${removed.length} leftover(s) of an earlier ${runtime} run that did not finish: ${removed.join(', ')}\n`),
+            io.err(terminalSafe(`coldlab: removed ${removed.length} leftover(s) of an earlier ${runtime} run that did not finish: ${removed.join(', ')}\n`)),
           variantFinished: (r) => {
             progress.done();
-            if (!options.quiet && !options.json) io.err(`${formatVariantSummary(r)}\n`);
+            if (!options.quiet && !options.json) io.err(`${terminalSafe(formatVariantSummary(r))}\n`);
           },
         },
       }).finally(() => progress.done());
       const report = await writeReport(output.result, output.dir);
       if (options.json) io.out(`${JSON.stringify({ runId: output.result.runId, results: output.resultsFile, report: report.html, complete: output.result.complete, variants: output.result.variants.map((v) => ({ id: v.variant.id, status: v.status })) })}\n`);
-      else io.out(`\n${formatRunSummary(output.result)}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`);
+      else io.out(terminalSafe(`\n${formatRunSummary(output.result)}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`));
       exit = Math.max(exit, exitCodeFor(output.result));
     }
   } catch (error) {

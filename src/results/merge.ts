@@ -28,10 +28,11 @@ export function mergeResults(results: RunResult[]): RunResult {
     throw new ColdlabError(
       'MERGE_SCENARIOS_DIFFER',
       `cannot merge results of different scenarios: "${first.scenario.name}" (${first.runId}) and "${other.scenario.name}" (${other.runId})`,
-      'merge only repetitions of one scenario; compare different scenarios with `coldlab compare`',
+      'merge only runs of one scenario; to compare different scenarios, write one report per run with `coldlab report <results.json>` and read them side by side',
       EXIT.usage,
     );
   }
+  refuseOverlap(results);
   const groups = new Map<string, Array<{ v: VariantResult; source: number }>>();
   results.forEach((r, source) => {
     for (const v of r.variants) {
@@ -52,10 +53,32 @@ export function mergeResults(results: RunResult[]): RunResult {
     host: first.host,
     variants: [...groups.values()].map((group) => mergeVariants(group, hostNote)),
   };
+  if (results.length > 1) merged.sources = results.flatMap(sourcesOf);
   // A merged run has finished only when every input had; the last of them is when.
   const last = finished.sort().at(-1);
   if (finished.length === results.length && last !== undefined) merged.finishedAt = last;
   return merged;
+}
+
+const sourcesOf = (r: RunResult): string[] => r.sources ?? [r.runId];
+
+// One run counted twice (the same file given twice, a copy of it, a merge that already holds it) would double its counts.
+function refuseOverlap(results: RunResult[]): void {
+  const seen = new Map<string, number>();
+  results.forEach((r, index) => {
+    for (const source of sourcesOf(r)) {
+      const earlier = seen.get(source);
+      if (earlier !== undefined) {
+        throw new ColdlabError(
+          'MERGE_SAME_RUN',
+          `inputs ${earlier + 1} and ${index + 1} both hold run ${source}: merging them would count its requests twice`,
+          'pass each run once (a merged file already holds the runs it was made from)',
+          EXIT.usage,
+        );
+      }
+      seen.set(source, index);
+    }
+  });
 }
 
 // Untouched input keeps its id; anything combined is named merged-… (a long list of inputs is shortened so the id stays readable).

@@ -160,4 +160,6 @@ export interface RunResult {
   /** What the runtimes used found about this machine, by runtime: e.g. { microvm: { accelerator: 'tcg' } }. */
   runtimes?: Record<string, RuntimeFacts>;
   variants: VariantResult[];
+  /** Run ids a merged file was made from (absent: one run); merge refuses inputs that share one. */
+  sources?: string[];
 }

@@ -1,14 +1,18 @@
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SCHEMA_VERSION, type RunResult } from './model.js';
 import { ColdlabError, EXIT, errorMessage } from '../util/errors.js';
+import { checkResults } from './schema.js';
 
 /**
  * Writes results so that a reader (a report, a CI job, Ctrl-C mid-write) sees the old file or the new one,
  * never half of one.
  */
 export async function writeResultsAtomic(file: string, result: RunResult): Promise<void> {
+  // JSON would turn NaN into null, a file no reader accepts: refuse it here, before the previous file is touched.
+  const bad = firstNonFinite(result);
+  if (bad !== undefined) throw new ColdlabError('RESULTS_NOT_FINITE', `results hold a number JSON cannot carry at ${bad}`, 'this is a bug in coldlab: re-run with --verbose and report it', EXIT.internal);
   // Serialise first: a result that cannot be written must not cost the previous file.
   await writeFileAtomic(file, `${JSON.stringify(result, null, 2)}\n`);
 }
@@ -48,16 +52,24 @@ async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/** Results files are written by coldlab; a file beyond this is not one of them (and would not fit in memory twice). */
+export const RESULTS_FILE_MAX_BYTES = 256 * 1024 * 1024;
+
 export async function readResults(file: string): Promise<RunResult> {
   let text: string;
   try {
+    const size = (await stat(file)).size;
+    if (size > RESULTS_FILE_MAX_BYTES) {
+      throw new ColdlabError('RESULTS_TOO_LARGE', `${file} is ${size.toLocaleString('en-US')} bytes, more than the limit of 256 MiB for a results file`, 'pass the results.json written by `coldlab run` or `coldlab merge`', EXIT.usage);
+    }
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const missing = error instanceof Error && 'code' in error && error.code === 'ENOENT';
+    if (error instanceof ColdlabError) throw error;
+    const code = error instanceof Error && 'code' in error ? error.code : undefined;
     throw new ColdlabError(
       'RESULTS_UNREADABLE',
-      missing ? `results file not found: ${file}` : `cannot read results file ${file}: ${errorMessage(error)}`,
-      missing
+      code === 'ENOENT' ? `results file not found: ${file}` : code === 'EISDIR' ? `${file} is a folder, not a results file` : `cannot read results file ${file}: ${errorMessage(error)}`,
+      code === 'ENOENT' || code === 'EISDIR'
         ? 'pass the results.json written by `coldlab run` (it sits in <output>/<run id>/)'
         : 'check the path and its permissions',
       EXIT.usage,
@@ -77,15 +89,17 @@ export async function readResults(file: string): Promise<RunResult> {
     );
   }
   checkVersion(file, parsed);
-  if (!isRunResult(parsed)) {
+  const checked = checkResults(parsed);
+  if (!checked.ok) {
+    const more = checked.total > checked.problems.length ? `\n  … and ${checked.total - checked.problems.length} more` : '';
     throw new ColdlabError(
       'RESULTS_SCHEMA',
-      `${file} is not a coldlab results file: ${shapeProblem(parsed) ?? 'unexpected shape'}`,
-      'pass the results.json written by `coldlab run` or `coldlab merge`',
+      `${file} is not a valid coldlab results file:\n${checked.problems.map((p) => `  ${p}`).join('\n')}${more}`,
+      'pass the results.json written by `coldlab run` or `coldlab merge`; a file edited by hand can be restored by re-running the scenario',
       EXIT.usage,
     );
   }
-  return parsed;
+  return checked.result;
 }
 
 // A newer file read by an older coldlab would be misread silently, so the version is checked before anything else.
@@ -121,27 +135,19 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-// Names the first missing piece a report would trip over, so the message says what is wrong, not just "invalid".
-function shapeProblem(value: unknown): string | undefined {
-  if (!isObject(value)) return 'not a JSON object';
-  if (!isObject(value['tool']) || value['tool']['name'] !== 'coldlab') return 'tool.name is not "coldlab"';
-  if (typeof value['runId'] !== 'string') return 'runId is missing';
-  if (!isObject(value['scenario']) || typeof value['scenario']['name'] !== 'string') return 'scenario.name is missing';
-  if (typeof value['startedAt'] !== 'string') return 'startedAt is missing';
-  if (typeof value['complete'] !== 'boolean') return 'complete is missing';
-  if (!isObject(value['host'])) return 'host is missing';
-  const variants = value['variants'];
-  if (!Array.isArray(variants)) return 'variants is not a list';
-  for (const [i, v] of variants.entries()) {
-    if (!isObject(v)) return `variants[${i}] is not an object`;
-    if (!isObject(v['variant']) || typeof v['variant']['key'] !== 'string') return `variants[${i}].variant.key is missing`;
-    if (v['status'] !== 'completed' && v['status'] !== 'invalid' && v['status'] !== 'failed') return `variants[${i}].status is unknown`;
-    if (!Array.isArray(v['phases']) || !Array.isArray(v['instances']) || !Array.isArray(v['notes'])) return `variants[${i}] lacks phases, instances or notes`;
+/** The path of the first number JSON cannot hold (NaN, ±Infinity would be written as null), or undefined. */
+export function firstNonFinite(value: unknown, path = ''): string | undefined {
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : path || '(the value)';
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = firstNonFinite(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+  } else if (isObject(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = firstNonFinite(item, path ? `${path}.${key}` : key);
+      if (found) return found;
+    }
   }
   return undefined;
-}
-
-// The type guard that lets a checked JSON value be used as a RunResult without a cast.
-function isRunResult(value: unknown): value is RunResult {
-  return shapeProblem(value) === undefined;
 }

@@ -48,7 +48,8 @@ export class Timeline {
   points(): TimelinePoint[] {
     const open = this.buckets.get(this.openSecond);
     if (open) Object.assign(open, this.percentiles());
-    const last = Math.max(-1, ...this.buckets.keys());
+    let last = -1;
+    for (const second of this.buckets.keys()) if (second > last) last = second;
     const points: TimelinePoint[] = [];
     let instances = 0;
     for (let t = 0; t <= last; t++) {

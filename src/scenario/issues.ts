@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import type { Problem } from './problems.js';
 import type { PositionFinder } from './positions.js';
+import { LIMITS, formatNumber } from './limits.js';
+import { formatMs } from '../util/duration.js';
 import { allowedKeysAt, choiceHint, phaseKindOf, phaseNoun, unknownKeyHint, PHASE_KINDS } from './hints.js';
 
 type Issue = z.core.$ZodIssue;
@@ -53,12 +55,16 @@ function shapeOf(value: unknown): string {
   return String(value);
 }
 
+// Keys whose numbers are milliseconds: their bounds read as durations (24h, not 86400000).
+const DURATION_KEYS = new Set(['duration', 'every', 'keepAliveMs', 'requestTimeoutMs']);
+const isDurationPath = (path: Path): boolean => DURATION_KEYS.has(String([...path].reverse().find((p) => typeof p === 'string') ?? ''));
+
 // zod says "Too small: expected number to be >=0"; a scenario author reads "at least 0".
-function boundMessage(issue: Issue & { code: 'too_small' | 'too_big' }): string | undefined {
+function boundMessage(issue: Issue & { code: 'too_small' | 'too_big' }, path: Path): string | undefined {
   const small = issue.code === 'too_small';
-  const bound = small ? issue.minimum : issue.maximum;
+  const bound = Number(small ? issue.minimum : issue.maximum);
   const word = small ? (issue.inclusive ? 'at least' : 'greater than') : issue.inclusive ? 'at most' : 'less than';
-  if (issue.origin === 'number' || issue.origin === 'int') return `must be ${word} ${bound}`;
+  if (issue.origin === 'number' || issue.origin === 'int') return `must be ${word} ${isDurationPath(path) ? formatMs(bound) : formatNumber(bound)}`;
   if (issue.origin === 'array') return `needs ${word} ${bound} item${bound === 1 ? '' : 's'}`;
   if (issue.origin === 'string') return `needs ${word} ${bound} character${bound === 1 ? '' : 's'}`;
   return undefined;
@@ -93,8 +99,11 @@ function explain(issue: Issue, path: Path, raw: unknown): Described {
   if (issue.code === 'invalid_type') return explainType(issue, path, value);
   // Our own refinements (schema.ts) word the whole message and carry their hint in params.
   if (issue.code === 'custom' && typeof issue.params?.hint === 'string') return { message: issue.message, hint: issue.params.hint };
-  const bound = issue.code === 'too_small' || issue.code === 'too_big' ? boundMessage(issue) : undefined;
-  if (bound) return { message: `${name} ${bound}${typeof value === 'number' ? ` (got ${value})` : ''}` };
+  const bound = issue.code === 'too_small' || issue.code === 'too_big' ? boundMessage(issue, path) : undefined;
+  if (bound) {
+    const got = typeof value === 'number' ? ` (got ${formatNumber(value)}${isDurationPath(path) ? ' ms' : ''})` : '';
+    return { message: `${name} ${bound}${got}`, ...(issue.code === 'too_big' ? { hint: 'see "Limits" in the README for every limit and why it is there' } : {}) };
+  }
   if (issue.code === 'invalid_value' && typeof value === 'string') {
     return { message: `${name}: "${value}" is not allowed`, hint: choiceHint(value, issue.values.map(String)) };
   }
@@ -109,10 +118,13 @@ export function issuesToProblems(issues: readonly Issue[], raw: unknown, file: s
       const mapping = valueAt(raw, path);
       const kind = path[0] === 'phases' && path.length === 2 ? phaseKindOf(mapping) : undefined;
       const allowed = allowedKeysAt(path, mapping);
-      for (const key of issue.keys) {
-        const inWhat = path.length === 0 ? '' : ` in ${dotted(path)}${kind ? ` (${phaseNoun(kind)})` : ''}`;
-        problems.push({ file, ...where.ofKey(path, key), message: `unknown key "${key}"${inWhat}`, hint: unknownKeyHint(key, allowed, kind) });
-      }
+      const inWhat = path.length === 0 ? '' : ` in ${dotted(path)}${kind ? ` (${phaseNoun(kind)})` : ''}`;
+      const plain = `valid keys here: ${allowed.join(', ')}`;
+      // Keys come in file order, so only the first ones of a mapping can be among the problems shown: the rest get the plain hint.
+      issue.keys.forEach((key, index) => {
+        const hint = index < LIMITS.problemsShown ? unknownKeyHint(key, allowed, kind) : plain;
+        problems.push({ file, ...where.ofKey(path, key), message: `unknown key "${key}"${inWhat}`, hint });
+      });
       continue;
     }
     const { message, hint } = explain(issue, path, raw);

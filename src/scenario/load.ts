@@ -1,15 +1,14 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
 import { scenarioSchema, type Scenario } from './schema.js';
 import type { FunctionSpec } from './variant.js';
 import { ScenarioError, type Problem } from './problems.js';
-import { PositionFinder } from './positions.js';
 import { issuesToProblems } from './issues.js';
 import { semanticProblems } from './semantics.js';
-import { yamlHint } from './hints.js';
 import { traceProblems, withAbsoluteTraces } from './traces.js';
+import { parseYaml, yamlToData } from './yamlDocument.js';
+import { LIMITS, formatNumber } from './limits.js';
 
 export interface LoadedScenario {
   /** Absolute path of the scenario file. */
@@ -24,18 +23,12 @@ const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false
 /** Parses and validates scenario text; every problem (syntax, schema, meaning) is reported at once. */
 export function parseScenarioText(text: string, file: string): LoadedScenario {
   const absolute = resolve(file);
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const where = new PositionFinder(doc, lines);
-  // Warnings (an unknown tag…) count too: a benchmark must not run on a half-understood file.
-  const syntax: Problem[] = [...doc.errors, ...doc.warnings].map((e) => ({
-    file: absolute,
-    ...where.at(e.pos[0]),
-    message: `YAML: ${e.message.split('\n')[0] ?? e.message}`,
-    hint: yamlHint(e.code),
-  }));
-  if (doc.errors.length > 0) throw new ScenarioError(syntax);
-  const raw: unknown = doc.toJS();
+  const yaml = parseYaml(text, absolute);
+  const { where, syntax } = yaml;
+  if (yaml.broken) throw new ScenarioError(syntax);
+  const data = yamlToData(yaml, absolute);
+  if ('problem' in data) throw new ScenarioError([...syntax, data.problem]);
+  const raw = data.data;
   const parsed = scenarioSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ScenarioError([...syntax, ...issuesToProblems(parsed.error.issues, raw, absolute, where)]);
   const scenario = withAbsoluteTraces(parsed.data, absolute);
@@ -47,17 +40,41 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   return { file: absolute, scenario, fn };
 }
 
+const READ_HINT = 'check the path (relative to the current folder); scenarios/ holds ready-made ones';
+
+// The size is checked before a byte is parsed: a huge file is refused in constant time and memory.
+async function readScenarioText(absolute: string): Promise<string> {
+  const refuse = (message: string, hint = READ_HINT): ScenarioError => new ScenarioError([{ file: absolute, line: 1, col: 1, message, hint }]);
+  let handle;
+  try {
+    handle = await open(absolute, 'r');
+  } catch (error) {
+    throw refuse(`cannot read the scenario file: ${error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error)}`);
+  }
+  try {
+    const stat = await handle.stat();
+    if (stat.isDirectory()) throw refuse('this is a folder, not a scenario file', 'name a .yaml file; scenarios/ holds ready-made ones');
+    if (stat.size > LIMITS.scenarioFileBytes) {
+      throw refuse(
+        `the scenario file is ${formatNumber(stat.size)} bytes, more than the limit of ${formatNumber(LIMITS.scenarioFileBytes)}`,
+        'a scenario is a page of YAML: is this the right file? Long data (traces) belongs in files the scenario names',
+      );
+    }
+    const buffer = Buffer.alloc(LIMITS.scenarioFileBytes + 1);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    // A file that grew between stat and read (a FIFO, /dev/zero) is held to the same limit.
+    if (bytesRead > LIMITS.scenarioFileBytes) throw refuse(`the scenario file is more than the limit of ${formatNumber(LIMITS.scenarioFileBytes)} bytes`);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } catch (error) {
+    if (error instanceof ScenarioError) throw error;
+    throw refuse(`cannot read the scenario file: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads, parses and validates a scenario file; throws a ScenarioError listing every problem. */
 export async function loadScenario(file: string): Promise<LoadedScenario> {
   const absolute = resolve(file);
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (error) {
-    const reason = error instanceof Error && 'code' in error && error.code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
-    throw new ScenarioError([
-      { file: absolute, line: 1, col: 1, message: `cannot read the scenario file: ${reason}`, hint: 'check the path (relative to the current folder); scenarios/ holds ready-made ones' },
-    ]);
-  }
-  return parseScenarioText(text, absolute);
+  return parseScenarioText(await readScenarioText(absolute), absolute);
 }

@@ -11,6 +11,25 @@ const ociRuntimesFor = (runtime: string, oci: string | string[] | undefined): Ar
 const microvmStartsFor = (runtime: string, starts: MicrovmStart | MicrovmStart[] | undefined): Array<MicrovmStart | undefined> =>
   runtime === 'microvm' && starts !== undefined ? many(starts) : [undefined];
 
+// Matrix keys that only one runtime understands: other runtimes get a single cell for them.
+const RUNTIME_ONLY_KEYS: Partial<Record<string, string>> = { ociRuntime: 'container', microvmStart: 'microvm' };
+
+/**
+ * How many variants (cells × repetitions) the matrix expands into, counted without building them, so a
+ * matrix of a million cells is refused before anything (even --dry-run) tries to list it.
+ */
+export function countVariants(scenario: Scenario): number {
+  const values = Object.entries(scenario.matrix).filter(([, v]) => v !== undefined);
+  let cells = 0;
+  for (const runtime of many(scenario.runtimes)) {
+    cells += values.reduce((product, [key, value]) => {
+      const only = RUNTIME_ONLY_KEYS[key];
+      return product * (only !== undefined && only !== runtime ? 1 : many(value).length);
+    }, 1);
+  }
+  return cells * scenario.repetitions;
+}
+
 /**
  * Expands the matrix into variants, one repetition after another (all cells of rep 1, then rep 2…),
  * so slow drift on a noisy host spreads across cells instead of landing on one.

@@ -7,6 +7,9 @@ export interface Position {
 
 /** Maps a path inside the YAML document to a line and column; falls back to the nearest ancestor that exists. */
 export class PositionFinder {
+  // Key offsets per mapping, built on first use: a file with tens of thousands of unknown keys stays linear.
+  private readonly keyIndex = new WeakMap<object, Map<string, number>>();
+
   constructor(private readonly doc: Document, private readonly lines: LineCounter) {}
 
   at(offset: number): Position {
@@ -27,9 +30,16 @@ export class PositionFinder {
   ofKey(path: readonly PropertyKey[], key: string): Position {
     const map = path.length === 0 ? this.doc.contents : this.doc.getIn(path as (string | number)[], true);
     if (isMap(map)) {
-      for (const pair of map.items) {
-        if (isPair(pair) && isScalar(pair.key) && String(pair.key.value) === key && pair.key.range) return this.at(pair.key.range[0]);
+      let index = this.keyIndex.get(map);
+      if (!index) {
+        index = new Map();
+        for (const pair of map.items) {
+          if (isPair(pair) && isScalar(pair.key) && pair.key.range && !index.has(String(pair.key.value))) index.set(String(pair.key.value), pair.key.range[0]);
+        }
+        this.keyIndex.set(map, index);
       }
+      const offset = index.get(key);
+      if (offset !== undefined) return this.at(offset);
     }
     return this.ofPath(path);
   }

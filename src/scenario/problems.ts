@@ -1,5 +1,6 @@
 import { relative, isAbsolute } from 'node:path';
 import { ColdlabError, EXIT } from '../util/errors.js';
+import { LIMITS, formatNumber } from './limits.js';
 
 /** One thing wrong with a scenario file, where it is, and what to do about it. */
 export interface Problem {
@@ -34,11 +35,15 @@ export class ScenarioError extends ColdlabError {
     const sorted = sortProblems(problems);
     const count = sorted.length === 1 ? 'the problem' : `the ${sorted.length} problems`;
     // A heading line, then one `file:line:col message` line per problem (the form editors and grep jump to).
-    const heading = sorted.length === 1 ? 'invalid scenario, nothing was started:' : `invalid scenario (${sorted.length} problems), nothing was started:`;
+    const heading = sorted.length === 1 ? 'invalid scenario, nothing was started:' : `invalid scenario (${formatNumber(sorted.length)} problems), nothing was started:`;
+    // The first problems in full, the rest counted: ten thousand lines help no one.
+    const shown = sorted.slice(0, LIMITS.problemsShown);
+    const rest = sorted.length - shown.length;
+    const more = rest > 0 ? [`… and ${formatNumber(rest)} more problem${rest === 1 ? '' : 's'} (the first ${shown.length} are listed)`] : [];
     super(
       'SCENARIO_INVALID',
-      [heading, ...sorted.map(formatProblem)].join('\n'),
-      `fix ${count} above and run again; \`coldlab schema\` prints a JSON Schema for editor completion`,
+      [heading, ...shown.map(formatProblem), ...more].join('\n'),
+      rest > 0 ? `fix the problems above and run again to see the rest; \`coldlab schema\` prints a JSON Schema for editor completion` : `fix ${count} above and run again; \`coldlab schema\` prints a JSON Schema for editor completion`,
       EXIT.usage,
     );
     this.name = 'ScenarioError';

@@ -1,43 +1,64 @@
 import { z } from 'zod';
-import { DURATION_PATTERN, parseDurationMs } from '../util/duration.js';
+import { DURATION_PATTERN, formatMs, parseDurationMs } from '../util/duration.js';
+import { LIMITS } from './limits.js';
 import { pricesOverrideSchema } from '../advise/cost.js';
 import { adviceSchema } from '../advise/settings.js';
 
-// A duration field accepts "5s"/"500ms"/"2m" or milliseconds and always yields milliseconds.
-const duration = z
-  // The pattern only reaches the JSON Schema (editors flag "soon"); the transform below gives the message.
-  .union([z.number().nonnegative(), z.string().meta({ pattern: DURATION_PATTERN.source })])
-  .transform((value, ctx) => {
-    const ms = parseDurationMs(value);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a duration; write e.g. 500ms, 5s or 2m` });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .meta({ description: 'A duration: "500ms", "5s", "2m", or a number of milliseconds' });
+/**
+ * A duration field accepts "5s"/"500ms"/"2m" or milliseconds and always yields milliseconds, within
+ * [0 or more than 0, maxMs]: the number branch states the bounds for the JSON Schema, the transform
+ * checks written durations against the same bounds.
+ */
+function duration(options: { positive: boolean; maxMs: number }) {
+  const number = options.positive ? z.number().positive() : z.number().nonnegative();
+  return (
+    z
+      // The pattern only reaches the JSON Schema (editors flag "soon"); the transform below gives the message.
+      .union([number.max(options.maxMs), z.string().meta({ pattern: DURATION_PATTERN.source })])
+      .transform((value, ctx) => {
+        const ms = parseDurationMs(value);
+        if (ms === undefined) {
+          ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a duration; write e.g. 500ms, 5s or 2m` });
+          return z.NEVER;
+        }
+        if (options.positive && ms === 0) {
+          ctx.addIssue({ code: 'custom', message: `a duration of ${String(value)} does nothing`, params: { hint: 'write a duration longer than 0, e.g. 5s' } });
+          return z.NEVER;
+        }
+        if (ms > options.maxMs) {
+          ctx.addIssue({ code: 'custom', message: `"${String(value)}" is longer than the limit of ${formatMs(options.maxMs)}`, params: { hint: `write at most ${formatMs(options.maxMs)} (see "Limits" in the README)` } });
+          return z.NEVER;
+        }
+        return ms;
+      })
+      .meta({ description: `A duration: "500ms", "5s", "2m", or a number of milliseconds (at most ${formatMs(options.maxMs)})` })
+  );
+}
 
+const phaseDuration = duration({ positive: true, maxMs: LIMITS.phaseDurationMs });
 const positiveInt = z.number().int().positive();
-const rate = z.number().positive().meta({ description: 'Requests per second' });
+const rate = z.number().positive().max(LIMITS.rate).meta({ description: 'Requests per second' });
+const name = z.string().min(1).max(LIMITS.nameLength);
 
-const phaseBase = { name: z.string().min(1).optional() };
+const phaseBase = { name: name.optional() };
 
-export const constantPhase = z.strictObject({ ...phaseBase, kind: z.literal('constant'), rate, duration });
-export const poissonPhase = z.strictObject({ ...phaseBase, kind: z.literal('poisson'), rate, duration, seed: z.number().int().optional() });
-export const rampPhase = z.strictObject({ ...phaseBase, kind: z.literal('ramp'), from: z.number().nonnegative(), to: z.number().nonnegative(), duration });
+export const constantPhase = z.strictObject({ ...phaseBase, kind: z.literal('constant'), rate, duration: phaseDuration });
+export const poissonPhase = z.strictObject({ ...phaseBase, kind: z.literal('poisson'), rate, duration: phaseDuration, seed: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional() });
+const rampEnd = z.number().nonnegative().max(LIMITS.rate).meta({ description: 'Requests per second at this end of the ramp' });
+export const rampPhase = z.strictObject({ ...phaseBase, kind: z.literal('ramp'), from: rampEnd, to: rampEnd, duration: phaseDuration });
 export const burstPhase = z.strictObject({
   ...phaseBase,
   kind: z.literal('burst'),
-  size: positiveInt.meta({ description: 'Requests sent at once in each burst' }),
-  every: duration,
-  count: positiveInt.meta({ description: 'How many bursts' }),
+  size: positiveInt.max(LIMITS.burstSize).meta({ description: 'Requests sent at once in each burst' }),
+  every: duration({ positive: false, maxMs: LIMITS.phaseDurationMs }),
+  count: positiveInt.max(LIMITS.burstCount).meta({ description: 'How many bursts' }),
 });
-export const idlePhase = z.strictObject({ ...phaseBase, kind: z.literal('idle'), duration });
+export const idlePhase = z.strictObject({ ...phaseBase, kind: z.literal('idle'), duration: phaseDuration });
 export const saturatePhase = z.strictObject({
   ...phaseBase,
   kind: z.literal('saturate'),
-  connections: positiveInt,
-  duration,
+  connections: positiveInt.max(LIMITS.connections),
+  duration: phaseDuration,
 });
 
 export const tracePhase = z.strictObject({
@@ -61,7 +82,7 @@ export type Phase = z.output<typeof phaseSchema>;
 export type PhaseKind = Phase['kind'];
 export const OPEN_LOOP_KINDS = ['constant', 'poisson', 'ramp', 'burst', 'idle', 'trace'] as const;
 
-const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]);
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1).max(LIMITS.matrixValues)]);
 
 export const RUNTIME_NAMES = ['process', 'container', 'microvm', 'wasm'] as const;
 export const runtimeName = z.enum(RUNTIME_NAMES);
@@ -71,13 +92,13 @@ export const MICROVM_STARTS = ['boot', 'restore'] as const;
 export type MicrovmStart = (typeof MICROVM_STARTS)[number];
 
 export const matrixSchema = z.strictObject({
-  memoryMb: oneOrMany(z.number().int().min(16).max(65_536)).default(512),
-  provisionedConcurrency: oneOrMany(z.number().int().nonnegative()).default(0),
+  memoryMb: oneOrMany(z.number().int().min(LIMITS.memoryMbMin).max(LIMITS.memoryMbMax)).default(512),
+  provisionedConcurrency: oneOrMany(z.number().int().nonnegative().max(LIMITS.instances)).default(0),
   prewarm: oneOrMany(z.boolean()).default(true),
-  keepAliveMs: oneOrMany(duration).default(60_000),
-  instanceConcurrency: oneOrMany(positiveInt).default(1),
-  maxInstances: oneOrMany(positiveInt).default(10),
-  ociRuntime: oneOrMany(z.string().min(1))
+  keepAliveMs: oneOrMany(duration({ positive: false, maxMs: LIMITS.keepAliveMs })).default(60_000),
+  instanceConcurrency: oneOrMany(positiveInt.max(LIMITS.instances)).default(1),
+  maxInstances: oneOrMany(positiveInt.max(LIMITS.instances)).default(10),
+  ociRuntime: oneOrMany(name)
     .optional()
     .meta({ description: 'Container runtime only: the engine\'s OCI runtime(s) to compare, e.g. [runc, crun, runsc] (runsc: gVisor); default: the engine\'s own default' }),
   microvmStart: oneOrMany(z.enum(MICROVM_STARTS))
@@ -85,13 +106,33 @@ export const matrixSchema = z.strictObject({
     .meta({ description: 'microvm runtime only: boot each instance, or restore it from a snapshot of a booted guest; e.g. [boot, restore]; default: boot' }),
 });
 
+// What execve accepts: no "=" or NUL in a name, no NUL in a value, and a size the kernel takes.
+const envSchema = z
+  .record(z.string(), z.string())
+  .default({})
+  .superRefine((env, ctx) => {
+    let bytes = 0;
+    for (const [key, value] of Object.entries(env)) {
+      bytes += Buffer.byteLength(key) + Buffer.byteLength(value) + 2;
+      if (key === '' || key.includes('=') || key.includes('\0')) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `function.env: ${JSON.stringify(key)} cannot be an environment variable name`, params: { hint: 'names hold neither "=" nor NUL characters, e.g. LOG_LEVEL' } });
+      }
+      if (value.includes('\0')) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `function.env.${key} holds a NUL character, which no environment can carry`, params: { hint: 'remove the \\0 from the value' } });
+      }
+    }
+    if (bytes > LIMITS.envBytes) {
+      ctx.addIssue({ code: 'custom', path: [], message: `function.env holds ${bytes.toLocaleString('en-US')} bytes, more than the limit of ${LIMITS.envBytes.toLocaleString('en-US')}`, params: { hint: 'pass large data as a file next to the function and its path in env' } });
+    }
+  });
+
 export const functionSchema = z
   .strictObject({
     path: z.string().min(1).optional().meta({ description: 'Module exporting the handler, relative to the scenario file (or give image + port)' }),
     handler: z.string().min(1).default('handler').meta({ description: 'Name of the exported handler function (with path)' }),
     image: z.string().min(1).optional().meta({ description: 'Container runtime only: an image present in the engine that serves HTTP, instead of path' }),
     port: z.number().int().min(1).max(65_535).optional().meta({ description: 'Port the image serves HTTP on inside the container (with image)' }),
-    env: z.record(z.string(), z.string()).default({}),
+    env: envSchema,
   })
   // Exactly one thing to run: a module to boot, or an image that already serves HTTP.
   // Messages name their key themselves and carry a hint in params (issues.ts shows them as they are).
@@ -111,16 +152,16 @@ export const functionSchema = z
   });
 
 export const scenarioSchema = z.strictObject({
-  name: z.string().min(1),
+  name,
   description: z.string().optional(),
   function: functionSchema,
   runtimes: oneOrMany(runtimeName).default('process'),
   matrix: matrixSchema.default(() => matrixSchema.parse({})),
-  phases: z.array(phaseSchema).min(1),
-  repetitions: positiveInt.default(1),
-  output: z.string().default('reports').meta({ description: 'Output folder, relative to the current directory' }),
-  requestTimeoutMs: duration.default(10_000),
-  cpuMbPerVcpu: z.number().positive().default(1769).meta({ description: 'Memory size that buys one full vCPU (AWS Lambda: 1769)' }),
+  phases: z.array(phaseSchema).min(1).max(LIMITS.phases),
+  repetitions: positiveInt.max(LIMITS.repetitions).default(1),
+  output: z.string().min(1).default('reports').meta({ description: 'Output folder, relative to the current directory' }),
+  requestTimeoutMs: duration({ positive: true, maxMs: LIMITS.requestTimeoutMs }).default(10_000),
+  cpuMbPerVcpu: z.number().positive().max(LIMITS.cpuMbPerVcpuMax).default(1769).meta({ description: 'Memory size that buys one full vCPU (AWS Lambda: 1769)' }),
   cost: pricesOverrideSchema
     .optional()
     .meta({ description: 'Prices the recommendations use; any key left out keeps the default (AWS Lambda x86 us-east-1 list prices)' }),

@@ -2,6 +2,7 @@ import type { Scenario } from './schema.js';
 import { many } from './matrix.js';
 import type { Problem } from './problems.js';
 import type { PositionFinder } from './positions.js';
+import { limitProblems } from './limitChecks.js';
 
 
 // Points at one element of a `value | [values]` field when the user wrote a list.
@@ -66,7 +67,7 @@ export function semanticProblems(scenario: Scenario, ctx: { file: string; where:
       hint: `every combination must keep provisioned instances within maxInstances: raise maxInstances to at least ${provisioned} or lower provisionedConcurrency`,
     });
   }
-  problems.push(...containerOnlyProblems(scenario, ctx));
+  problems.push(...containerOnlyProblems(scenario, ctx), ...limitProblems(scenario, ctx));
   if (scenario.matrix.microvmStart !== undefined && !many(scenario.runtimes).includes('microvm')) {
     problems.push({
       file,

@@ -89,7 +89,7 @@ describe('mergeResults', () => {
 
   it('keeps variants with different keys apart, in order of first appearance', () => {
     const a = sampleRunResult({ variants: [{ memoryMb: 256 }, { memoryMb: 512 }] });
-    const b = sampleRunResult({ variants: [{ memoryMb: 1024 }, { memoryMb: 256 }] });
+    const b = sampleRunResult({ runId: 'run-b', variants: [{ memoryMb: 1024 }, { memoryMb: 256 }] });
     const merged = mergeResults([a, b]);
     expect(merged.variants.map((v) => v.variant.memoryMb)).toEqual([256, 512, 1024]);
   });
@@ -115,8 +115,8 @@ describe('mergeResults', () => {
 
   it('the worst status wins: failed over invalid over completed, reasons kept', () => {
     const ok = sampleRunResult({ variants: [{}] });
-    const invalid = sampleRunResult({ variants: [{ phases: [{ name: 'steady', warm: 100, cold: 1, achievedShare: 0.5 }] }] });
-    const failed = sampleRunResult({ variants: [{ fail: { code: 'START_FAILED', message: 'boom', hint: 'look at the log' } }] });
+    const invalid = sampleRunResult({ runId: 'run-invalid', variants: [{ phases: [{ name: 'steady', warm: 100, cold: 1, achievedShare: 0.5 }] }] });
+    const failed = sampleRunResult({ runId: 'run-failed', variants: [{ fail: { code: 'START_FAILED', message: 'boom', hint: 'look at the log' } }] });
     const one = mergeResults([ok, invalid]).variants[0];
     expect(one?.status).toBe('invalid');
     expect(one?.status === 'invalid' && one.invalidReasons[0]).toContain('steady: achieved');
@@ -127,21 +127,21 @@ describe('mergeResults', () => {
 
   it('is complete only if every input is; host from the first, with a note when hosts differ', () => {
     const a = sampleRunResult({ hostname: 'one' });
-    const b: RunResult = sampleRunResult({ hostname: 'two', complete: false });
+    const b: RunResult = sampleRunResult({ runId: 'run-b', hostname: 'two', complete: false });
     const merged = mergeResults([a, b]);
     expect(merged.complete).toBe(false);
     expect(merged.finishedAt).toBeUndefined();
     expect(merged.host.hostname).toBe('one');
     for (const v of merged.variants) expect(v.notes.filter((n) => n.includes('different hosts'))).toHaveLength(1);
-    const same = mergeResults([a, sampleRunResult({ hostname: 'one' })]);
+    const same = mergeResults([a, sampleRunResult({ runId: 'run-c', hostname: 'one' })]);
     expect(same.complete).toBe(true);
     expect(same.variants.flatMap((v) => v.notes).some((n) => n.includes('different hosts'))).toBe(false);
   });
 
   it('deduplicates notes and requires every input to enforce limits', () => {
     const a = sampleRunResult({ variants: [{ limitsEnforced: false }] });
-    const b = sampleRunResult({ variants: [{ limitsEnforced: false }] });
-    const c = sampleRunResult({ variants: [{}] });
+    const b = sampleRunResult({ runId: 'run-b', variants: [{ limitsEnforced: false }] });
+    const c = sampleRunResult({ runId: 'run-c', variants: [{}] });
     const merged = mergeResults([a, b, c]).variants[0];
     expect(merged?.limitsEnforced).toBe(false);
     const cgroupNotes = merged?.notes.filter((n) => n.startsWith('cgroup v2 not delegated')) ?? [];

@@ -73,7 +73,7 @@ describe('scenario files', () => {
     expect(at(problems)).toEqual(['6:21', '10:15', '11:19']);
     expect(problems[0]?.message).toBe('matrix.keepAliveMs[1]: "a while" is not a duration; write e.g. 500ms, 5s or 2m');
     expect(problems[1]?.message).toContain('"5 seconds" is not a duration');
-    expect(problems[2]?.message).toBe('requestTimeoutMs must be at least 0 (got -1)');
+    expect(problems[2]?.message).toBe('requestTimeoutMs must be greater than 0ms (got -1 ms)');
   });
 
   it('reports a missing function module at function.path', async () => {

@@ -122,6 +122,6 @@ describe('readResults errors', () => {
     await writeFile(file, JSON.stringify({ ...sampleRunResult(), variants: [{ status: 'completed' }] }));
     const error = await rejection(readResults(file));
     expect(error.code).toBe('RESULTS_SCHEMA');
-    expect(error.message).toContain('variants[0].variant.key');
+    expect(error.message).toContain('variants[0].variant: missing');
   });
 });

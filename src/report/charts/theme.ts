@@ -62,9 +62,16 @@ export function fitLabel(label: string, px: number): string {
  * when the data spans few decades. Vega's own log ticks draw a grid line at every 2…9, a hatching.
  */
 export function logAxis(values: number[]): { domain: [number, number]; ticks: number[] } {
-  const positive = values.filter((v) => Number.isFinite(v) && v > 0);
-  const lo = Math.floor(Math.log10(Math.min(...positive, 1)));
-  const hi = Math.max(lo + 1, Math.ceil(Math.log10(Math.max(...positive, 1))));
+  // A loop, not Math.min(...values): days of per-second points would overflow the call stack.
+  let min = 1;
+  let max = 1;
+  for (const v of values) {
+    if (!Number.isFinite(v) || v <= 0) continue;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const lo = Math.floor(Math.log10(min));
+  const hi = Math.max(lo + 1, Math.ceil(Math.log10(max)));
   const steps = hi - lo <= 2 ? [1, 2, 5] : [1];
   const ticks: number[] = [];
   for (let e = lo; e <= hi; e++) for (const s of steps) if (e < hi || s === 1) ticks.push(Number((s * 10 ** e).toPrecision(3)));

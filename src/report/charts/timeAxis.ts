@@ -5,7 +5,7 @@ import type { VariantResult } from '../../results/model.js';
  * second (seconds since the variant started), so every chart of one variant has the same x axis.
  */
 export function timeDomain(v: VariantResult): [number, number] {
-  const end = Math.max(v.durationMs / 1000, v.timeline.length, ...v.phases.map((p) => (p.startMs + p.durationMs) / 1000));
+  const end = v.phases.reduce((latest, p) => Math.max(latest, (p.startMs + p.durationMs) / 1000), Math.max(v.durationMs / 1000, v.timeline.length));
   return [0, Math.max(1, Math.ceil(end))];
 }
 
