@@ -34,12 +34,42 @@ const handlerName = env.COLDLAB_HANDLER || 'handler';
 const instanceId = env.COLDLAB_INSTANCE_ID || 'local';
 const memoryLimitMb = Number(env.COLDLAB_MEMORY_MB || 0);
 
+// Why the function cannot start, as one JSON line on stderr that coldlab reads (and people can, too):
+// {"coldlab":"init-error","code":…,"message":…,"hint":…}
+function initError(code, message, hint, exitCode) {
+  process.stderr.write(`${JSON.stringify({ coldlab: 'init-error', code, message, hint })}\n`);
+  process.exit(exitCode);
+}
+
+const fnUrl = fnPath.startsWith('file:') ? fnPath : pathToFileURL(fnPath).href;
+// The first place in the function's own file the error points at: where the user has to look.
+function frameInFunction(error) {
+  const text = `${error?.stack ?? ''}`;
+  for (const where of [fnUrl, fnPath]) {
+    const at = text.indexOf(where);
+    if (at >= 0) return /^[^\s)]*?:\d+(?::\d+)?/.exec(text.slice(at))?.[0].replace(fnUrl, fnPath);
+  }
+  return undefined;
+}
+
 const initStart = performance.now();
-const mod = await import(fnPath.startsWith('file:') ? fnPath : pathToFileURL(fnPath).href);
+let mod;
+try {
+  mod = await import(fnUrl);
+} catch (error) {
+  const frame = frameInFunction(error);
+  const what = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  initError('FUNCTION_INIT_FAILED', `${fnPath} threw while it was imported: ${what.split('\n')[0]}${frame ? ` (at ${frame})` : ''}`, 'run the module alone (node FILE) to see the whole error, fix it and run again', 66);
+}
 const handler = mod[handlerName] ?? mod.default?.[handlerName];
 if (typeof handler !== 'function') {
-  console.error(`coldlab bootstrap: ${fnPath} exports no function named "${handlerName}"`);
-  process.exit(65);
+  const exported = Object.keys(mod).filter((k) => typeof mod[k] === 'function');
+  initError(
+    'HANDLER_NOT_FOUND',
+    `${fnPath} exports no function named "${handlerName}"`,
+    exported.length > 0 ? `set function.handler to one of its exported functions: ${exported.join(', ')}` : 'export the handler: export async function handler(event, context) { … }',
+    65,
+  );
 }
 const initMs = performance.now() - initStart;
 let served = 0;

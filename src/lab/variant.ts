@@ -26,6 +26,28 @@ export interface VariantRunOptions {
   events?: VariantEvents;
 }
 
+/** Watches instance starts: the first failure is kept, and three failures before any instance was ready end the variant. */
+class StartWatch {
+  ready = false;
+  private readonly giveUp = new AbortController();
+  private first: unknown;
+  private count = 0;
+
+  get hopeless(): AbortSignal {
+    return this.giveUp.signal;
+  }
+
+  failed(error: unknown): void {
+    this.first ??= error;
+    this.count++;
+    if (!this.ready && this.count >= 3) this.giveUp.abort();
+  }
+
+  neverReady(): unknown {
+    return this.ready ? undefined : this.first;
+  }
+}
+
 // How often the keep-alive reaper looks: fine enough that expiry is never late by more than a quarter of keep-alive.
 const reapEveryMs = (keepAliveMs: number): number => Math.max(10, Math.min(250, keepAliveMs / 4));
 
@@ -44,6 +66,9 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
   let reaper: NodeJS.Timeout | undefined;
   let records: InstanceRecord[] = [];
   let failure: unknown;
+  const starts = new StartWatch();
+  // The phases stop early when the run is interrupted or when the function plainly cannot start.
+  const phaseSignal = AbortSignal.any([signal, starts.hopeless]);
   try {
     prepared = await runtime.prepare(fn, variant, runId);
     const ready = prepared;
@@ -55,9 +80,15 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
       provisioned: variant.provisionedConcurrency,
       originUs,
       startInstance: async (instanceId, stop) => {
-        const instance = await runtime.start(ready, { instanceId, runId, signal: stop });
-        instance.notes.forEach((n) => notes.add(n));
-        return instance;
+        try {
+          const instance = await runtime.start(ready, { instanceId, runId, signal: stop });
+          starts.ready = true;
+          instance.notes.forEach((n) => notes.add(n));
+          return instance;
+        } catch (error) {
+          if (!stop.aborted) starts.failed(error);
+          throw error;
+        }
       },
     });
     const activePool = pool;
@@ -69,11 +100,11 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
     // Once per process, and before the first phase's start time is taken, so phase times are when their schedules ran.
     await warmUpSender();
     for (const [index, phase] of variant.phases.entries()) {
-      if (signal.aborted) break;
+      if (phaseSignal.aborted) break;
       const name = phase.name ?? `${index + 1}-${phase.kind}`;
       const startMs = (nowUs() - originUs) / 1000;
       options.events?.phaseStarted?.(variant, name, index, phaseDurationMs(phase));
-      const run = { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal };
+      const run = { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal: phaseSignal };
       phases.push(await runPhase(phase, name, options.events?.outcome ? { ...run, onOutcome: options.events.outcome } : run));
     }
   } catch (error) {
@@ -85,6 +116,8 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
     await pool?.close(signal.aborted ? 'interrupted' : 'end-of-variant');
     records = sampler && pool ? sampler.annotate(pool.records()) : [];
   }
+  // No instance ever answered: the variant measured nothing, whatever the phases say; the instance's own error is why.
+  failure ??= starts.neverReady();
   const base = {
     variant,
     startedAt,
@@ -92,7 +125,8 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
     phases,
     instances: records,
     timeline: timeline.points(),
-    limitsEnforced: records.length > 0 && records.filter((r) => r.start).every((r) => r.limitsEnforced),
+    // Only instances that started can say whether their limits held: none started, nothing to claim.
+    limitsEnforced: records.filter((r) => r.start).every((r) => r.limitsEnforced),
     notes: [...notes],
     ...(prepared?.sandbox ? { sandbox: prepared.sandbox } : {}),
   };

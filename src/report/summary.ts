@@ -88,5 +88,7 @@ export function formatRunSummary(r: RunResult): string {
       `${formatCount(starts['scale-out'] + starts['keepalive-expired'])} cold starts`,
     ];
   });
-  return rows.length === 0 ? head : `${head}\n${textTable(rows, ['left', 'left', 'left', 'left', 'right'])}`;
+  // A failed variant's cause goes with the run's summary too, so `-q` and a scrolled-away terminal still show it.
+  const failures = r.variants.flatMap((v) => (v.status === 'failed' ? [`${v.variant.id} ${statusLine(v)}`] : []));
+  return [head, ...(rows.length > 0 ? [textTable(rows, ['left', 'left', 'left', 'left', 'right'])] : []), ...failures].join('\n');
 }

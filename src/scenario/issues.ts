@@ -51,7 +51,7 @@ const expectedWords = (expected: string): string => EXPECTED_WORDS[expected] ?? 
 function shapeOf(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object' && value !== null) return 'a mapping';
-  if (typeof value === 'string') return `"${value}"`;
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
   return String(value);
 }
 
@@ -98,7 +98,9 @@ function explain(issue: Issue, path: Path, raw: unknown): Described {
   }
   if (issue.code === 'invalid_type') return explainType(issue, path, value);
   // Our own refinements (schema.ts) word the whole message and carry their hint in params.
-  if (issue.code === 'custom' && typeof issue.params?.hint === 'string') return { message: issue.message, hint: issue.params.hint };
+  // `at` asks for the path in front: a duration's message does not know which key it is.
+  if (issue.code === 'custom' && typeof issue.params?.hint === 'string') return { message: issue.params.at === true ? `${name}: ${issue.message}` : issue.message, hint: issue.params.hint };
+  if (issue.code === 'custom' && !issue.params) return { message: `${name}: ${issue.message}` };
   const bound = issue.code === 'too_small' || issue.code === 'too_big' ? boundMessage(issue, path) : undefined;
   if (bound) {
     const got = typeof value === 'number' ? ` (got ${formatNumber(value)}${isDurationPath(path) ? ' ms' : ''})` : '';

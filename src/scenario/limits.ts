@@ -45,6 +45,6 @@ export const LIMITS = {
 /** Numbers as people write them: 86,400,000 rather than 8.64e7, 1e300 rather than 1e+300. */
 export function formatNumber(n: number): string {
   if (!Number.isFinite(n)) return String(n);
-  if (Math.abs(n) >= 1e15) return n.toExponential().replace('e+', 'e');
+  if (Math.abs(n) >= (Number.isInteger(n) ? 1e21 : 1e15)) return Number(n.toPrecision(3)).toExponential().replace('e+', 'e');
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: 3 }).format(n);
 }

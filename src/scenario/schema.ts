@@ -22,11 +22,11 @@ function duration(options: { positive: boolean; maxMs: number }) {
           return z.NEVER;
         }
         if (options.positive && ms === 0) {
-          ctx.addIssue({ code: 'custom', message: `a duration of ${String(value)} does nothing`, params: { hint: 'write a duration longer than 0, e.g. 5s' } });
+          ctx.addIssue({ code: 'custom', message: `a duration of ${String(value)} does nothing`, params: { hint: 'write a duration longer than 0, e.g. 5s', at: true } });
           return z.NEVER;
         }
         if (ms > options.maxMs) {
-          ctx.addIssue({ code: 'custom', message: `"${String(value)}" is longer than the limit of ${formatMs(options.maxMs)}`, params: { hint: `write at most ${formatMs(options.maxMs)} (see "Limits" in the README)` } });
+          ctx.addIssue({ code: 'custom', message: `"${String(value)}" is longer than the limit of ${formatMs(options.maxMs)}`, params: { hint: `write at most ${formatMs(options.maxMs)} (see "Limits" in the README)`, at: true } });
           return z.NEVER;
         }
         return ms;

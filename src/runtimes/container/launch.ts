@@ -5,6 +5,7 @@ import { type Docker, statusOf } from './docker.js';
 import { pollReady, type ReadyCheck } from './health.js';
 import { removeContainer } from './instance.js';
 import { lastLogLines } from './logs.js';
+import { initErrorIn } from '../initError.js';
 
 export const START_TIMEOUT_MS = 30_000;
 
@@ -63,6 +64,9 @@ export async function launch<T>(d: Docker, input: LaunchInput<T>): Promise<Launc
   const fail = async (code: string, message: string, hint: string, exit: ExitCode = EXIT.internal): Promise<never> => {
     const logs = await lastLogLines(container, 8);
     await removeContainer(container).catch(() => undefined);
+    // The bootstrap said why the function cannot start: that is the error, not the container's exit.
+    const own = initErrorIn(logs.split(' | ').join('\n'));
+    if (own) throw own;
     throw new ColdlabError(code, message, `${hint}${logs ? `; last log lines: ${logs}` : '; the container wrote no logs'}`, exit);
   };
   const startCallUs = nowUs();

@@ -8,7 +8,7 @@ import { dropFromPageCache } from './pageCache.js';
 import { spawnBootstrap } from './spawn.js';
 import { ProcessInstance } from './instance.js';
 import { readCgroupStats, detectCgroups } from '../../metrics/cgroup.js';
-import { ColdlabError, EXIT } from '../../util/errors.js';
+import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
 import { withTimeout } from '../../util/timeout.js';
 import { type ModuleFunction, moduleOf } from '../moduleFunction.js';
@@ -62,7 +62,14 @@ export class ProcessRuntime implements Runtime {
       COLDLAB_INSTANCE_ID: ctx.instanceId,
       COLDLAB_MEMORY_MB: String(variant.memoryMb),
     };
-    const spawned = spawnBootstrap([process.execPath, BOOTSTRAP], env, dirname(fn.path), limits.enforced ? limits.procsFiles : []);
+    let spawned: ReturnType<typeof spawnBootstrap>;
+    try {
+      spawned = spawnBootstrap([process.execPath, BOOTSTRAP], env, dirname(fn.path), limits.enforced ? limits.procsFiles : []);
+    } catch (error) {
+      // spawn() throws at once on what execve would refuse (a NUL in env…): the cgroup made for it goes now, not at the next run.
+      if (cgroup) await removeCgroup(cgroup);
+      throw new ColdlabError('INSTANCE_SPAWN', `could not start instance ${ctx.instanceId}: ${errorMessage(error)}`, 'check function.env and function.path in the scenario');
+    }
     const spawnedAt = await new Promise<number>((done) => spawned.child.once('spawn', () => done(nowUs())).once('error', () => done(nowUs())));
     const cleanup = async (): Promise<void> => {
       spawned.child.kill('SIGKILL');

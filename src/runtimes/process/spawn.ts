@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { ColdlabError, EXIT } from '../../util/errors.js';
+import { initErrorIn } from '../initError.js';
 
 /** The bootstrap's ready line (runners/node/bootstrap.mjs). */
 export interface ReadyLine {
@@ -30,11 +31,12 @@ export function spawnBootstrap(command: string[], env: NodeJS.ProcessEnv, cwd: s
     // Own process group: a Ctrl-C at the terminal reaches coldlab only, which then stops instances in order.
     detached: true,
   });
-  const tail: string[] = [];
+  // The last 16 KiB of stderr as text: a line split across two chunks stays whole.
+  let stderrText = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
-    tail.push(...chunk.split('\n').filter(Boolean));
-    tail.splice(0, Math.max(0, tail.length - 20));
+    stderrText = (stderrText + chunk).slice(-16_384);
   });
+  const lastLines = (): string[] => stderrText.split('\n').filter(Boolean).slice(-20);
   const ready = new Promise<ReadyLine>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -42,10 +44,14 @@ export function spawnBootstrap(command: string[], env: NodeJS.ProcessEnv, cwd: s
       resolve(JSON.parse(line) as ReadyLine);
     });
     child.once('error', (error) => reject(new ColdlabError('INSTANCE_SPAWN', `could not start the instance: ${error.message}`, 'check that node is on PATH', EXIT.runtimeUnavailable)));
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': by then stderr has been read to its end, the bootstrap's last word included.
+    child.once('close', (code, signal) => {
+      const own = initErrorIn(stderrText);
+      if (own) return reject(own);
+      const tail = lastLines();
       const why = code === 70 ? 'could not join its cgroup' : `exited (${signal ?? `code ${code}`}) before it was ready`;
       reject(new ColdlabError('INSTANCE_START_FAILED', `the instance ${why}${tail.length ? `:\n${tail.slice(-8).join('\n')}` : ''}`, 'run the function alone with `node runners/node/bootstrap.mjs` (COLDLAB_FN_PATH=...) to see its error'));
     });
   });
-  return { child, ready, stderrTail: () => tail.join('\n') };
+  return { child, ready, stderrTail: () => lastLines().join('\n') };
 }
