@@ -133,6 +133,7 @@ const variantBase = {
   timeline: z.array(timelinePoint),
   limitsEnforced: z.boolean(),
   notes: z.array(text),
+  sandbox: z.record(text, text).exactOptional(),
 };
 
 const variantResult = z.discriminatedUnion('status', [
