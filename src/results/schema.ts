@@ -64,6 +64,7 @@ const phase = z.looseObject({
   queueWait: histogram.exactOptional(),
   valid: z.boolean(),
   invalidReasons: z.array(text),
+  service: z.looseObject({ warm: histogram.exactOptional(), cold: histogram.exactOptional() }).exactOptional(),
 });
 
 const startBreakdown = z.looseObject({
@@ -90,6 +91,8 @@ const instance = z.looseObject({
   cpuUsageUs: us.exactOptional(),
   cpuThrottledUs: us.exactOptional(),
   error: text.exactOptional(),
+  guestMemory: z.looseObject({ memTotalKb: count, memAvailableKb: count, cachedKb: count }).exactOptional(),
+  sandboxRssBytes: count.exactOptional(),
 });
 
 const timelinePoint = z.looseObject({
@@ -119,6 +122,7 @@ const variant = z.looseObject({
   instanceConcurrency: count,
   maxInstances: count,
   ociRuntime: text.exactOptional(),
+  microvmStart: text.exactOptional(),
   cpus: z.number().nonnegative(),
   phases: z.array(z.looseObject({ kind: text, name: text.exactOptional() })),
   requestTimeoutMs: ms,
@@ -163,6 +167,7 @@ export const runResultSchema = z.looseObject({
   variants: z.array(variantResult),
   /** Run ids a merged file was made from (absent: one run); merge refuses inputs that share one. */
   sources: z.array(text).exactOptional(),
+  runtimes: z.record(text, z.record(text, text)).exactOptional(),
 });
 
 /** `variants[0].phases[2].sent` */
