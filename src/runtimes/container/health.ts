@@ -40,16 +40,23 @@ export async function pollReady<T>(url: string, check: ReadyCheck<T>, opts: Poll
   return undefined;
 }
 
+/** The coldlab bootstrap's readiness check with a per-try deadline of its own. */
+export function bootstrapHealthWithin(tryMs: number): ReadyCheck<Health> {
+  return (url) => healthWithin(url, tryMs);
+}
+
 /** The coldlab bootstrap is ready when its health route answers with its init figures. */
-export const bootstrapHealth: ReadyCheck<Health> = async (url) => {
-  const response = await fetchWithin(`${url}/__coldlab/health`, 300);
+export const bootstrapHealth: ReadyCheck<Health> = (url) => healthWithin(url, 300);
+
+async function healthWithin(url: string, tryMs: number): Promise<Health | undefined> {
+  const response = await fetchWithin(`${url}/__coldlab/health`, tryMs);
   if (!response.ok) {
     await response.body?.cancel();
     return undefined;
   }
   const body: unknown = await response.json();
   return isHealth(body) ? body : undefined;
-};
+}
 
 /** Any HTTP server is ready once `path` answers with any status below 500. */
 export function anyHttpAnswer(path: string): ReadyCheck<{ status: number }> {
