@@ -49,7 +49,7 @@ export class SerialConsole {
   }
 
   /** Sets the guest's wall clock to the host's; true once the guest confirmed. */
-  async setClock(timeoutMs = 3000): Promise<boolean> {
+  async setClock(timeoutMs = 10_000): Promise<boolean> {
     return (await this.ask(`t ${Math.round(Date.now() / 1000)}`, 'coldlab-clock', timeoutMs)) !== undefined;
   }
 

@@ -1,0 +1,86 @@
+// microVM cold start through coldlab (MicrovmRuntime.start, boot and snapshot restore) against the same QEMU
+// command started by a shell script polling the same port (bench/qemu-by-hand.sh), alternating samples in one
+// run; then QEMU's host memory split into the guest RAM it touched and its own overhead. No CPU quota on either
+// side, so both get the same machine.
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { execa } from 'execa';
+import type { Prepared } from '../src/runtimes/types.js';
+import type { FunctionSpec, Variant } from '../src/scenario/variant.js';
+import { MicrovmRuntime } from '../src/runtimes/microvm/runtime.js';
+import { qemuArgs, type QemuLaunch } from '../src/runtimes/microvm/qemu.js';
+import { freePort } from '../src/runtimes/microvm/spawn.js';
+import { nowUs } from '../src/util/clock.js';
+import { type Stats, stats } from './stats.js';
+
+export interface MicrovmBench {
+  samples: number;
+  accelerator: string;
+  boot: { coldlabMs: Stats; byHandMs: Stats };
+  restore: { coldlabMs: Stats; byHandMs: Stats };
+  /** Right after the first 200 of a booted guest: QEMU's RSS, the part of it that is guest RAM, the rest. */
+  memory: { rssMb: Stats; guestRamMb: Stats; overheadMb: Stats; guestUsedMb: Stats };
+}
+
+const SCRIPT = resolve('bench/qemu-by-hand.sh');
+const MB = 1048576;
+
+async function byHand(prepared: Prepared): Promise<number> {
+  const port = await freePort();
+  const launch = (prepared.data as { launch: Omit<QemuLaunch, 'hostPort' | 'name'> }).launch;
+  const { stdout } = await execa(SCRIPT, [String(port), ...qemuArgs({ ...launch, params: [...launch.params, 'coldlab.instance=byhand'], hostPort: port, name: 'coldlab-bench-byhand' })]);
+  return Number(stdout.trim()) / 1000;
+}
+
+/** RSS of QEMU's guest RAM mapping (the anonymous mapping of exactly -m bytes) in /proc/<pid>/smaps, bytes. */
+async function guestRamRss(pid: number, memoryMb: number): Promise<number | undefined> {
+  const smaps = await readFile(`/proc/${pid}/smaps`, 'utf8').catch(() => '');
+  for (const block of smaps.split(/\n(?=[0-9a-f]+-[0-9a-f]+ )/)) {
+    const size = Number(/^Size:\s+(\d+) kB/m.exec(block)?.[1]);
+    if (size === memoryMb * 1024) return Number(/^Rss:\s+(\d+) kB/m.exec(block)?.[1]) * 1024;
+  }
+  return undefined;
+}
+
+export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, samples: number): Promise<MicrovmBench> {
+  const runtime = new MicrovmRuntime();
+  const runId = `bench-vm-${process.pid}`;
+  const variant: Variant = { ...base, runtime: 'microvm', memoryMb: 256, cpus: 0, prewarm: true };
+  const probe = await runtime.probe();
+  try {
+    const boot = await runtime.prepare(fn, { ...variant, key: 'bench/boot' }, runId);
+    const restore = await runtime.prepare(fn, { ...variant, key: 'bench/restore', microvmStart: 'restore' }, runId);
+    const out = { boot: { coldlab: [] as number[], byHand: [] as number[] }, restore: { coldlab: [] as number[], byHand: [] as number[] } };
+    const memory = { rss: [] as number[], guestRam: [] as number[], overhead: [] as number[], guestUsed: [] as number[] };
+    for (let i = 0; i < samples; i++) {
+      for (const [kind, prepared] of [['boot', boot], ['restore', restore]] as const) {
+        const coldlabFirst = i % 2 === 0;
+        if (!coldlabFirst) out[kind].byHand.push(await byHand(prepared));
+        const started = nowUs();
+        const instance = await runtime.start(prepared, { instanceId: `${kind}${i}`, runId });
+        out[kind].coldlab.push((nowUs() - started) / 1000);
+        if (kind === 'boot' && instance.pid !== undefined) {
+          const sandbox = await instance.sandboxMemory?.();
+          const ram = await guestRamRss(instance.pid, variant.memoryMb);
+          if (sandbox?.hostRssBytes !== undefined && ram !== undefined) {
+            memory.rss.push(sandbox.hostRssBytes / MB);
+            memory.guestRam.push(ram / MB);
+            memory.overhead.push((sandbox.hostRssBytes - ram) / MB);
+          }
+          if (sandbox?.guest) memory.guestUsed.push((sandbox.guest.memTotalKb - sandbox.guest.memAvailableKb) / 1024);
+        }
+        await instance.stop();
+        if (coldlabFirst) out[kind].byHand.push(await byHand(prepared));
+      }
+    }
+    return {
+      samples,
+      accelerator: probe.usable ? (probe.facts?.accelerator ?? '?') : '?',
+      boot: { coldlabMs: stats(out.boot.coldlab), byHandMs: stats(out.boot.byHand) },
+      restore: { coldlabMs: stats(out.restore.coldlab), byHandMs: stats(out.restore.byHand) },
+      memory: { rssMb: stats(memory.rss), guestRamMb: stats(memory.guestRam), overheadMb: stats(memory.overhead), guestUsedMb: stats(memory.guestUsed) },
+    };
+  } finally {
+    await runtime.dispose(runId);
+  }
+}
