@@ -21,7 +21,7 @@ export function traceProblems(scenario: Scenario, ctx: { file: string; where: Po
     const outcome = resolveTrace(phase);
     if ('fileProblems' in outcome) {
       const at = ctx.where.ofPath(['phases', index, 'file']);
-      problems.push({ file: ctx.file, line: at.line, col: at.col, message: `phases[${index}].file: the trace ${phase.file} cannot be replayed (problems below)` });
+      problems.push({ file: ctx.file, line: at.line, col: at.col, message: `phases[${index}].file: the trace cannot be replayed; its problems are listed at their lines in ${phase.file}` });
       problems.push(...outcome.fileProblems);
       continue;
     }
