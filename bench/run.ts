@@ -12,6 +12,7 @@ import { benchGvisorColdStart } from './gvisorColdStart.js';
 import { benchMicrovmColdStart } from './microvmColdStart.js';
 import type { OciColdStart } from './ociColdStart.js';
 import { benchPlan } from './plan.js';
+import { type BenchRow, formatBenchTable, ratioOf } from './table.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
 const variant: Variant = {
@@ -34,30 +35,44 @@ const ms = (us: number): string => `${(us / 1000).toFixed(3)} ms`;
 const ms1 = (x: number): string => `${x.toFixed(1)} ms`;
 const p50max = (s: Stats): string => `P50 ${ms1(s.p50)}  max ${ms1(s.max)}`;
 
-async function gateway(): Promise<void> {
+const signed = (us: number): string => `${us >= 0 ? '+' : ''}${ms(us)}`;
+
+async function gateway(): Promise<BenchRow[]> {
   const gw = await benchGateway(fn, variant, 500, 3, 3000);
   console.log(`gateway overhead at ${gw.rate} req/s (${gw.rounds} alternating rounds, median of rounds):`);
   console.log(`  P50 direct ${ms(gw.direct.p50Us)}  via gateway ${ms(gw.gateway.p50Us)}  added ${ms(gw.gateway.p50Us - gw.direct.p50Us)}`);
   console.log(`  P99 direct ${ms(gw.direct.p99Us)}  via gateway ${ms(gw.gateway.p99Us)}  added ${ms(gw.gateway.p99Us - gw.direct.p99Us)}`);
+  return [
+    { figure: `gateway P50 at ${gw.rate} req/s`, baseline: `direct ${ms(gw.direct.p50Us)}`, coldlab: ms(gw.gateway.p50Us), ratio: signed(gw.gateway.p50Us - gw.direct.p50Us), goal: '—', met: undefined },
+    { figure: `gateway P99 at ${gw.rate} req/s`, baseline: `direct ${ms(gw.direct.p99Us)}`, coldlab: ms(gw.gateway.p99Us), ratio: signed(gw.gateway.p99Us - gw.direct.p99Us), goal: '—', met: undefined },
+  ];
 }
 
-async function sender(): Promise<void> {
+async function sender(): Promise<BenchRow[]> {
   const sender = await benchSender(2000, 5000);
-  console.log(`open-loop sender at ${sender.targetRate} req/s: achieved ${sender.achievedRate.toFixed(0)} req/s (${((sender.achievedRate / sender.targetRate) * 100).toFixed(1)}%), send lag P50 ${ms(sender.sendLagP50Us)} P99 ${ms(sender.sendLagP99Us)}${sender.lagGrowing ? ' (GROWING)' : ''}`);
+  const share = sender.achievedRate / sender.targetRate;
+  console.log(`open-loop sender at ${sender.targetRate} req/s: achieved ${sender.achievedRate.toFixed(0)} req/s (${(share * 100).toFixed(1)}%), send lag P50 ${ms(sender.sendLagP50Us)} P99 ${ms(sender.sendLagP99Us)}${sender.lagGrowing ? ' (GROWING)' : ''}`);
+  return [
+    { figure: 'open-loop sender rate', baseline: `${sender.targetRate} req/s asked`, coldlab: `${sender.achievedRate.toFixed(0)} req/s`, ratio: ratioOf(sender.achievedRate, sender.targetRate), goal: '≥ 0.99×', met: share >= 0.99 },
+    { figure: 'open-loop send lag P99', baseline: '—', coldlab: ms(sender.sendLagP99Us), ratio: '—', goal: '≤ 1 ms, not growing', met: sender.sendLagP99Us <= 1000 && !sender.lagGrowing },
+  ];
 }
 
-async function processColdStart(): Promise<void> {
-  const cold = await benchColdStart(fn, variant, 10);
+async function processColdStart(): Promise<BenchRow[]> {
+  const cold = await benchColdStart(fn, variant, 20);
+  const ratio = cold.coldlabMs.p50 / cold.bareMs.p50;
   console.log(`process cold start vs bare node spawn (${cold.samples} alternating samples):`);
   console.log(`  bare node  P50 ${cold.bareMs.p50.toFixed(1)} ms  max ${cold.bareMs.max.toFixed(1)} ms`);
-  console.log(`  coldlab    P50 ${cold.coldlabMs.p50.toFixed(1)} ms  max ${cold.coldlabMs.max.toFixed(1)} ms  ratio ${(cold.coldlabMs.p50 / cold.bareMs.p50).toFixed(2)}×`);
+  console.log(`  coldlab    P50 ${cold.coldlabMs.p50.toFixed(1)} ms  max ${cold.coldlabMs.max.toFixed(1)} ms  ratio ${ratio.toFixed(2)}×`);
+  console.log(`  coldlab's steps, P50: cgroup + spawn ${ms1(cold.steps.createMs)}, node boot ${ms1(cold.steps.bootMs)}, function init ${ms1(cold.steps.initMs)}`);
+  return [{ figure: 'process cold start P50', baseline: `bare node ${ms1(cold.bareMs.p50)}`, coldlab: ms1(cold.coldlabMs.p50), ratio: ratioOf(cold.coldlabMs.p50, cold.bareMs.p50), goal: '≤ 1.10×', met: ratio <= 1.1 }];
 }
 
-async function containerColdStart(): Promise<void> {
+async function containerColdStart(): Promise<BenchRow[]> {
   const c = await benchContainerColdStart(fn, variant, 10);
   if ('skipped' in c) {
     console.log(`container cold start: skipped, ${c.skipped}`);
-    return;
+    return [];
   }
   const { raw, api, coldlab } = c;
   const diff = (a: Stats, b: Stats): string => `${a.p50 >= b.p50 ? '+' : ''}${ms1(a.p50 - b.p50)}  ratio ${(a.p50 / b.p50).toFixed(2)}×`;
@@ -69,6 +84,17 @@ async function containerColdStart(): Promise<void> {
   console.log(`  coldlab against the CLI script (coldlab − CLI)  P50 ${diff(coldlab.wallMs, raw.totalMs)}`);
   if (c.perOci.length === 0) console.log('  per OCI runtime: skipped, the engine has runc alone');
   else printOci(c.perOci, c.samples);
+  return [
+    { figure: 'container cold start P50', baseline: `engine API ${ms1(api.totalMs.p50)}`, coldlab: ms1(coldlab.wallMs.p50), ratio: ratioOf(coldlab.wallMs.p50, api.totalMs.p50), goal: '—', met: undefined },
+    ...ociRows(c.perOci),
+  ];
+}
+
+/** Each OCI runtime's cold start against runc's, for information: the sandbox's cost, not coldlab's. */
+function ociRows(cells: OciColdStart[]): BenchRow[] {
+  const runc = cells.find((c) => c.name === 'runc');
+  if (!runc) return [];
+  return cells.filter((c) => c !== runc).map((c) => ({ figure: `${c.name} cold start P50`, baseline: `runc ${ms1(runc.wallMs.p50)}`, coldlab: ms1(c.wallMs.p50), ratio: ratioOf(c.wallMs.p50, runc.wallMs.p50), goal: '—', met: undefined }));
 }
 
 /** Per OCI runtime: cold start, where it goes, the sandbox's memory, and each against runc. */
@@ -82,25 +108,27 @@ function printOci(cells: OciColdStart[], samples: number): void {
   }
 }
 
-async function gvisor(): Promise<void> {
+async function gvisor(): Promise<BenchRow[]> {
   const g = await benchGvisorColdStart(fn, variant, 10);
   if ('skipped' in g) {
     console.log(`gVisor cold start: skipped, ${g.skipped}`);
-    return;
+    return [];
   }
   console.log('gVisor (runsc) against runc, container cold start through coldlab, same image and create options (prewarm on):');
   printOci(g.cells, g.samples);
+  return ociRows(g.cells);
 }
 
 
-async function plan(): Promise<void> {
+async function plan(): Promise<BenchRow[]> {
   const p = benchPlan(1_000_000, 5);
   console.log(`coldlab plan, ${p.requests.toLocaleString('en-US')} simulated requests (${p.rounds} alternating rounds):`);
   console.log(`  simulate  ${p50max(p.simulateMs)}`);
   console.log(`  baseline  ${p50max(p.baselineMs)}  (Poisson arrivals, a latency kept each, percentiles; no pool)  ratio ${(p.simulateMs.p50 / p.baselineMs.p50).toFixed(2)}×`);
+  return [{ figure: `plan, ${p.requests.toLocaleString('en-US')} simulated requests`, baseline: `no pool ${ms1(p.baselineMs.p50)}`, coldlab: ms1(p.simulateMs.p50), ratio: ratioOf(p.simulateMs.p50, p.baselineMs.p50), goal: '—', met: undefined }];
 }
 
-async function microvm(): Promise<void> {
+async function microvm(): Promise<BenchRow[]> {
   const m = await benchMicrovmColdStart(fn, variant, Number(process.env.BENCH_MICROVM_SAMPLES) || 5);
   const range = (s: Stats): string => `P50 ${ms1(s.p50)}  range ${ms1(s.min)}–${ms1(s.max)}`;
   const mb = (s: Stats): string => `P50 ${s.p50.toFixed(0)} MB (${s.min.toFixed(0)}–${s.max.toFixed(0)})`;
@@ -111,17 +139,20 @@ async function microvm(): Promise<void> {
   }
   console.log(`  QEMU resident memory after the first 200 of a booted guest: ${mb(m.memory.rssMb)} = guest RAM touched ${mb(m.memory.guestRamMb)} + QEMU's own ${mb(m.memory.overheadMb)}; the guest itself counts ${mb(m.memory.guestUsedMb)} in use (MemTotal − MemAvailable)`);
   console.log('  reference, not measured here: Firecracker (KVM) publishes ≤ 125 ms to guest init, ≤ 5 MiB memory overhead per microVM, snapshot restore < 8 ms');
+  return (['boot', 'restore'] as const).map((label) => ({ figure: `microVM ${label} to first 200 P50`, baseline: `by hand ${ms1(m[label].byHandMs.p50)}`, coldlab: ms1(m[label].coldlabMs.p50), ratio: ratioOf(m[label].coldlabMs.p50, m[label].byHandMs.p50), goal: '—', met: undefined }));
 }
 
-const sections: Record<string, () => Promise<void>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan, microvm };
+const sections: Record<string, () => Promise<BenchRow[]>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan, microvm };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !Object.hasOwn(sections, name));
 if (unknown.length > 0) {
   console.error(`unknown bench section ${unknown.join(', ')}; choose among ${Object.keys(sections).join(', ')} (none = all)`);
   process.exit(2);
 }
+const rows: BenchRow[] = [];
 try {
-  for (const [name, run] of Object.entries(sections)) if (asked.length === 0 || asked.includes(name)) await run();
+  for (const [name, run] of Object.entries(sections)) if (asked.length === 0 || asked.includes(name)) rows.push(...(await run()));
+  console.log(`\nsummary (baseline and coldlab measured side by side in this run):\n${formatBenchTable(rows)}`);
 } catch (error) {
   if (!(error instanceof BenchInterrupted)) throw error;
   console.error(`bench: ${error.message}; everything it created was removed`);

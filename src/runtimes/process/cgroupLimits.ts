@@ -70,17 +70,24 @@ async function setUpV1(roots: Record<string, string>, req: LimitRequest, created
     if (root !== undefined) paths[controller] = join(root, PARENT, req.name);
   }
   const dirs = [...new Set(Object.values(paths))];
-  for (const dir of dirs) {
-    await mkdir(dir, { recursive: true });
-    created.push(dir);
-  }
+  // On the cold-start path: the hierarchies are independent, so their directories and knobs are set up at once.
+  const made = await Promise.allSettled(dirs.map((dir) => mkdir(dir, { recursive: true }).then(() => dir)));
+  for (const m of made) if (m.status === 'fulfilled') created.push(m.value);
+  const failed = made.find((m) => m.status === 'rejected');
+  if (failed) throw failed.reason;
   const memory = paths.memory ?? '';
-  await writeKnob(memory, 'memory.limit_in_bytes', String(req.memoryBytes));
-  // Without swap accounting (no memsw knob) a limited instance may still swap; with it, swap is forbidden too.
-  await writeKnob(memory, 'memory.memsw.limit_in_bytes', String(req.memoryBytes), true);
   const cpu = paths.cpu ?? '';
-  await writeKnob(cpu, 'cpu.cfs_period_us', String(PERIOD_US));
-  await writeKnob(cpu, 'cpu.cfs_quota_us', String(quotaUs(req.cpus) ?? -1));
+  await Promise.all([
+    (async () => {
+      await writeKnob(memory, 'memory.limit_in_bytes', String(req.memoryBytes));
+      // Without swap accounting (no memsw knob) a limited instance may still swap; with it, swap is forbidden too.
+      await writeKnob(memory, 'memory.memsw.limit_in_bytes', String(req.memoryBytes), true);
+    })(),
+    (async () => {
+      await writeKnob(cpu, 'cpu.cfs_period_us', String(PERIOD_US));
+      await writeKnob(cpu, 'cpu.cfs_quota_us', String(quotaUs(req.cpus) ?? -1));
+    })(),
+  ]);
   return { enforced: true, ref: { version: 1, paths }, procsFiles: dirs.map((d) => join(d, 'cgroup.procs')) };
 }
 
