@@ -4,23 +4,42 @@ import { startGateway } from '../src/platform/gateway.js';
 import { runOpenLoop } from '../src/load/openLoop.js';
 import { PhaseRecorder } from '../src/results/recorder.js';
 import type { Variant, FunctionSpec } from '../src/scenario/variant.js';
+import { type Nginx, nginxBinary, startNginx } from './nginx.js';
+
+type Latency = { p50Us: number; p99Us: number };
+/** One round on one path: latency, requests sent, and the CPU the bench process and nginx used meanwhile. */
+type Round = Latency & { sent: number; benchCpuUs: number; nginxCpuUs: number };
 
 export interface GatewayOverhead {
   rate: number;
   rounds: number;
-  direct: { p50Us: number; p99Us: number };
-  gateway: { p50Us: number; p99Us: number };
+  direct: Latency;
+  gateway: Latency;
+  /** nginx in front of the same instance; a string says why it was not measured. */
+  nginx: Latency | string;
+  /** max − min of the direct path's P99 over the rounds: the run's own noise at P99. */
+  directP99SpreadUs: number;
+  /** CPU per proxied request, µs: the gateway's (bench process CPU in gateway rounds minus direct rounds) and nginx's own. */
+  cpuPerRequestUs: { gateway: number; nginx?: number };
 }
 
-async function measure(url: string, rate: number, durationMs: number): Promise<{ p50Us: number; p99Us: number }> {
+async function measure(url: string, rate: number, durationMs: number, nginxCpu: () => Promise<number>): Promise<Round> {
+  const cpu0 = process.cpuUsage();
+  const nginx0 = await nginxCpu();
+  const latency = await measureLatency(url, rate, durationMs);
+  const cpu = process.cpuUsage(cpu0);
+  return { ...latency, benchCpuUs: cpu.user + cpu.system, nginxCpuUs: (await nginxCpu()) - nginx0 };
+}
+
+async function measureLatency(url: string, rate: number, durationMs: number): Promise<Latency & { sent: number }> {
   const recorder = new PhaseRecorder({ name: 'bench', kind: 'constant', loop: 'open', startMs: 0, targetRate: rate });
   const run = await runOpenLoop({ kind: 'constant', rate, duration: durationMs }, { url, timeoutMs: 5000, onOutcome: (o) => recorder.record(o) });
   const result = recorder.finish({ durationMs: run.durationMs, sent: run.sent, achievedRate: run.achievedRate, sendLag: run.sendLag });
   const all = result.latency.all?.corrected;
-  return { p50Us: all?.p50Us ?? 0, p99Us: all?.p99Us ?? 0 };
+  return { p50Us: all?.p50Us ?? 0, p99Us: all?.p99Us ?? 0, sent: run.sent };
 }
 
-/** Same instance, same rate, alternating direct and through-the-gateway rounds so drift hits both alike. */
+/** Same instance, same rate, rounds alternating direct, gateway and nginx (order rotating) so drift hits all alike. */
 export async function benchGateway(fn: FunctionSpec, variant: Variant, rate: number, rounds: number, roundMs: number): Promise<GatewayOverhead> {
   const runtime = new ProcessRuntime();
   const runId = `bench-${process.pid}`;
@@ -36,25 +55,41 @@ export async function benchGateway(fn: FunctionSpec, variant: Variant, rate: num
   const gateway = await startGateway(pool);
   const instanceUrl = pool.instances()[0]?.url;
   if (!instanceUrl) throw new Error('no provisioned instance');
-  const direct: { p50Us: number; p99Us: number }[] = [];
-  const through: { p50Us: number; p99Us: number }[] = [];
+  const binary = nginxBinary();
+  let nginx: Nginx | string = 'nginx is not installed (apt-get install nginx)';
+  const paths: Array<{ url: string; rounds: Round[] }> = [];
+  const nginxCpu = (): Promise<number> => (typeof nginx === 'string' ? Promise.resolve(0) : nginx.cpuUs());
   try {
-    await measure(instanceUrl, rate, 500); // warm-up both paths' connections and JIT
-    await measure(gateway.url, rate, 500);
+    if (binary) nginx = await startNginx(binary, instanceUrl).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
+    for (const url of [instanceUrl, gateway.url, ...(typeof nginx === 'string' ? [] : [nginx.url])]) paths.push({ url, rounds: [] });
+    for (const path of paths) await measure(path.url, rate, 500, nginxCpu); // warm-up: connections and JIT on every path
     for (let i = 0; i < rounds; i++) {
-      direct.push(await measure(instanceUrl, rate, roundMs));
-      through.push(await measure(gateway.url, rate, roundMs));
+      for (let k = 0; k < paths.length; k++) {
+        const path = paths[(i + k) % paths.length];
+        if (path) path.rounds.push(await measure(path.url, rate, roundMs, nginxCpu));
+      }
     }
   } finally {
+    if (typeof nginx !== 'string') await nginx.stop();
     await gateway.close();
     await pool.close();
     await runtime.dispose(runId);
   }
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+  const of = (k: number): Latency => ({ p50Us: median(paths[k]?.rounds.map((d) => d.p50Us) ?? []), p99Us: median(paths[k]?.rounds.map((d) => d.p99Us) ?? []) });
+  const directP99 = paths[0]?.rounds.map((d) => d.p99Us) ?? [];
+  const sum = (k: number, f: (r: Round) => number): number => (paths[k]?.rounds ?? []).reduce((a, r) => a + f(r), 0);
+  const perRequest = (k: number, f: (r: Round) => number): number => sum(k, f) / Math.max(1, sum(k, (r) => r.sent));
   return {
     rate,
     rounds,
-    direct: { p50Us: median(direct.map((d) => d.p50Us)), p99Us: median(direct.map((d) => d.p99Us)) },
-    gateway: { p50Us: median(through.map((d) => d.p50Us)), p99Us: median(through.map((d) => d.p99Us)) },
+    direct: of(0),
+    gateway: of(1),
+    nginx: typeof nginx === 'string' ? nginx : of(2),
+    directP99SpreadUs: Math.max(...directP99) - Math.min(...directP99),
+    cpuPerRequestUs: {
+      gateway: perRequest(1, (r) => r.benchCpuUs) - perRequest(0, (r) => r.benchCpuUs),
+      ...(paths.length > 2 ? { nginx: perRequest(2, (r) => r.nginxCpuUs) } : {}),
+    },
   };
 }

@@ -13,19 +13,28 @@ export interface Gateway {
 // costs no TCP handshake, as behind a real FaaS front end.
 const upstreamAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, keepAliveMsecs: 10_000 });
 
-function tagHeaders(lease: Lease): Record<string, string> {
-  const tags: Record<string, string> = {
-    [H.startKind]: lease.startKind,
-    [H.instance]: lease.instance.id,
-    [H.queueUs]: String(Math.round(lease.queueUs)),
-  };
+// Appended to the instance's raw response headers (name, value, name, value…): no header object is built or copied.
+function appendTags(raw: string[], lease: Lease): string[] {
+  raw.push(H.startKind, lease.startKind, H.instance, lease.instance.id, H.queueUs, String(Math.round(lease.queueUs)));
   if (lease.startKind === 'cold') {
-    if (lease.coldReason) tags[H.coldReason] = lease.coldReason;
+    if (lease.coldReason) raw.push(H.coldReason, lease.coldReason);
     const start = lease.instance.start;
-    if (start.initMs !== undefined) tags[H.initMs] = start.initMs.toFixed(3);
-    tags[H.startMs] = start.totalMs.toFixed(3);
+    if (start.initMs !== undefined) raw.push(H.initMs, start.initMs.toFixed(3));
+    raw.push(H.startMs, start.totalMs.toFixed(3));
   }
-  return tags;
+  return raw;
+}
+
+/** host and port of an instance, parsed once per instance rather than once per request. */
+const targets = new WeakMap<Lease['instance'], { host: string; port: number }>();
+function targetOf(instance: Lease['instance']): { host: string; port: number } {
+  let target = targets.get(instance);
+  if (!target) {
+    const url = new URL(instance.url);
+    target = { host: url.hostname, port: Number(url.port) };
+    targets.set(instance, target);
+  }
+  return target;
 }
 
 function fail(res: http.ServerResponse, status: number, kind: string, message: string): void {
@@ -39,9 +48,10 @@ function fail(res: http.ServerResponse, status: number, kind: string, message: s
 }
 
 function forward(req: http.IncomingMessage, res: http.ServerResponse, lease: Lease): void {
-  const target = new URL(req.url ?? '/', lease.instance.url);
-  const upstream = http.request(target, { method: req.method, headers: req.headers, agent: upstreamAgent }, (answer) => {
-    res.writeHead(answer.statusCode ?? 502, { ...answer.headers, ...tagHeaders(lease) });
+  const { host, port } = targetOf(lease.instance);
+  // Raw header arrays both ways: Node neither lower-cases nor re-validates them into objects per request.
+  const upstream = http.request({ host, port, path: req.url ?? '/', method: req.method, headers: req.rawHeaders, agent: upstreamAgent }, (answer) => {
+    res.writeHead(answer.statusCode ?? 502, appendTags(answer.rawHeaders, lease));
     answer.pipe(res);
     answer.on('end', () => lease.release());
     answer.on('error', () => lease.release());
@@ -56,6 +66,9 @@ function forward(req: http.IncomingMessage, res: http.ServerResponse, lease: Lea
 /** The platform's front door on 127.0.0.1: route each request to a warm instance or a cold start. */
 export async function startGateway(pool: Pool): Promise<Gateway> {
   const server = http.createServer((req, res) => {
+    // The common case, a warm instance free now, skips the promise and the abort wiring a wait needs.
+    const warm = pool.tryAcquireWarm();
+    if (warm) return forward(req, res, warm);
     const gaveUp = new AbortController();
     res.on('close', () => gaveUp.abort());
     pool.acquire(gaveUp.signal).then(

@@ -60,6 +60,13 @@ export class Pool {
     await Promise.all(starts);
   }
 
+  /** A warm instance's lease at once, or undefined when the request would wait (then call acquire). */
+  tryAcquireWarm(): Lease | undefined {
+    if (this.closing) return undefined;
+    const warm = this.pickWarm();
+    return warm ? this.lease(warm, 'warm', undefined, this.clock()) : undefined;
+  }
+
   acquire(signal?: AbortSignal): Promise<Lease> {
     if (this.closing) return Promise.reject(new ColdlabError('POOL_CLOSED', 'the platform is shutting down', 'the run is ending'));
     const now = this.clock();
