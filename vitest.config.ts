@@ -9,5 +9,6 @@ export default defineConfig({
     // their timings from disturbing each other on a 2-core machine.
     fileParallelism: false,
     reporters: ['default'],
+    globalSetup: ['test/setup/wasm-fixtures.ts'],
   },
 });

@@ -115,6 +115,8 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
     await sampler?.stop();
     await pool?.close(signal.aborted ? 'interrupted' : 'end-of-variant');
     records = sampler && pool ? sampler.annotate(pool.records()) : [];
+    // A runtime may add notes while the variant runs (e.g. the first module error of each kind).
+    prepared?.notes.forEach((n) => notes.add(n));
   }
   // No instance ever answered: the variant measured nothing, whatever the phases say; the instance's own error is why.
   failure ??= starts.neverReady();

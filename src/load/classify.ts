@@ -1,5 +1,13 @@
 import type { GatewayTags } from '../platform/protocol.js';
+import { H } from '../platform/protocol.js';
 import { gatewayErrorOf, parseTags, type HeaderBag } from './tags.js';
+
+// An instance that names why its function failed (the Wasm host does: "wasm-trap", "wasm-timeout"…) is counted by that cause.
+function functionCause(headers: HeaderBag): string | undefined {
+  const value = headers[H.functionError];
+  const text = Array.isArray(value) ? value[0] : value;
+  return typeof text === 'string' && /^[a-z][a-z0-9-]*$/.test(text) ? text : undefined;
+}
 
 export interface Verdict {
   ok: boolean;
@@ -15,7 +23,7 @@ export function classifyResponse(status: number, headers: HeaderBag): Verdict {
   const verdict: Verdict = { ok: false, status };
   if (tags) verdict.tags = tags;
   if (gatewayError !== undefined) verdict.errorKind = `gateway:${gatewayError}`;
-  else if (status < 200 || status > 299) verdict.errorKind = `http-${status}`;
+  else if (status < 200 || status > 299) verdict.errorKind = functionCause(headers) ?? `http-${status}`;
   else verdict.ok = true;
   return verdict;
 }

@@ -13,6 +13,7 @@ export function registerRuntime(name: RuntimeName, factory: () => Promise<Runtim
 registerRuntime('process', async () => new (await import('./process/runtime.js')).ProcessRuntime());
 registerRuntime('container', async () => new (await import('./container/runtime.js')).ContainerRuntime());
 registerRuntime('microvm', async () => new (await import('./microvm/runtime.js')).MicrovmRuntime());
+registerRuntime('wasm', async () => new (await import('./wasm/runtime.js')).WasmRuntime());
 
 const cache = new Map<RuntimeName, Promise<Runtime>>();
 

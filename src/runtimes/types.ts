@@ -36,6 +36,10 @@ export interface StartBreakdown {
   createMs?: number;
   /** Starting the created sandbox, where that is a step of its own (container start). */
   startMs?: number;
+  /** Wasm: compiling the module's bytes to machine code (absent when the start reused a compiled module). */
+  compileMs?: number;
+  /** Wasm: creating an instance of the compiled module (linear memory, tables, imports). */
+  instantiateMs?: number;
   /** From sandbox start until the bootstrap runs. */
   bootMs?: number;
   /** The function's own init (module load + top-level code), measured inside the instance. */

@@ -32,11 +32,13 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   const parsed = scenarioSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ScenarioError([...syntax, ...issuesToProblems(parsed.error.issues, raw, absolute, where)]);
   const scenario = withAbsoluteTraces(parsed.data, absolute);
-  const { path, image, port, handler, env } = scenario.function;
+  const { path, image, port, handler, env, wasm } = scenario.function;
   const fnPath = path === undefined ? undefined : resolve(dirname(absolute), path);
-  const problems = [...syntax, ...semanticProblems(scenario, { file: absolute, where, functionExists: fnPath !== undefined && isFile(fnPath) }), ...traceProblems(scenario, { file: absolute, where })];
+  const wasmPath = wasm === undefined ? undefined : resolve(dirname(absolute), wasm);
+  const exists = { functionExists: fnPath !== undefined && isFile(fnPath), wasmExists: wasmPath !== undefined && isFile(wasmPath) };
+  const problems = [...syntax, ...semanticProblems(scenario, { file: absolute, where, ...exists }), ...traceProblems(scenario, { file: absolute, where })];
   if (problems.length > 0) throw new ScenarioError(problems);
-  const fn: FunctionSpec = { handler, env, ...(fnPath === undefined ? {} : { path: fnPath }), ...(image === undefined ? {} : { image }), ...(port === undefined ? {} : { port }) };
+  const fn: FunctionSpec = { handler, env, ...(fnPath === undefined ? {} : { path: fnPath }), ...(image === undefined ? {} : { image }), ...(port === undefined ? {} : { port }), ...(wasmPath === undefined ? {} : { wasm: wasmPath }) };
   return { file: absolute, scenario, fn };
 }
 

@@ -1,4 +1,4 @@
-import type { MicrovmStart, Scenario } from './schema.js';
+import type { MicrovmStart, Scenario, WasmStart } from './schema.js';
 import type { Variant } from './variant.js';
 
 export const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
@@ -12,7 +12,7 @@ const microvmStartsFor = (runtime: string, starts: MicrovmStart | MicrovmStart[]
   runtime === 'microvm' && starts !== undefined ? many(starts) : [undefined];
 
 // Matrix keys that only one runtime understands: other runtimes get a single cell for them.
-const RUNTIME_ONLY_KEYS: Partial<Record<string, string>> = { ociRuntime: 'container', microvmStart: 'microvm' };
+const RUNTIME_ONLY_KEYS: Partial<Record<string, string>> = { ociRuntime: 'container', microvmStart: 'microvm', wasmStart: 'wasm', wasmReuse: 'wasm' };
 
 /**
  * How many variants (cells × repetitions) the matrix expands into, counted without building them, so a
@@ -30,6 +30,10 @@ export function countVariants(scenario: Scenario): number {
   return cells * scenario.repetitions;
 }
 
+// Wasm knobs likewise: one cell per start mode and reuse setting on the wasm runtime only.
+const wasmCellsFor = (runtime: string, m: Scenario['matrix']): Array<{ wasmStart?: WasmStart; wasmReuse?: boolean }> =>
+  runtime !== 'wasm' ? [{}] : many(m.wasmStart ?? 'compile').flatMap((wasmStart) => many(m.wasmReuse ?? false).map((wasmReuse) => ({ wasmStart, wasmReuse })));
+
 /**
  * Expands the matrix into variants, one repetition after another (all cells of rep 1, then rep 2…),
  * so slow drift on a noisy host spreads across cells instead of landing on one.
@@ -45,14 +49,17 @@ export function expandVariants(scenario: Scenario, options: { hostCores: number 
             for (const instanceConcurrency of many(m.instanceConcurrency))
               for (const maxInstances of many(m.maxInstances))
                 for (const ociRuntime of ociRuntimesFor(runtime, m.ociRuntime))
-                for (const microvmStart of microvmStartsFor(runtime, m.microvmStart)) {
+                for (const microvmStart of microvmStartsFor(runtime, m.microvmStart))
+                for (const wasmCell of wasmCellsFor(runtime, m)) {
                   const oci = ociRuntime === undefined ? '' : `/oci=${ociRuntime}`;
                   const vmStart = microvmStart === undefined ? '' : `/start=${microvmStart}`;
-                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${oci}${vmStart}`;
+                  const wasmKey = wasmCell.wasmStart === undefined ? '' : `/start=${wasmCell.wasmStart}/reuse=${wasmCell.wasmReuse ? 'on' : 'off'}`;
+                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${oci}${vmStart}${wasmKey}`;
                   cells.push({
                     key,
                     ...(ociRuntime === undefined ? {} : { ociRuntime }),
                     ...(microvmStart === undefined ? {} : { microvmStart }),
+                    ...wasmCell,
                     runtime,
                     memoryMb,
                     provisionedConcurrency,

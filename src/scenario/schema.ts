@@ -91,6 +91,9 @@ export type RuntimeName = z.output<typeof runtimeName>;
 export const MICROVM_STARTS = ['boot', 'restore'] as const;
 export type MicrovmStart = (typeof MICROVM_STARTS)[number];
 
+export const WASM_STARTS = ['compile', 'cached', 'preinitialized'] as const;
+export type WasmStart = (typeof WASM_STARTS)[number];
+
 export const matrixSchema = z.strictObject({
   memoryMb: oneOrMany(z.number().int().min(LIMITS.memoryMbMin).max(LIMITS.memoryMbMax)).default(512),
   provisionedConcurrency: oneOrMany(z.number().int().nonnegative().max(LIMITS.instances)).default(0),
@@ -104,6 +107,12 @@ export const matrixSchema = z.strictObject({
   microvmStart: oneOrMany(z.enum(MICROVM_STARTS))
     .optional()
     .meta({ description: 'microvm runtime only: boot each instance, or restore it from a snapshot of a booted guest; e.g. [boot, restore]; default: boot' }),
+  wasmStart: oneOrMany(z.enum(WASM_STARTS))
+    .optional()
+    .meta({ description: 'Wasm runtime only: how a cold start gets its module: compile (from bytes each time), cached (compiled once by the host), preinitialized (snapshotted after init with Wizer); default compile' }),
+  wasmReuse: oneOrMany(z.boolean())
+    .optional()
+    .meta({ description: 'Wasm runtime only: true = one instance serves many requests; false (default) = a fresh instance per request, as Spin does' }),
 });
 
 // What execve accepts: no "=" or NUL in a name, no NUL in a value, and a size the kernel takes.
@@ -132,13 +141,14 @@ export const functionSchema = z
     handler: z.string().min(1).default('handler').meta({ description: 'Name of the exported handler function (with path)' }),
     image: z.string().min(1).optional().meta({ description: 'Container runtime only: an image present in the engine that serves HTTP, instead of path' }),
     port: z.number().int().min(1).max(65_535).optional().meta({ description: 'Port the image serves HTTP on inside the container (with image)' }),
+    wasm: z.string().min(1).optional().meta({ description: 'Wasm runtime: a WAGI module (.wasm) or its source (.wat, .c), relative to the scenario file; may sit beside path' }),
     env: envSchema,
   })
   // Exactly one thing to run: a module to boot, or an image that already serves HTTP.
   // Messages name their key themselves and carry a hint in params (issues.ts shows them as they are).
   .superRefine((fn, ctx) => {
-    if (fn.path === undefined && fn.image === undefined) {
-      ctx.addIssue({ code: 'custom', path: [], message: 'missing required key "path" in function (or "image" and "port")', params: { hint: 'add "path:" (a module exporting the handler, relative to the scenario file) or "image:" and "port:" (an image serving HTTP)' } });
+    if (fn.path === undefined && fn.image === undefined && fn.wasm === undefined) {
+      ctx.addIssue({ code: 'custom', path: [], message: 'missing required key "path" in function (or "image" and "port")', params: { hint: 'add "path:" (a module exporting the handler, relative to the scenario file), "image:" and "port:" (an image serving HTTP) or "wasm:" (a WAGI module)' } });
     }
     if (fn.path !== undefined && fn.image !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['image'], message: 'function has both "path" and "image"', params: { hint: 'keep one: path for a handler module coldlab boots, or image + port for an image that already serves HTTP' } });

@@ -3,6 +3,7 @@ import { many } from './matrix.js';
 import type { Problem } from './problems.js';
 import type { PositionFinder } from './positions.js';
 import { limitProblems } from './limitChecks.js';
+import { wasmProblems } from './wasmChecks.js';
 
 
 // Points at one element of a `value | [values]` field when the user wrote a list.
@@ -44,7 +45,7 @@ function containerOnlyProblems(scenario: Scenario, { file, where }: { file: stri
 }
 
 /** Checks the schema cannot express: files that must exist, knobs that contradict each other. */
-export function semanticProblems(scenario: Scenario, ctx: { file: string; where: PositionFinder; functionExists: boolean }): Problem[] {
+export function semanticProblems(scenario: Scenario, ctx: { file: string; where: PositionFinder; functionExists: boolean; wasmExists?: boolean }): Problem[] {
   const { file, where } = ctx;
   const problems: Problem[] = [];
   if (scenario.function.path !== undefined && !ctx.functionExists) {
@@ -76,6 +77,7 @@ export function semanticProblems(scenario: Scenario, ctx: { file: string; where:
       hint: 'add microvm to runtimes (e.g. runtimes: [process, microvm]) or remove microvmStart',
     });
   }
+  problems.push(...wasmProblems(scenario, { file, where, wasmExists: ctx.wasmExists ?? false }));
   if (scenario.phases.every((p) => p.kind === 'idle')) {
     problems.push({
       file,

@@ -1,4 +1,4 @@
-import type { MicrovmStart, Phase, RuntimeName } from './schema.js';
+import type { MicrovmStart, Phase, RuntimeName, WasmStart } from './schema.js';
 
 /** One cell of the matrix, for one repetition: everything needed to run it. */
 export interface Variant {
@@ -18,6 +18,10 @@ export interface Variant {
   ociRuntime?: string;
   /** microvm runtime only: boot a guest per instance, or restore one from a snapshot; absent = boot. */
   microvmStart?: MicrovmStart;
+  /** Wasm runtime only: how a cold start gets its module (absent on other runtimes). */
+  wasmStart?: WasmStart;
+  /** Wasm runtime only: one instance serves many requests (true) or a fresh one per request (false). */
+  wasmReuse?: boolean;
   /** CPU share in vCPUs derived from memory (memoryMb / cpuMbPerVcpu), capped by host cores. */
   cpus: number;
   phases: Phase[];
@@ -34,4 +38,6 @@ export interface FunctionSpec {
   image?: string;
   /** Port the image serves HTTP on inside the container. */
   port?: number;
+  /** Absolute path of a WAGI module (.wasm) or its source (.wat, .c), for the wasm runtime. */
+  wasm?: string;
 }

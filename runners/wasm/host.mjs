@@ -1,0 +1,170 @@
+// coldlab Wasm host: one Node process per variant (in the variant's cgroup), holding Wasm instances as worker
+// threads, as Spin, Fastly and Cloudflare hold many sandboxes in one host process. Each instance answers HTTP
+// on its own loopback port; this thread forwards requests to its worker and enforces the per-request timeout.
+// Plain JavaScript, no dependencies.
+//
+// Environment:
+//   COLDLAB_WASM_MODULE      path of the module (memory limit already applied by coldlab)
+//   COLDLAB_WASM_NAME        module name used in error messages
+//   COLDLAB_WASM_START       compile | cached | preinitialized (cached: compiled once here, shared with workers)
+//   COLDLAB_WASM_REUSE=1     one instance serves many requests (default: a fresh instance per request)
+//   COLDLAB_MEMORY_MB        memory size: each worker's V8 heap limit; the module's linear memory cap
+//   COLDLAB_WASM_TIMEOUT_MS  per-request timeout: past it the worker is terminated and replaced
+//   COLDLAB_WASM_TMP         folder for per-instance stdin/stdout files
+//   COLDLAB_WASM_ENV         JSON object of the function's own environment variables (under the CGI ones)
+// Protocol: prints {"coldlab":"ready",...} once, then one JSON event per line on stdout; reads one JSON command
+// per line on stdin ({"cmd":"start","id":"i1"}, {"cmd":"stop","id":"i1"}); exits when stdin closes.
+import http from 'node:http';
+import { Worker } from 'node:worker_threads';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const bootMs = process.uptime() * 1000;
+const env = process.env;
+const modulePath = env.COLDLAB_WASM_MODULE;
+const name = env.COLDLAB_WASM_NAME || 'module';
+const mode = env.COLDLAB_WASM_START || 'compile';
+const reuse = env.COLDLAB_WASM_REUSE === '1';
+const memoryMb = Number(env.COLDLAB_MEMORY_MB || 128);
+const timeoutMs = Number(env.COLDLAB_WASM_TIMEOUT_MS || 10_000);
+const tmp = env.COLDLAB_WASM_TMP || '/tmp';
+const fnEnv = JSON.parse(env.COLDLAB_WASM_ENV || '{}');
+const WORKER = new URL('./worker.mjs', import.meta.url);
+const STATUS = { trap: 500, 'exit-code': 500, 'memory-limit': 500, timeout: 504, 'bad-response': 502, crashed: 502, host: 500 };
+
+const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
+const instances = new Map();
+
+// cached: compile once, before any instance starts; a module that does not compile fails every start the same way.
+let cached;
+let compileMs = 0;
+if (mode === 'cached') {
+  const started = performance.now();
+  try {
+    cached = { module: await WebAssembly.compile(readFileSync(modulePath)) };
+  } catch (error) {
+    cached = { cause: 'invalid-module', message: `module ${name}: is not a valid WebAssembly module (${error.message})` };
+  }
+  compileMs = performance.now() - started;
+}
+
+function reply(res, status, headers, body) {
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(status, { ...headers, 'content-length': body.length });
+  res.end(body);
+}
+
+function fail(res, cause, message) {
+  const body = Buffer.from(JSON.stringify({ error: message, cause }));
+  reply(res, STATUS[cause] ?? 500, { 'content-type': 'application/json', 'x-coldlab-function-error': `wasm-${cause}` }, body);
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+// Ends an instance: its pending requests fail, its port closes, coldlab hears why.
+function finish(inst, reason, detail) {
+  if (inst.done) return;
+  inst.done = true;
+  instances.delete(inst.id);
+  for (const [rid, pending] of inst.pending) {
+    clearTimeout(pending.timer);
+    fail(pending.res, 'crashed', detail ?? `module ${name}: instance ${inst.id} stopped`);
+    inst.pending.delete(rid);
+  }
+  inst.server.closeAllConnections();
+  inst.server.close();
+  void inst.worker.terminate();
+  rmSync(inst.dir, { recursive: true, force: true });
+  emit({ event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail });
+}
+
+async function onRequest(inst, req, res) {
+  if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
+  const body = await readBody(req);
+  const rid = ++inst.nextRid;
+  const timer = setTimeout(() => {
+    const message = `module ${name}: request ran longer than ${timeoutMs} ms (endless loop?); its worker was terminated and the instance replaced`;
+    fail(res, 'timeout', message);
+    inst.pending.delete(rid);
+    finish(inst, 'crashed', message);
+  }, timeoutMs);
+  inst.pending.set(rid, { res, timer });
+  inst.worker.postMessage({ type: 'request', rid, request: { method: req.method, url: req.url, headers: req.headers, body } });
+}
+
+function onResponse(inst, message) {
+  const pending = inst.pending.get(message.rid);
+  if (!pending) return;
+  clearTimeout(pending.timer);
+  inst.pending.delete(message.rid);
+  const { res } = pending;
+  if (message.error) {
+    fail(res, message.error.cause, message.error.message);
+    emit({ event: 'request-error', id: inst.id, cause: message.error.cause, message: message.error.message });
+    // Outgrowing memoryMb ends the instance: the platform replaces it, as an OOM kill would.
+    if (message.error.cause === 'memory-limit') finish(inst, 'oom-killed', message.error.message);
+    return;
+  }
+  const timing = { 'x-coldlab-wasm-instantiate-us': String(message.instantiateUs), 'x-coldlab-wasm-run-us': String(message.runUs) };
+  reply(res, message.status, { ...message.headers, ...timing }, Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength));
+}
+
+function start(id) {
+  const started = performance.now();
+  if (cached && !cached.module) return emit({ event: 'start-failed', id, cause: cached.cause, detail: cached.message });
+  const dir = join(tmp, id);
+  const worker = new Worker(WORKER, {
+    workerData: { modulePath, module: cached?.module, name, reuse, capBytes: memoryMb * 1048576, dir, fnEnv },
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.max(1, Math.min(16, Math.floor(memoryMb / 8))), stackSizeMb: 4 },
+    stdout: false,
+    stderr: false,
+  });
+  const server = http.createServer((req, res) => void onRequest(inst, req, res).catch((error) => fail(res, 'host', String(error))));
+  server.keepAliveTimeout = 65_000;
+  const inst = { id, worker, server, dir, pending: new Map(), nextRid: 0, ready: false, done: false };
+  instances.set(id, inst);
+  let createMs;
+  worker.once('online', () => (createMs = performance.now() - started));
+  worker.on('message', (message) => {
+    if (message.type === 'response') return onResponse(inst, message);
+    if (message.type === 'failed') {
+      inst.failCause = message.cause;
+      return finish(inst, 'crashed', message.message);
+    }
+    if (message.type !== 'ready') return;
+    const { type: _type, ...times } = message;
+    server.listen(0, '127.0.0.1', () => {
+      inst.ready = true;
+      emit({ event: 'started', id, port: server.address().port, times: { createMs, ...times } });
+    });
+  });
+  worker.on('error', (error) => {
+    const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    inst.failCause = oom ? 'memory-limit' : 'crashed';
+    finish(inst, oom ? 'oom-killed' : 'crashed', `module ${name}: ${oom ? `worker exceeded its ${memoryMb} MB heap limit` : 'worker failed'} (${error.message})`);
+  });
+  worker.on('exit', (code) => finish(inst, 'crashed', `module ${name}: worker exited (code ${code})`));
+}
+
+function stop(id) {
+  const inst = instances.get(id);
+  if (inst) finish(inst, 'stopped');
+  else emit({ event: 'exit', id, reason: 'stopped' });
+}
+
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const command = JSON.parse(line);
+  if (command.cmd === 'start') start(command.id);
+  else if (command.cmd === 'stop') stop(command.id);
+});
+// coldlab died or is done with this variant: no orphans.
+process.stdin.on('end', () => process.exit(0));
+emit({ coldlab: 'ready', port: 0, initMs: compileMs, bootMs, pid: process.pid });

@@ -1,0 +1,135 @@
+// One Wasm instance: a worker thread of the host process (runners/wasm/host.mjs) with its own compiled module,
+// V8 heap limits and WASI state. Boots in timed steps (fetch, compile, instantiate, init = the module's first
+// run), then runs one WAGI request per message: a fresh instance per request (Spin's model) or one kept
+// instance (reuse). Plain JavaScript, no dependencies.
+import { parentPort, workerData } from 'node:worker_threads';
+import { WASI } from 'node:wasi';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseWagiOutput, wagiArgs, wagiEnv } from './wagi.mjs';
+
+const { modulePath, module: cachedModule, name, reuse, capBytes, dir, fnEnv } = workerData;
+const PAGE = 65536;
+// The platform's own first request: what a command module does at init happens in its first run.
+const INIT_REQUEST = { method: 'GET', url: '/__coldlab/init', headers: { host: 'localhost' }, body: '' };
+const ms = (from) => performance.now() - from;
+
+mkdirSync(dir, { recursive: true });
+const files = { in: join(dir, 'stdin'), out: join(dir, 'stdout'), err: join(dir, 'stderr') };
+
+// The instance's imports call whichever WASI object serves the current request: a kept instance stays bound
+// to the imports it was built with, while each request brings its own environment, stdin and stdout.
+let current;
+const wasiImport = {};
+for (const key of Object.keys(new WASI({ version: 'preview1' }).wasiImport)) wasiImport[key] = (...args) => current.wasiImport[key](...args);
+const imports = { wasi_snapshot_preview1: wasiImport };
+
+class ModuleFailure extends Error {
+  constructor(cause, message) {
+    super(`module ${name}: ${message}`);
+    this.cause = cause;
+  }
+}
+
+function stderrTail() {
+  const text = readFileSync(files.err, 'utf8').trim();
+  return text ? `; stderr: ${text.split('\n').slice(-3).join(' | ').slice(0, 300)}` : '';
+}
+
+// A trap with linear memory at its cap is the module outgrowing memoryMb (allocation failed, then abort).
+function classifyTrap(instance, error) {
+  const message = error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
+  const size = instance.exports.memory?.buffer?.byteLength ?? 0;
+  if (size + PAGE > capBytes) {
+    return new ModuleFailure('memory-limit', `outgrew its memory limit (linear memory ${Math.round(size / 1048576)} MiB of ${Math.round(capBytes / 1048576)} MiB) and trapped (${message})${stderrTail()}`);
+  }
+  return new ModuleFailure('trap', `trapped (${message})${stderrTail()}`);
+}
+
+/** Runs _start once on the instance with one request's environment and stdin; returns stdout's bytes. */
+function runOnce(instance, request) {
+  writeFileSync(files.in, request.body ?? '');
+  const fds = [openSync(files.in, 'r'), openSync(files.out, 'w'), openSync(files.err, 'w')];
+  let code;
+  try {
+    current = new WASI({ version: 'preview1', args: wagiArgs(request, name), env: { ...fnEnv, ...wagiEnv(request, name) }, stdin: fds[0], stdout: fds[1], stderr: fds[2], returnOnExit: true });
+    code = current.start(instance);
+  } catch (error) {
+    throw classifyTrap(instance, error);
+  } finally {
+    for (const fd of fds) closeSync(fd);
+  }
+  if (code !== 0) throw new ModuleFailure('exit-code', `exited with code ${code}${stderrTail()}`);
+  return readFileSync(files.out);
+}
+
+async function boot() {
+  const times = {};
+  let module = cachedModule;
+  if (!module) {
+    let started = performance.now();
+    const bytes = readFileSync(modulePath);
+    times.fetchMs = ms(started);
+    started = performance.now();
+    try {
+      module = await WebAssembly.compile(bytes);
+    } catch (error) {
+      throw new ModuleFailure('invalid-module', `is not a valid WebAssembly module (${error.message})`);
+    }
+    times.compileMs = ms(started);
+  }
+  const exports = WebAssembly.Module.exports(module);
+  if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
+    throw new ModuleFailure('no-start', `exports no _start function, so it is not a WASI command (exports: ${exports.map((e) => e.name).join(', ') || 'none'})`);
+  }
+  if (!exports.some((e) => e.name === 'memory' && e.kind === 'memory')) throw new ModuleFailure('no-memory', 'exports no memory, which WASI needs');
+  const foreign = WebAssembly.Module.imports(module).filter((i) => i.module !== 'wasi_snapshot_preview1');
+  if (foreign.length > 0) throw new ModuleFailure('unsupported-import', `imports ${foreign.map((i) => `${i.module}.${i.name}`).join(', ')}; only wasi_snapshot_preview1 is provided`);
+  let started = performance.now();
+  let instance;
+  try {
+    instance = new WebAssembly.Instance(module, imports);
+  } catch (error) {
+    throw new ModuleFailure('instantiate', `could not be instantiated (${error.message})`);
+  }
+  times.instantiateMs = ms(started);
+  started = performance.now();
+  runOnce(instance, INIT_REQUEST);
+  times.initMs = ms(started);
+  return { module, kept: reuse ? instance : undefined, times };
+}
+
+function serve(state, request) {
+  let instance = state.kept;
+  let instantiateUs = 0;
+  if (!instance) {
+    const started = performance.now();
+    instance = new WebAssembly.Instance(state.module, imports);
+    instantiateUs = Math.round(ms(started) * 1000);
+  }
+  const started = performance.now();
+  try {
+    const out = runOnce(instance, request);
+    const runUs = Math.round(ms(started) * 1000);
+    const parsed = parseWagiOutput(out);
+    if (parsed.error) throw new ModuleFailure('bad-response', parsed.error);
+    if (reuse) state.kept = instance;
+    return { status: parsed.status, headers: parsed.headers, body: parsed.body, instantiateUs, runUs };
+  } catch (error) {
+    // A trapped instance's state cannot be trusted: a reused one is rebuilt for the next request.
+    if (reuse && error.cause !== 'bad-response') state.kept = undefined;
+    if (error instanceof ModuleFailure) return { error: { cause: error.cause, message: error.message } };
+    return { error: { cause: 'host', message: `module ${name}: ${error?.message ?? error}` } };
+  }
+}
+
+try {
+  const state = await boot();
+  parentPort.on('message', (message) => {
+    if (message.type === 'request') parentPort.postMessage({ type: 'response', rid: message.rid, ...serve(state, message.request) });
+  });
+  parentPort.postMessage({ type: 'ready', ...state.times });
+} catch (error) {
+  const cause = error instanceof ModuleFailure ? error.cause : 'host';
+  parentPort.postMessage({ type: 'failed', cause, message: error instanceof ModuleFailure ? error.message : `module ${name}: ${error?.message ?? error}` });
+}

@@ -1,0 +1,31 @@
+import type { Instance, InstanceExit, StartBreakdown } from '../types.js';
+import type { WasmHost } from './host.js';
+
+/** A Wasm instance: a worker thread of its variant's host process, answering HTTP on its own loopback port. */
+export class WasmInstance implements Instance {
+  // Figures come from the host's cgroup, shared by every instance of the variant: not sampled per instance.
+  readonly cgroup = null;
+  readonly exited: Promise<InstanceExit>;
+
+  constructor(
+    readonly id: string,
+    readonly url: string,
+    private readonly host: WasmHost,
+    exited: Promise<InstanceExit>,
+    readonly limitsEnforced: boolean,
+    readonly notes: string[],
+    readonly start: StartBreakdown,
+  ) {
+    // The host process dying ends its instances too.
+    this.exited = Promise.race([exited, host.exited]);
+  }
+
+  get pid(): number | undefined {
+    return this.host.pid;
+  }
+
+  async stop(): Promise<void> {
+    this.host.stop(this.id);
+    await this.exited;
+  }
+}

@@ -1,0 +1,60 @@
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import type { Variant } from '../../scenario/variant.js';
+import { createLimitedCgroup, removeCgroup } from '../process/cgroupLimits.js';
+import { spawnBootstrap } from '../process/spawn.js';
+import { cgroupName } from '../owner.js';
+import { ColdlabError } from '../../util/errors.js';
+import { withTimeout } from '../../util/timeout.js';
+import type { WasmArtifact } from './artifact.js';
+import { WASM_HOST, WasmHost } from './host.js';
+
+/** The host's own Node runtime and each worker's isolate, beyond the instances' memoryMb. */
+const HOST_BASE_MB = 64;
+const WORKER_OVERHEAD_MB = 16;
+const HOST_START_TIMEOUT_MS = 30_000;
+
+/** Per-request timeout inside the host: shorter than the load side's, so an endless loop is named, not just timed out. */
+export const hostTimeoutMs = (variant: Variant): number => Math.max(100, Math.floor(variant.requestTimeoutMs * 0.8));
+
+/**
+ * Starts a variant's host process in its own cgroup (the process runtime's code), sized for maxInstances
+ * instances of memoryMb each (plus the host's own runtime) and their CPU share. Returns the host and notes.
+ */
+export async function launchHost(artifact: WasmArtifact, variant: Variant, env: Record<string, string>, runId: string, hostId: string): Promise<{ host: WasmHost; notes: string[] }> {
+  const memoryMb = (variant.memoryMb + WORKER_OVERHEAD_MB) * variant.maxInstances + HOST_BASE_MB;
+  const cpus = Math.min(availableParallelism(), variant.cpus * variant.maxInstances);
+  const limits = await createLimitedCgroup({ name: cgroupName(runId, hostId), memoryBytes: memoryMb * 1024 * 1024, cpus });
+  const notes = [
+    limits.enforced
+      ? `wasm: one host process per variant, its cgroup capped at ${memoryMb} MB and ${Math.round(cpus * 100) / 100} CPU for up to ${variant.maxInstances} instances; each instance's heap and linear memory capped at ${variant.memoryMb} MB`
+      : `limits not enforced: ${limits.reason}`,
+  ];
+  const cgroup = limits.enforced ? limits.ref : null;
+  const spawned = spawnBootstrap(
+    // node:wasi is marked experimental in Node 20; its warning would only fill the host's stderr tail.
+    [process.execPath, '--disable-warning=ExperimentalWarning', WASM_HOST],
+    {
+      ...process.env,
+      COLDLAB_WASM_MODULE: artifact.path,
+      COLDLAB_WASM_NAME: artifact.name,
+      COLDLAB_WASM_START: variant.wasmStart ?? 'compile',
+      COLDLAB_WASM_REUSE: variant.wasmReuse ? '1' : '0',
+      COLDLAB_WASM_ENV: JSON.stringify(env),
+      COLDLAB_MEMORY_MB: String(variant.memoryMb),
+      COLDLAB_WASM_TIMEOUT_MS: String(hostTimeoutMs(variant)),
+      COLDLAB_WASM_TMP: dirname(artifact.path),
+    },
+    dirname(artifact.path),
+    limits.enforced ? limits.procsFiles : [],
+  );
+  const ready = await withTimeout(spawned.ready, HOST_START_TIMEOUT_MS, undefined, () => new ColdlabError('WASM_HOST_START_TIMEOUT', `the Wasm host process did not start within ${HOST_START_TIMEOUT_MS / 1000} s`, 'check that node runs runners/wasm/host.mjs')).catch(
+    async (error: unknown) => {
+      spawned.child.kill('SIGKILL');
+      if (cgroup) await removeCgroup(cgroup);
+      throw error;
+    },
+  );
+  if (variant.wasmStart === 'cached') notes.push(`wasm: ${artifact.name} compiled once by the host in ${ready.initMs.toFixed(2)} ms; cold starts reuse it`);
+  return { host: new WasmHost(spawned, cgroup, spawned.child.pid), notes };
+}

@@ -1,0 +1,131 @@
+import { readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Instance, Prepared, ProbeResult, Runtime, StartContext } from '../types.js';
+import type { FunctionSpec, Variant } from '../../scenario/variant.js';
+import { detectCgroups } from '../../metrics/cgroup.js';
+import { removeLeftoverCgroups } from '../process/cgroupLimits.js';
+import { dropFromPageCache } from '../process/pageCache.js';
+import { ownerAlive } from '../owner.js';
+import { ColdlabError, EXIT } from '../../util/errors.js';
+import { nowUs } from '../../util/clock.js';
+import { withTimeout } from '../../util/timeout.js';
+import { ARTIFACT_PREFIX, artifactRoot, prepareArtifact, type WasmArtifact } from './artifact.js';
+import { findClang } from './build.js';
+import { WasmHost } from './host.js';
+import { WasmInstance } from './instance.js';
+import { launchHost } from './launch.js';
+import { wizerBinary } from './wizer.js';
+
+const START_TIMEOUT_MS = 30_000;
+
+/** What prepare() leaves for start(): the variant's artifact and its host process (relaunched if it died). */
+interface WasmState {
+  artifact: WasmArtifact;
+  host: WasmHost;
+  runId: string;
+}
+
+function stateOf(prepared: Prepared): WasmState {
+  const state = prepared.data.wasm as WasmState | undefined;
+  if (!state) throw new ColdlabError('WASM_NOT_PREPARED', 'the wasm runtime was asked to start an instance it did not prepare', 'this is a coldlab bug', EXIT.internal);
+  return state;
+}
+
+/** WAGI modules on WASI preview 1 (node:wasi): one host process per variant, one worker thread per instance. */
+export class WasmRuntime implements Runtime {
+  readonly name = 'wasm' as const;
+  private readonly hosts = new Map<string, Set<WasmHost>>();
+  private readonly drops = new Set<Promise<unknown>>();
+  private hostCount = 0;
+
+  async probe(): Promise<ProbeResult> {
+    // Importing node:wasi here would print its experimental warning in coldlab itself; the host imports it.
+    if (Number(process.versions.node.split('.')[0]) < 20) {
+      return { usable: false, reason: `node ${process.version} lacks WebAssembly or a WASI preview 1 that works in worker threads`, fix: 'use Node 20 or newer' };
+    }
+    const mode = await detectCgroups();
+    const clang = await findClang();
+    const wizer = await wizerBinary().then(() => 'yes', () => 'no (npm ci)');
+    const limits = mode.version === null ? `limits NOT enforced (${mode.reason})` : `cgroup v${mode.version} limits on the host process`;
+    return { usable: true, details: `node:wasi (WASI preview 1) in worker threads; ${limits}; C sources: ${clang ?? 'no clang for wasm32-wasi'}; Wizer: ${wizer}` };
+  }
+
+  async prepare(fn: FunctionSpec, variant: Variant, runId: string): Promise<Prepared> {
+    if (fn.wasm === undefined) throw new ColdlabError('FUNCTION_NOT_WASM', 'the wasm runtime runs a WAGI module, and the scenario names none', 'add function.wasm (a .wasm module or its .wat/.c source)', EXIT.usage);
+    // Variants run one after another: the previous variant's host has nothing left to serve.
+    await this.closeHosts(runId);
+    const artifact = await prepareArtifact(fn.wasm, variant, runId);
+    const notes = [...artifact.notes];
+    const { host, notes: hostNotes } = await this.launch(artifact, fn, variant, runId, notes);
+    notes.push(...hostNotes);
+    if (!variant.prewarm && variant.wasmStart !== 'cached' && !(await this.dropCache(artifact.path))) {
+      notes.push('prewarm off: the module could not be dropped from the page cache, so cold starts read it from memory');
+    }
+    return { fn, variant, data: { wasm: { artifact, host, runId } satisfies WasmState }, notes };
+  }
+
+  async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
+    const state = stateOf(prepared);
+    const { variant } = prepared;
+    if (!state.host.alive) {
+      const { host } = await this.launch(state.artifact, prepared.fn, variant, state.runId, prepared.notes);
+      state.host = host;
+      prepared.notes.push('wasm: the host process ended during the run and was started again');
+    }
+    const host = state.host;
+    const started = nowUs();
+    const { ready, exited } = host.start(ctx.instanceId);
+    const answer = await withTimeout(ready, START_TIMEOUT_MS, ctx.signal, () =>
+      new ColdlabError('INSTANCE_START_TIMEOUT', `Wasm instance ${ctx.instanceId} (${state.artifact.name}) did not start within ${START_TIMEOUT_MS / 1000} s`, 'look at the module\'s first run (its init)'),
+    ).catch((error: unknown) => {
+      host.stop(ctx.instanceId);
+      throw error;
+    });
+    const start = { ...answer.times, totalMs: (nowUs() - started) / 1000 };
+    const instance = new WasmInstance(ctx.instanceId, `http://127.0.0.1:${answer.port}`, host, exited, host.cgroup !== null, [], start);
+    // Keep the module out of the page cache for the next cold start, off the timed path.
+    if (!variant.prewarm && variant.wasmStart !== 'cached') void this.dropCache(state.artifact.path);
+    return instance;
+  }
+
+  async dispose(runId: string): Promise<void> {
+    await this.closeHosts(runId);
+    await Promise.all(this.drops);
+    await rm(artifactRoot(runId), { recursive: true, force: true });
+  }
+
+  async cleanupLeftovers(): Promise<string[]> {
+    const removed = await removeLeftoverCgroups();
+    const names = await readdir(tmpdir()).catch(() => []);
+    for (const name of names.filter((n) => n.startsWith(ARTIFACT_PREFIX))) {
+      if (ownerAlive(Number(/^coldlab-wasm-p(\d+)-/.exec(name)?.[1] ?? 0))) continue;
+      await rm(join(tmpdir(), name), { recursive: true, force: true });
+      removed.push(join(tmpdir(), name));
+    }
+    return removed;
+  }
+
+  private async launch(artifact: WasmArtifact, fn: FunctionSpec, variant: Variant, runId: string, notes: string[]): Promise<{ host: WasmHost; notes: string[] }> {
+    const launched = await launchHost(artifact, variant, fn.env, runId, `wasm${++this.hostCount}`);
+    // Module errors of requests are counted by the load side; the first message of each cause goes to the results' notes.
+    launched.host.onFirstError = (message) => notes.push(message);
+    const set = this.hosts.get(runId) ?? new Set<WasmHost>();
+    this.hosts.set(runId, set);
+    set.add(launched.host);
+    return launched;
+  }
+
+  private async closeHosts(runId: string): Promise<void> {
+    const hosts = [...(this.hosts.get(runId) ?? [])];
+    this.hosts.delete(runId);
+    await Promise.all(hosts.map((h) => h.close()));
+  }
+
+  private async dropCache(path: string): Promise<boolean> {
+    const drop = dropFromPageCache([path]);
+    this.drops.add(drop);
+    const outcome = await drop.finally(() => this.drops.delete(drop));
+    return outcome.dropped;
+  }
+}
