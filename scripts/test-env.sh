@@ -8,6 +8,11 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+# The Wasm fixtures' C sources: clang for wasm32-wasi, its linker, wasi-libc and the wasm32 builtins.
+command -v clang-14 >/dev/null 2>&1 || missing+=(clang-14)
+command -v wasm-ld-14 >/dev/null 2>&1 || missing+=(lld-14)
+[ -e /usr/lib/wasm32-wasi/libc.a ] || missing+=(wasi-libc)
+ls /usr/lib/llvm-14/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || missing+=(libclang-rt-14-dev-wasm32)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "test-env: installing ${missing[*]}"

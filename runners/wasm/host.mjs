@@ -79,8 +79,10 @@ function finish(inst, reason, detail) {
     fail(pending.res, 'crashed', detail ?? `module ${name}: instance ${inst.id} stopped`);
     inst.pending.delete(rid);
   }
-  inst.server.closeAllConnections();
+  // The answer that ended the instance (timeout, memory) is still being written: close its connections a little later.
   inst.server.close();
+  inst.server.closeIdleConnections();
+  setTimeout(() => inst.server.closeAllConnections(), 200).unref();
   void inst.worker.terminate();
   rmSync(inst.dir, { recursive: true, force: true });
   emit({ event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail });

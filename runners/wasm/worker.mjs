@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { parseWagiOutput, wagiArgs, wagiEnv } from './wagi.mjs';
 
 const { modulePath, module: cachedModule, name, reuse, capBytes, dir, fnEnv } = workerData;
-const PAGE = 65536;
 // The platform's own first request: what a command module does at init happens in its first run.
 const INIT_REQUEST = { method: 'GET', url: '/__coldlab/init', headers: { host: 'localhost' }, body: '' };
 const ms = (from) => performance.now() - from;
@@ -36,11 +35,12 @@ function stderrTail() {
   return text ? `; stderr: ${text.split('\n').slice(-3).join(' | ').slice(0, 300)}` : '';
 }
 
-// A trap with linear memory at its cap is the module outgrowing memoryMb (allocation failed, then abort).
+// A trap with linear memory near its cap (within 2 MiB or 10%) is taken for the module outgrowing memoryMb: an
+// allocation's memory.grow failed and the module aborted. Wasm does not say why a module trapped, so this is a judgement.
 function classifyTrap(instance, error) {
   const message = error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
   const size = instance.exports.memory?.buffer?.byteLength ?? 0;
-  if (size + PAGE > capBytes) {
+  if (size + Math.min(2 * 1048576, capBytes / 10) >= capBytes) {
     return new ModuleFailure('memory-limit', `outgrew its memory limit (linear memory ${Math.round(size / 1048576)} MiB of ${Math.round(capBytes / 1048576)} MiB) and trapped (${message})${stderrTail()}`);
   }
   return new ModuleFailure('trap', `trapped (${message})${stderrTail()}`);

@@ -5,6 +5,10 @@ import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';
 
+// Every runtime is implemented: a QEMU binary that does not exist makes microvm the one that cannot run here
+// (read when the microvm runtime first loads, which is after this line: the registry loads runtimes lazily).
+process.env.COLDLAB_QEMU = '/nonexistent/qemu-system-x86_64';
+
 // The CLI in-process: exit codes and what the user reads.
 describe('coldlab CLI', () => {
   it('rejects a wrong scenario with every problem, file:line:col, hints, exit 2, and starts nothing', async () => {
@@ -34,19 +38,20 @@ describe('coldlab CLI', () => {
     expect(schema.properties).toHaveProperty('phases');
   });
 
-  it('doctor says the process runtime is usable, and why the unimplemented ones are not', async () => {
+  it('doctor says which runtimes are usable, and why the others are not', async () => {
     const io = captureIO();
     expect(await main(['doctor'], io)).toBe(0);
     expect(io.stdout()).toMatch(/✔ process/);
-    expect(io.stdout()).toMatch(/✘ wasm .*not implemented[\s\S]*fix: use one of: process/);
+    expect(io.stdout()).toMatch(/✘ microvm .*\n\s+fix: .*COLDLAB_QEMU/);
+    expect(io.stdout()).toMatch(/✔ wasm +node:wasi/);
   });
 
   it('a runtime that cannot run here stops the run before anything starts (exit 3), naming it and the fix', async () => {
     const out = await mkdtemp(join(tmpdir(), 'coldlab-cli-'));
     const io = captureIO();
-    expect(await main(['run', 'test/data/runs/wasm-and-process.yaml', '--out', out], io)).toBe(3);
+    expect(await main(['run', 'test/data/runs/microvm-and-process.yaml', '--out', out], io)).toBe(3);
     expect(io.stderr()).toContain('nothing was started');
-    expect(io.stderr()).toMatch(/wasm: .*\n\s+fix: /);
+    expect(io.stderr()).toMatch(/microvm: .*\n\s+fix: /);
     expect(await readdir(out)).toEqual([]);
     await rm(out, { recursive: true, force: true });
   });

@@ -51,7 +51,7 @@ describe('parseScenarioText', () => {
       [2, 'function: expected a mapping, got "hello.mjs"'],
       [7, 'matrix.prewarm: expected true or false'],
     ]);
-    expect(problems[1]?.hint).toBe('write these keys under it: path, handler, image, port, env');
+    expect(problems[1]?.hint).toBe('write these keys under it: path, handler, image, port, wasm, env');
     expect(problems[2]?.hint).toContain('yes/no/on/off are strings');
   });
 

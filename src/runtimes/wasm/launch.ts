@@ -14,16 +14,17 @@ const HOST_BASE_MB = 64;
 const WORKER_OVERHEAD_MB = 16;
 const HOST_START_TIMEOUT_MS = 30_000;
 
-/** Per-request timeout inside the host: shorter than the load side's, so an endless loop is named, not just timed out. */
-export const hostTimeoutMs = (variant: Variant): number => Math.max(100, Math.floor(variant.requestTimeoutMs * 0.8));
+/** Per-request timeout inside the host: half the load side's (which also waits for queueing and cold starts), so an endless loop is named, not just timed out. */
+export const hostTimeoutMs = (variant: Variant): number => Math.max(100, Math.floor(variant.requestTimeoutMs / 2));
 
 /**
  * Starts a variant's host process in its own cgroup (the process runtime's code), sized for maxInstances
- * instances of memoryMb each (plus the host's own runtime) and their CPU share. Returns the host and notes.
+ * instances of memoryMb each (plus the host's own runtime) and their CPU share (at least one CPU). Returns the host and notes.
  */
 export async function launchHost(artifact: WasmArtifact, variant: Variant, env: Record<string, string>, runId: string, hostId: string): Promise<{ host: WasmHost; notes: string[] }> {
   const memoryMb = (variant.memoryMb + WORKER_OVERHEAD_MB) * variant.maxInstances + HOST_BASE_MB;
-  const cpus = Math.min(availableParallelism(), variant.cpus * variant.maxInstances);
+  // At least one CPU: the host's own work (worker creation, HTTP) must not starve at small memory sizes.
+  const cpus = Math.min(availableParallelism(), Math.max(1, variant.cpus * variant.maxInstances));
   const limits = await createLimitedCgroup({ name: cgroupName(runId, hostId), memoryBytes: memoryMb * 1024 * 1024, cpus });
   const notes = [
     limits.enforced
