@@ -1,10 +1,11 @@
 import type { Variant } from '../scenario/variant.js';
 import { formatMs } from '../util/duration.js';
+import { runtimeLabel } from '../report/format.js';
 
 /** One readable line per variant for dry runs and progress headings. */
 export function describeVariant(v: Variant): string {
   return [
-    v.ociRuntime || v.microvmStart ? `${v.runtime} (${v.ociRuntime ?? v.microvmStart})` : v.runtime,
+    runtimeLabel(v),
     `${v.memoryMb} MB (${v.cpus} vCPU)`,
     `provisioned ${v.provisionedConcurrency}`,
     `prewarm ${v.prewarm ? 'on' : 'off'}`,

@@ -43,12 +43,20 @@ export function formatDuration(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
+/** The runtime with the knob that sets its variants apart: "container (crun)", "wasm (cached, reuse)". */
+export function runtimeLabel(v: Variant): string {
+  if (v.ociRuntime ?? v.microvmStart) return `${v.runtime} (${v.ociRuntime ?? v.microvmStart})`;
+  if (v.wasmStart) return `${v.runtime} (${v.wasmStart}${v.wasmReuse ? ', reuse' : ''})`;
+  return v.runtime;
+}
+
 /** The knobs of a variant as label/value pairs, in the order an engineer compares them. */
 export function variantKnobs(v: Variant): Array<[string, string]> {
   return [
     ['runtime', v.runtime],
     ...(v.ociRuntime ? [['OCI runtime', v.ociRuntime] satisfies [string, string]] : []),
     ...(v.microvmStart ? [['microVM start', v.microvmStart] satisfies [string, string]] : []),
+    ...(v.wasmStart ? [['Wasm start', v.wasmStart] satisfies [string, string], ['Wasm instance', v.wasmReuse ? 'reused' : 'per request'] satisfies [string, string]] : []),
     ['memory', `${v.memoryMb} MB`],
     ['cpus', `${v.cpus} vCPU`],
     ['provisioned', String(v.provisionedConcurrency)],
@@ -67,9 +75,7 @@ export function sandboxKnobs(sandbox: Record<string, string> | undefined): Array
 
 /** The heading of a variant: what tells it apart from its neighbours at a glance. */
 export function variantLabel(v: Variant): string {
-  const flavour = v.ociRuntime ?? v.microvmStart;
-  const runtime = flavour ? `${v.runtime} (${flavour})` : v.runtime;
-  return `${runtime} · ${v.memoryMb} MB · provisioned ${v.provisionedConcurrency} · prewarm ${v.prewarm ? 'on' : 'off'}`;
+  return `${runtimeLabel(v)} · ${v.memoryMb} MB · provisioned ${v.provisionedConcurrency} · prewarm ${v.prewarm ? 'on' : 'off'}`;
 }
 
 export const COLD_REASON_LABEL = { 'scale-out': 'scale-out', 'keepalive-expired': 'keep-alive expired' } as const;
