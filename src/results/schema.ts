@@ -69,6 +69,8 @@ const phase = z.looseObject({
 
 const startBreakdown = z.looseObject({
   fetchMs: ms.exactOptional(),
+  compileMs: ms.exactOptional(),
+  instantiateMs: ms.exactOptional(),
   createMs: ms.exactOptional(),
   startMs: ms.exactOptional(),
   bootMs: ms.exactOptional(),
@@ -123,6 +125,8 @@ const variant = z.looseObject({
   maxInstances: count,
   ociRuntime: text.exactOptional(),
   microvmStart: text.exactOptional(),
+  wasmStart: text.exactOptional(),
+  wasmReuse: z.boolean().exactOptional(),
   cpus: z.number().nonnegative(),
   phases: z.array(z.looseObject({ kind: text, name: text.exactOptional() })),
   requestTimeoutMs: ms,
