@@ -59,7 +59,9 @@ export function resolvePrices(...overrides: (PricesOverride | undefined)[]): Pri
   let prices: Prices = { ...DEFAULT_PRICES };
   for (const override of overrides) {
     if (!override) continue;
-    const changesFigures = Object.keys(override).some((k) => k !== 'source' && k !== 'asOf' && k !== 'currency');
+    const changesFigures = (Object.keys(override) as (keyof Prices)[]).some(
+      (k) => k !== 'source' && k !== 'asOf' && k !== 'currency' && override[k] !== undefined && override[k] !== prices[k],
+    );
     const relabel = changesFigures && override.source === undefined ? { source: 'custom prices', asOf: override.asOf ?? 'unknown date' } : {};
     prices = { ...prices, ...relabel, ...definedOnly(override) };
   }

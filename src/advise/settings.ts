@@ -8,12 +8,16 @@ export const adviceSchema = z.strictObject({
     .max(1)
     .default(0.5)
     .meta({ description: 'Balanced memory pick: weight of cost against P99 (1 = cost only, 0 = P99 only), as AWS Lambda Power Tuning' }),
+  p99Of: z
+    .enum(['warm', 'all'])
+    .default('warm')
+    .meta({ description: 'Which P99 the memory picks compare: warm requests (execution, as Power Tuning) or all requests, cold ones included' }),
   p99TargetMs: z
     .number()
     .positive()
     .max(3_600_000)
     .optional()
-    .meta({ description: 'P99 latency target (ms, cold and warm together); picks and warm pools that miss it are shown as missing it' }),
+    .meta({ description: 'P99 latency target, ms: memory picks compare it with the P99 they rank by (p99Of), the warm pool with the P99 of its phase, cold starts included; what misses it is shown as missing it' }),
   warmPoolPhase: z
     .string()
     .min(1)
@@ -23,4 +27,4 @@ export const adviceSchema = z.strictObject({
 });
 
 export type AdviceSettings = z.output<typeof adviceSchema>;
-export const DEFAULT_ADVICE: AdviceSettings = Object.freeze({ balancedWeight: 0.5 });
+export const DEFAULT_ADVICE: AdviceSettings = Object.freeze({ balancedWeight: 0.5, p99Of: 'warm' });

@@ -10,6 +10,7 @@ import { writeResultsAtomic } from '../results/store.js';
 import { runVariant, type VariantEvents } from './variant.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
+import { resolvePrices } from '../advise/cost.js';
 
 export interface RunOptions {
   loaded: LoadedScenario;
@@ -56,6 +57,8 @@ export async function runScenario(options: RunOptions): Promise<RunOutput> {
     startedAt: new Date().toISOString(),
     complete: false,
     host: options.host,
+    prices: resolvePrices(loaded.scenario.cost),
+    advice: loaded.scenario.advice,
     variants: [],
   };
   const used = new Map<string, Runtime>();

@@ -2,9 +2,10 @@ import type { Runtime, Prepared } from '../runtimes/types.js';
 import type { Variant, FunctionSpec } from '../scenario/variant.js';
 import type { PhaseResult, VariantResult, InstanceRecord } from '../results/model.js';
 import type { Outcome } from '../results/recorder.js';
-import { Pool } from '../platform/pool.js';
+import { Pool, reapEveryMs } from '../platform/pool.js';
 import { startGateway, type Gateway } from '../platform/gateway.js';
 import { Timeline } from '../results/timeline.js';
+import { ArrivalCollector } from '../results/arrivals.js';
 import { Sampler } from './sampler.js';
 import { runPhase } from './phase.js';
 import { phaseDurationMs } from '../load/schedule.js';
@@ -48,8 +49,6 @@ class StartWatch {
   }
 }
 
-// How often the keep-alive reaper looks: fine enough that expiry is never late by more than a quarter of keep-alive.
-const reapEveryMs = (keepAliveMs: number): number => Math.max(10, Math.min(250, keepAliveMs / 4));
 
 /** Runs one variant: prepare, provision, drive each phase through the gateway, stop everything, report. */
 export async function runVariant(options: VariantRunOptions): Promise<VariantResult> {
@@ -57,6 +56,11 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
   const startedAt = new Date().toISOString();
   const originUs = nowUs();
   const timeline = new Timeline(originUs);
+  const arrivals = new ArrivalCollector(originUs);
+  const onOutcome = (outcome: Outcome): void => {
+    arrivals.onOutcome(outcome);
+    options.events?.outcome?.(outcome);
+  };
   const phases: PhaseResult[] = [];
   const notes = new Set<string>();
   let prepared: Prepared | undefined;
@@ -104,8 +108,7 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
       const name = phase.name ?? `${index + 1}-${phase.kind}`;
       const startMs = (nowUs() - originUs) / 1000;
       options.events?.phaseStarted?.(variant, name, index, phaseDurationMs(phase));
-      const run = { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal: phaseSignal };
-      phases.push(await runPhase(phase, name, options.events?.outcome ? { ...run, onOutcome: options.events.outcome } : run));
+      phases.push(await runPhase(phase, name, { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal: phaseSignal, onOutcome }));
     }
   } catch (error) {
     failure = error;
@@ -131,6 +134,7 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
     limitsEnforced: records.filter((r) => r.start).every((r) => r.limitsEnforced),
     notes: [...notes],
     ...(prepared?.sandbox ? { sandbox: prepared.sandbox } : {}),
+    arrivals: arrivals.log(),
   };
   if (failure !== undefined) {
     const error = failure instanceof ColdlabError ? { code: failure.code, message: failure.message, hint: failure.hint } : { code: 'VARIANT_FAILED', message: errorMessage(failure) };

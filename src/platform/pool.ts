@@ -5,6 +5,9 @@ import { ColdlabError, errorMessage } from '../util/errors.js';
 import { ColdStartClassifier } from './coldReason.js';
 import { Slot } from './slot.js';
 
+/** How often the keep-alive reaper looks: fine enough that expiry is never late by more than a quarter of keep-alive (the what-if replay uses it too). */
+export const reapEveryMs = (keepAliveMs: number): number => Math.max(10, Math.min(250, keepAliveMs / 4));
+
 export interface PoolOptions {
   maxInstances: number;
   instanceConcurrency: number;

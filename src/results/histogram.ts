@@ -49,3 +49,36 @@ export function mergeData(items: readonly HistogramData[]): HistogramData {
   if (present.length === 0) return toData(total);
   return toData(total, { minUs: Math.min(...present.map((i) => i.minUs)), maxUs: Math.max(...present.map((i) => i.maxUs)) });
 }
+
+/** Every recorded bucket of a histogram: its highest equivalent value (µs) and how many values fell in it. */
+export function recordedValues(data: HistogramData): Array<{ us: number; count: number }> {
+  const histogram = fromData(data);
+  // newHistogram() builds a JS (not WebAssembly) histogram, which is what carries the iterators.
+  if (!(histogram instanceof hdr.JsHistogram)) throw new Error('histogram is not a JS histogram');
+  const out: Array<{ us: number; count: number }> = [];
+  const iterator = histogram.recordedValuesIterator;
+  iterator.reset();
+  while (iterator.hasNext()) {
+    const step = iterator.next();
+    out.push({ us: step.valueIteratedTo, count: step.countAtValueIteratedTo });
+  }
+  return out;
+}
+
+/**
+ * Points of an HDR percentile plot, as HdrHistogram draws it: percentiles at 1 − 2^(−k/ticks), so each halving
+ * of the tail gets the same room on an x axis of 1/(1 − p), up to the last value recorded.
+ */
+export function percentileCurve(data: HistogramData, ticksPerHalf = 4): Array<{ percentile: number; inverse: number; us: number }> {
+  if (data.count === 0) return [];
+  const histogram = fromData(data);
+  const points: Array<{ percentile: number; inverse: number; us: number }> = [];
+  for (let k = 0; ; k++) {
+    const inverse = 2 ** (k / ticksPerHalf);
+    const percentile = 100 * (1 - 1 / inverse);
+    points.push({ percentile, inverse, us: Math.min(histogram.getValueAtPercentile(percentile), data.maxUs) });
+    // Past 1/count the percentiles name the same, largest value; one more point would only repeat it.
+    if (inverse >= data.count) break;
+  }
+  return points;
+}

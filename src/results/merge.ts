@@ -51,6 +51,8 @@ export function mergeResults(results: RunResult[]): RunResult {
     startedAt: earliest(results.map((r) => r.startedAt)),
     complete: results.every((r) => r.complete),
     host: first.host,
+    ...(first.prices ? { prices: first.prices } : {}),
+    ...(first.advice ? { advice: first.advice } : {}),
     variants: [...groups.values()].map((group) => mergeVariants(group, hostNote)),
   };
   if (results.length > 1) merged.sources = results.flatMap(sourcesOf);

@@ -1,9 +1,14 @@
 import type { Variant } from '../scenario/variant.js';
 import type { PhaseKind } from '../scenario/schema.js';
 import type { GuestMemory, RuntimeFacts, StartBreakdown } from '../runtimes/types.js';
+import type { Prices } from '../advise/cost.js';
+import type { AdviceSettings } from '../advise/settings.js';
 
-/** Bumped whenever a reader of an older results.json would misread a newer one. */
-export const SCHEMA_VERSION = 1;
+/**
+ * Bumped whenever a reader of an older results.json would misread a newer one.
+ * 2: variants carry their arrival log, the run its prices and advice settings (a version-1 file still reads: see upgrade.ts).
+ */
+export const SCHEMA_VERSION = 2;
 
 export type StartKind = 'cold' | 'warm';
 /** Why a cold start happened: a new instance beyond the peak so far, or one that keep-alive had reaped. */
@@ -116,6 +121,16 @@ export interface ErrorInfo {
   hint?: string;
 }
 
+/** Every request's intended send time and instance time, compactly (results/arrivals.ts), for the keep-alive what-if. */
+export interface ArrivalLog {
+  encoding: 'delta-varint-base64';
+  count: number;
+  /** Intended send times, µs from the variant's start, as deltas. */
+  intendedUs: string;
+  /** Time each request kept its instance busy, µs, same order. */
+  serviceUs: string;
+}
+
 interface VariantResultBase {
   variant: Variant;
   startedAt: string;
@@ -128,6 +143,8 @@ interface VariantResultBase {
   notes: string[];
   /** Facts about the sandbox the runtime found, e.g. { sandbox: 'gvisor', 'gvisor.platform': 'ptrace' }. */
   sandbox?: Record<string, string>;
+  /** Absent in version-1 files and in merged variants (arrivals of different runs do not add up). */
+  arrivals?: ArrivalLog;
 }
 
 /** A tagged union: a variant completed, ran but cannot be trusted (invalid, with why), or failed. */
@@ -149,6 +166,8 @@ export interface HostInfo {
 
 export interface RunResult {
   schemaVersion: number;
+  /** Set when this was read from an older file and brought up to schemaVersion (results/upgrade.ts). */
+  upgradedFrom?: number;
   tool: { name: 'coldlab'; version: string };
   runId: string;
   scenario: { name: string; file: string; description?: string };
@@ -159,6 +178,10 @@ export interface RunResult {
   host: HostInfo;
   /** What the runtimes used found about this machine, by runtime: e.g. { microvm: { accelerator: 'tcg' } }. */
   runtimes?: Record<string, RuntimeFacts>;
+  /** The prices recommendations use (the scenario's `cost:` over the defaults); absent in version-1 files. */
+  prices?: Prices;
+  /** The scenario's `advice:` settings; absent in version-1 files. */
+  advice?: AdviceSettings;
   variants: VariantResult[];
   /** Run ids a merged file was made from (absent: one run); merge refuses inputs that share one. */
   sources?: string[];

@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { RUNTIME_NAMES } from '../scenario/schema.js';
 import { fromData } from './histogram.js';
 import type { RunResult } from './model.js';
+import { pricesSchema } from '../advise/cost.js';
+import { adviceSchema } from '../advise/settings.js';
+import { ARRIVALS_ENCODING, decodeArrivals } from './arrivals.js';
 
 /**
  * The shape of results.json (model.ts), checked with the same library as scenarios before any command
@@ -132,6 +135,17 @@ const variant = z.looseObject({
   requestTimeoutMs: ms,
 });
 
+// The arrival log must decode to as many requests as it claims: the keep-alive what-if replays it.
+const arrivals = z
+  .looseObject({ encoding: z.literal(ARRIVALS_ENCODING), count, intendedUs: text.max(50_000_000), serviceUs: text.max(50_000_000) })
+  .superRefine((log, ctx) => {
+    try {
+      decodeArrivals(log);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', path: ['count'], message: error instanceof Error ? error.message : String(error) });
+    }
+  });
+
 const variantBase = {
   variant,
   startedAt: text,
@@ -142,6 +156,7 @@ const variantBase = {
   limitsEnforced: z.boolean(),
   notes: z.array(text),
   sandbox: z.record(text, text).exactOptional(),
+  arrivals: arrivals.exactOptional(),
 };
 
 const variantResult = z.discriminatedUnion('status', [
@@ -172,6 +187,10 @@ export const runResultSchema = z.looseObject({
   /** Run ids a merged file was made from (absent: one run); merge refuses inputs that share one. */
   sources: z.array(text).exactOptional(),
   runtimes: z.record(text, z.record(text, text)).exactOptional(),
+  upgradedFrom: count.exactOptional(),
+  // The same limits as the scenario's cost: and advice: sections (loose: a newer coldlab may add a key).
+  prices: z.looseObject(pricesSchema.shape).exactOptional(),
+  advice: z.looseObject({ ...adviceSchema.shape, p99Of: adviceSchema.shape.p99Of.unwrap().exactOptional(), balancedWeight: adviceSchema.shape.balancedWeight.unwrap() }).exactOptional(),
 });
 
 /** `variants[0].phases[2].sent` */

@@ -2,6 +2,7 @@ import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SCHEMA_VERSION, type RunResult } from './model.js';
+import { OLDEST_READABLE_VERSION, upgradeResults } from './upgrade.js';
 import { ColdlabError, EXIT, errorMessage } from '../util/errors.js';
 import { checkResults } from './schema.js';
 
@@ -88,7 +89,8 @@ export async function readResults(file: string): Promise<RunResult> {
       { cause: error },
     );
   }
-  checkVersion(file, parsed);
+  const version = checkVersion(file, parsed);
+  if (isObject(parsed)) parsed = upgradeResults(parsed, version);
   const checked = checkResults(parsed);
   if (!checked.ok) {
     const more = checked.total > checked.problems.length ? `\n  … and ${checked.total - checked.problems.length} more` : '';
@@ -103,7 +105,7 @@ export async function readResults(file: string): Promise<RunResult> {
 }
 
 // A newer file read by an older coldlab would be misread silently, so the version is checked before anything else.
-function checkVersion(file: string, parsed: unknown): void {
+function checkVersion(file: string, parsed: unknown): number {
   const version = isObject(parsed) ? parsed['schemaVersion'] : undefined;
   if (typeof version !== 'number' || !Number.isInteger(version)) {
     throw new ColdlabError(
@@ -121,14 +123,15 @@ function checkVersion(file: string, parsed: unknown): void {
       EXIT.usage,
     );
   }
-  if (version < SCHEMA_VERSION) {
+  if (version < OLDEST_READABLE_VERSION) {
     throw new ColdlabError(
       'RESULTS_SCHEMA',
-      `${file} uses results schema version ${version}; this coldlab reads version ${SCHEMA_VERSION}`,
+      `${file} uses results schema version ${version}; this coldlab reads versions ${OLDEST_READABLE_VERSION} to ${SCHEMA_VERSION}`,
       'read it with the coldlab version that wrote it, or re-run the scenario with this version',
       EXIT.usage,
     );
   }
+  return version;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

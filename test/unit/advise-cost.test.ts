@@ -59,7 +59,7 @@ describe('scenario cost: and advice: keys', () => {
   it('accepts partial prices and advice targets', () => {
     const loaded = parseScenarioText(`${head}cost:\n  gbSecond: 0.00002\nadvice:\n  p99TargetMs: 250\n`, FILE);
     expect(loaded.scenario.cost).toEqual({ gbSecond: 0.00002 });
-    expect(loaded.scenario.advice).toEqual({ balancedWeight: 0.5, p99TargetMs: 250 });
+    expect(loaded.scenario.advice).toEqual({ balancedWeight: 0.5, p99Of: 'warm', p99TargetMs: 250 });
   });
 
   it('refuses unknown price keys with a suggestion, and weights outside 0..1', () => {

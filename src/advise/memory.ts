@@ -1,0 +1,82 @@
+import type { Prices } from './cost.js';
+import type { AdviceSettings } from './settings.js';
+import { estimateCost, type CostEstimate } from './billing.js';
+import { groupsAlong, type Group } from './dimensions.js';
+import type { Percentiles, VariantFigures } from './figures.js';
+
+/** One memory size as measured: what it costs and how fast it was, cold and warm apart. */
+export interface MemoryRow {
+  memoryMb: number;
+  variantKey: string;
+  cost: CostEstimate;
+  warm?: Percentiles;
+  cold?: Percentiles;
+  /** The P99 the picks compare, ms: warm requests, or all requests with cold ones (advice.p99Of). */
+  p99Ms: number;
+  instanceColdStarts: number;
+  meetsTarget?: boolean;
+}
+
+export interface MemoryPick {
+  memoryMb: number;
+  perMillion: number;
+  p99Ms: number;
+  meetsTarget?: boolean;
+}
+
+export interface MemoryAdvice {
+  /** What the compared variants share, e.g. "provisioned 0" (empty when the run varies memory only). */
+  context: string;
+  rows: MemoryRow[];
+  picks: { cheapest: MemoryPick; fastest: MemoryPick; balanced: MemoryPick };
+  balancedWeight: number;
+  p99Of: 'warm' | 'all';
+  p99TargetMs?: number;
+}
+
+/** Memory-size advice for every group of valid variants that differ only in memoryMb. */
+export function adviseMemory(figures: VariantFigures[], prices: Prices, settings: AdviceSettings): MemoryAdvice[] {
+  return groupsAlong(figures, 'memoryMb').flatMap((g) => {
+    const advice = adviseGroup(g, prices, settings);
+    return advice ? [advice] : [];
+  });
+}
+
+function adviseGroup(group: Group, prices: Prices, settings: AdviceSettings): MemoryAdvice | undefined {
+  const target = settings.p99TargetMs;
+  const rows: MemoryRow[] = group.members
+    .filter((f) => f[settings.p99Of] !== undefined)
+    .map((f) => {
+      const p99Ms = f[settings.p99Of]?.p99Ms ?? 0;
+      const row: MemoryRow = { memoryMb: f.variant.memoryMb, variantKey: f.key, cost: estimateCost(f, prices), p99Ms, instanceColdStarts: f.instanceColdStarts };
+      if (f.warm) row.warm = f.warm;
+      if (f.cold) row.cold = f.cold;
+      if (target !== undefined) row.meetsTarget = row.p99Ms <= target;
+      return row;
+    })
+    .sort((a, b) => a.memoryMb - b.memoryMb);
+  if (rows.length < 2) return undefined;
+  const advice: MemoryAdvice = { context: group.context, rows, picks: pickMemory(rows, settings.balancedWeight), balancedWeight: settings.balancedWeight, p99Of: settings.p99Of };
+  if (target !== undefined) advice.p99TargetMs = target;
+  return advice;
+}
+
+/**
+ * AWS Lambda Power Tuning's three picks, from percentiles: cheapest, fastest by P99, and balanced, which
+ * minimises weight·cost/maxCost + (1 − weight)·P99/maxP99. Ties go to the smaller memory size.
+ */
+export function pickMemory(rows: MemoryRow[], weight: number): MemoryAdvice['picks'] {
+  const maxCost = Math.max(...rows.map((r) => r.cost.perMillion)) || 1;
+  const maxP99 = Math.max(...rows.map((r) => r.p99Ms)) || 1;
+  const best = (score: (r: MemoryRow) => number): MemoryPick => {
+    const winner = rows.reduce((a, b) => (score(b) < score(a) - 1e-12 ? b : a));
+    const pick: MemoryPick = { memoryMb: winner.memoryMb, perMillion: winner.cost.perMillion, p99Ms: winner.p99Ms };
+    if (winner.meetsTarget !== undefined) pick.meetsTarget = winner.meetsTarget;
+    return pick;
+  };
+  return {
+    cheapest: best((r) => r.cost.perMillion),
+    fastest: best((r) => r.p99Ms),
+    balanced: best((r) => (weight * r.cost.perMillion) / maxCost + ((1 - weight) * r.p99Ms) / maxP99),
+  };
+}
