@@ -7,6 +7,7 @@ import { schemaCommand } from './schema.js';
 import { doctorCommand } from './doctor.js';
 import { planCommand } from './plan.js';
 import type { PlanFlags } from '../plan/options.js';
+import { adviseCommand } from './advise.js';
 import { EXIT } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 
@@ -26,8 +27,17 @@ function program(io: IO, setExit: (code: number) => void): Command {
     .option('--dry-run', 'validate and list the variants without running anything')
     .option('--json', 'print machine-readable output on stdout')
     .option('-q, --quiet', 'no progress display and no per-variant summary')
+    .option('--prices <file>', 'YAML or JSON prices for the recommendations (over the scenario\'s cost: section)')
+    .option('--summary <file>', 'write a Markdown summary of the run there (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (files: string[], options: Parameters<typeof runCommand>[2]) => setExit(await runCommand(io, files, options)));
+  cli
+    .command('advise')
+    .description('tuning recommendations of a run (memory size, warm pool, keep-alive, prewarm) with their cost')
+    .argument('<results>', 'results.json')
+    .option('--prices <file>', 'YAML or JSON prices (the keys of a scenario\'s cost: section) instead of the run\'s own')
+    .option('--json', 'machine-readable output')
+    .action(async (file: string, options: { prices?: string; json?: boolean }) => setExit(await adviseCommand(io, file, options)));
   cli
     .command('report')
     .description('(re)write the HTML report of a results.json')

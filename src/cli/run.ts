@@ -16,6 +16,11 @@ import { preflight } from './preflight.js';
 import { checkFolderTarget } from './outputPath.js';
 import { terminalSafe } from '../util/terminal.js';
 import { EXIT, type ExitCode } from '../util/errors.js';
+import { advise } from '../advise/index.js';
+import { formatAdvice } from '../advise/text.js';
+import { loadPricesFile } from '../advise/pricesFile.js';
+import type { PricesOverride } from '../advise/cost.js';
+import { renderMarkdownSummary, writeMarkdownSummary } from '../report/markdown.js';
 
 export interface RunCommandOptions {
   out?: string;
@@ -23,6 +28,8 @@ export interface RunCommandOptions {
   json?: boolean;
   quiet?: boolean;
   verbose?: boolean;
+  prices?: string;
+  summary?: string;
 }
 
 // Every scenario is validated before anything starts, so a typo in the third file costs nothing.
@@ -59,9 +66,12 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
     else for (const plan of plans) io.out(terminalSafe(`${plan.loaded.file}: ${plan.variants.length} variant(s)\n${plan.variants.map((v: Variant) => `  ${describeVariant(v)}`).join('\n')}\n`));
     return EXIT.ok;
   }
+  let pricesOverride: PricesOverride | undefined;
   try {
     // A file where the output folder should be would only fail after the first variant ran.
     for (const plan of plans) checkFolderTarget(resolve(io.cwd, options.out ?? plan.loaded.scenario.output), options.out ? '-o' : 'output');
+    // A broken prices file is a usage error found before anything starts, like a broken scenario.
+    if (options.prices) pricesOverride = await loadPricesFile(resolve(io.cwd, options.prices));
   } catch (error) {
     return reportFailure(io, error, verbose);
   }
@@ -76,6 +86,8 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
     if (interrupts > 1) process.exit(130);
   });
   let exit = 0;
+  // One summary for all the scenarios of this command, written once they have run (or been interrupted).
+  const markdown: string[] = [];
   try {
     const host = await hostInfo();
     for (const plan of plans) {
@@ -87,6 +99,7 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
         host,
         outDir: resolve(io.cwd, options.out ?? plan.loaded.scenario.output),
         signal: abort.signal,
+        ...(pricesOverride ? { pricesOverride } : {}),
         events: {
           ...progress,
           variantStarted: (v, i, n) => !options.quiet && !options.json && io.err(terminalSafe(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`)),
@@ -99,9 +112,15 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
         },
       }).finally(() => progress.done());
       const report = await writeReport(output.result, output.dir);
-      if (options.json) io.out(`${JSON.stringify({ runId: output.result.runId, results: output.resultsFile, report: report.html, complete: output.result.complete, variants: output.result.variants.map((v) => ({ id: v.variant.id, status: v.status })) })}\n`);
-      else io.out(terminalSafe(`\n${formatRunSummary(output.result)}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`));
+      const advice = advise(output.result);
+      markdown.push(renderMarkdownSummary(output.result, advice));
+      if (options.json) io.out(`${JSON.stringify({ runId: output.result.runId, results: output.resultsFile, report: report.html, complete: output.result.complete, variants: output.result.variants.map((v) => ({ id: v.variant.id, status: v.status })), advice })}\n`);
+      else io.out(terminalSafe(`\n${formatRunSummary(output.result)}\n${options.quiet ? '' : `\n${formatAdvice(advice)}\n`}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`));
       exit = Math.max(exit, exitCodeFor(output.result));
+    }
+    if (markdown.length > 0) {
+      const written = await writeMarkdownSummary(markdown.join('\n'), { ...(options.summary ? { file: options.summary } : {}), cwd: io.cwd, env: io.env });
+      if (options.summary && !options.json) io.out(`summary: ${written[0]}\n`);
     }
   } catch (error) {
     return reportFailure(io, error, verbose);

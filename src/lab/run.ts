@@ -10,7 +10,7 @@ import { writeResultsAtomic } from '../results/store.js';
 import { runVariant, type VariantEvents } from './variant.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
-import { resolvePrices } from '../advise/cost.js';
+import { resolvePrices, type PricesOverride } from '../advise/cost.js';
 
 export interface RunOptions {
   loaded: LoadedScenario;
@@ -19,6 +19,8 @@ export interface RunOptions {
   /** Folder that receives <runId>/results.json. */
   outDir: string;
   signal: AbortSignal;
+  /** Prices over the scenario's cost: section (`--prices FILE`). */
+  pricesOverride?: PricesOverride;
   events?: VariantEvents & {
     variantStarted?(v: Variant, index: number, total: number): void;
     variantFinished?(r: VariantResult): void;
@@ -57,7 +59,7 @@ export async function runScenario(options: RunOptions): Promise<RunOutput> {
     startedAt: new Date().toISOString(),
     complete: false,
     host: options.host,
-    prices: resolvePrices(loaded.scenario.cost),
+    prices: resolvePrices(loaded.scenario.cost, options.pricesOverride),
     advice: loaded.scenario.advice,
     variants: [],
   };

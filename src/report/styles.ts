@@ -86,6 +86,10 @@ td .u { display: block; font-size: 11.5px; color: var(--faint); }
 .overview a { color: inherit; text-decoration: none; border-bottom: 1px dotted var(--faint); }
 details summary { cursor: pointer; color: var(--muted); margin: 0 0 8px; }
 .scroll { overflow-x: auto; }
+.picks { margin: 6px 0 12px; padding-left: 20px; }
+.picks li { margin: 3px 0; }
+.recommendations h3 { margin-top: 18px; }
+.advice-table td:first-child { font-weight: 600; }
 footer { color: var(--faint); font-size: 12px; text-align: center; margin-top: 28px; }
 @media print { html { background: #fff; } .card { box-shadow: none; break-inside: avoid; } }
 `;

@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import type { IO } from './io.js';
+import { readResults } from '../results/store.js';
+import { advise } from '../advise/index.js';
+import { formatAdvice } from '../advise/text.js';
+import { loadPricesFile } from '../advise/pricesFile.js';
+import { reportFailure } from './failure.js';
+import { EXIT } from '../util/errors.js';
+
+export interface AdviseOptions {
+  prices?: string;
+  json?: boolean;
+}
+
+/** `coldlab advise <results.json>`: the recommendations of a finished run, at its own prices or a file's. */
+export async function adviseCommand(io: IO, file: string, options: AdviseOptions): Promise<number> {
+  try {
+    const pricesOverride = options.prices ? await loadPricesFile(resolve(io.cwd, options.prices)) : undefined;
+    const result = await readResults(resolve(io.cwd, file));
+    const advice = advise(result, pricesOverride ? { pricesOverride } : {});
+    io.out(options.json ? `${JSON.stringify(advice, null, 2)}\n` : `${formatAdvice(advice)}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(io, error, false);
+  }
+}
