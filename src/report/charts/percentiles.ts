@@ -32,7 +32,7 @@ export function percentileChart(v: VariantResult): Chart {
     width: 420,
     height: 230,
     data: { values: series },
-    mark: { type: 'line', strokeWidth: 1.8, interpolate: 'step-after', clip: true },
+    mark: { type: 'line', strokeWidth: 1.8, interpolate: 'step-after' },
     encoding: {
       x: { field: 'inverse', type: 'quantitative', scale: { type: 'log', domain: [1, xMax], nice: false }, axis: { title: 'percentile', values: ticks, labelExpr, grid: true } },
       y: { field: 'ms', type: 'quantitative', scale: { type: 'log', domain: y.domain, nice: false }, axis: { title: 'latency, ms (log)', format: ',~g', values: y.ticks } },
