@@ -3,8 +3,8 @@ import type { OpenLoopPhase } from '../load/schedule.js';
 import { scheduleOffsetsUs } from '../load/schedule.js';
 import { phaseWindowMs } from './measured.js';
 
-/** The lab's reaper period for a keep-alive (lab/variant.ts), so simulated expiry lands on the same ticks. */
-export const reapEveryMs = (keepAliveMs: number): number => Math.max(10, Math.min(250, keepAliveMs / 4));
+/** The lab's reaper period for a keep-alive, so simulated expiry lands on the same ticks. */
+export { reapEveryMs } from '../platform/pool.js';
 
 /**
  * The arrivals a variant's run scheduled, rebuilt from its phases (schedules are seeded, so this is the same
