@@ -9,10 +9,11 @@ import { planCommand } from './plan.js';
 import type { PlanFlags } from '../plan/options.js';
 import { adviseCommand } from './advise.js';
 import { EXIT } from '../util/errors.js';
+import { reportFailure } from './failure.js';
 import { VERSION } from '../util/version.js';
 
 /** Builds the program; each action stores its exit code so main() can return it instead of exiting. */
-function program(io: IO, setExit: (code: number) => void): Command {
+export function program(io: IO, setExit: (code: number) => void): Command {
   const cli = new Command('coldlab')
     .description('Benchmark serverless functions and their cold starts across runtimes')
     .version(VERSION)
@@ -55,6 +56,7 @@ function program(io: IO, setExit: (code: number) => void): Command {
   cli
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion)')
+    .option('-v, --verbose', 'show stack traces on errors')
     .action(() => setExit(schemaCommand(io)));
   cli
     .command('plan')
@@ -84,13 +86,15 @@ function program(io: IO, setExit: (code: number) => void): Command {
     .option('--html <file>', 'with candidates: also write a small HTML page of the table')
     .option('--validate <results>', 're-simulate a results file\'s own run and compare with what it measured')
     .option('--json', 'print one JSON object')
+    .option('-v, --verbose', 'show stack traces on errors')
     .action(async (options: PlanFlags) => setExit(await planCommand(io, options)));
   cli
     .command('doctor')
     .description('show which runtimes are usable here and how to fix the others')
     .option('--cleanup', 'remove containers, cgroups and processes left by earlier runs')
     .option('--json', 'machine-readable output')
-    .action(async (options: { cleanup?: boolean; json?: boolean }) => setExit(await doctorCommand(io, options)));
+    .option('-v, --verbose', 'show stack traces on errors')
+    .action(async (options: { cleanup?: boolean; json?: boolean; verbose?: boolean }) => setExit(await doctorCommand(io, options)));
   return cli;
 }
 
@@ -103,7 +107,8 @@ export async function main(argv: string[], io: IO = processIO()): Promise<number
       // --help and --version end through here with exit code 0; usage mistakes are exit 2.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    throw error;
+    // Whatever a command let escape is still shown as an error with a hint, never as a raw crash.
+    return reportFailure(io, error, argv.includes('--verbose') || argv.includes('-v'));
   }
   return exit;
 }

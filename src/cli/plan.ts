@@ -66,6 +66,6 @@ export async function planCommand(io: IO, flags: PlanFlags): Promise<number> {
     else io.out(`coldlab plan: ${arrivals.label} · ${service.label} · seed ${seed}\n${formatCandidates(table)}\n${flags.html !== undefined ? `page: ${resolve(io.cwd, flags.html)}\n` : ''}`);
     return EXIT.ok;
   } catch (error) {
-    return reportFailure(io, error, false);
+    return reportFailure(io, error, flags.verbose === true);
   }
 }

@@ -6,6 +6,7 @@ import { ColdlabError, EXIT } from '../util/errors.js';
 
 /** `coldlab plan` options as commander hands them over (strings). */
 export interface PlanFlags {
+  verbose?: boolean;
   rate?: string;
   process?: string;
   requests?: string;

@@ -1,16 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';
+import { readResults } from '../../src/results/store.js';
+import { detectCgroups } from '../../src/metrics/cgroup.js';
 
 /**
  * The corpus of hostile and careless inputs (test/data/hostile/): each row is one class of input, the exit
  * code it must end in and what the user must read. A new class that breaks is one line here.
  * Placeholders: {s} scenarios, {r} results files, {tmp} files made below (too big to keep in git), {out} an
  * empty folder of the row's own. Every row also checks: no "internal error", no stack trace, no control
- * character printed, and with exit 2 nothing written.
+ * character printed, and with exit 2 nothing written; a run that ends in exit 1 must have failed its variants
+ * with the error shown (results, report) and left no cgroup behind.
  */
 const CASES: Array<[name: string, args: string, exit: number, says: RegExp]> = [
   // 1. YAML the parser refuses
@@ -71,6 +74,24 @@ const CASES: Array<[name: string, args: string, exit: number, says: RegExp]> = [
   ['escape sequences in a results name', 'merge {r}/valid.json {r}/other-scenario.json -o {out}/m.json', 2, /"another\[2J scenario"/],
 ];
 
+// A function that never started: every variant failed with the instance's own error, in results and report, and
+// claims nothing about limits; the instances' cgroups went as soon as their start failed.
+async function expectFailedRun(out: string, says: RegExp): Promise<void> {
+  const [runId] = await readdir(out);
+  const result = await readResults(join(out, runId ?? '', 'results.json'));
+  for (const v of result.variants) {
+    expect(v.status).toBe('failed');
+    expect(v.status === 'failed' && `FAILED: ${v.error.message}`).toMatch(says);
+    expect(v.limitsEnforced).toBe(true);
+  }
+  const report = await readFile(join(out, runId ?? '', 'index.html'), 'utf8');
+  expect(report).toContain('Failed:');
+  expect(report).not.toContain('Limits not enforced');
+  const mode = await detectCgroups();
+  const roots = mode.version === 2 ? [mode.root] : mode.version === 1 ? Object.values(mode.roots) : [];
+  for (const root of new Set(roots)) expect((await readdir(join(root, 'coldlab')).catch(() => [])).filter((n) => n.includes(runId ?? '?'))).toEqual([]);
+}
+
 const DIRS = { s: 'test/data/hostile/scenarios', r: 'test/data/hostile/results' };
 const STACK = /\n\s+at .+:\d+:\d+/;
 // eslint-disable-next-line no-control-regex
@@ -105,5 +126,6 @@ describe('hostile and careless inputs', () => {
     if (!argv.includes('--verbose')) expect(printed).not.toMatch(STACK);
     expect(printed).not.toMatch(CONTROL);
     if (exit === 2) expect(await readdir(out)).toEqual([]);
+    if (exit === 1) await expectFailedRun(out, says);
   });
 });

@@ -6,6 +6,7 @@ import { overviewChart } from '../../src/report/charts/overview.js';
 import { inlineSvg, renderFigure, renderSvg, type Chart } from '../../src/report/charts/render.js';
 import { renderCharts } from '../../src/report/charts/index.js';
 import { logAxis } from '../../src/report/charts/theme.js';
+import { timeDomain } from '../../src/report/charts/timeAxis.js';
 import { sampleRunResult } from '../helpers/sampleResult.js';
 
 function specOf(chart: Chart): TopLevelSpec {
@@ -114,6 +115,25 @@ describe('charts, drawn to SVG in Node', () => {
     const raw = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10"><clipPath id="clip1"></clipPath><g clip-path="url(#clip1)"></g></svg>';
     expect(inlineSvg(raw, 'c7')).toBe('<svg width="10"><clipPath id="c7-clip1"></clipPath><g clip-path="url(#c7-clip1)"></g></svg>');
     expect(() => inlineSvg('<svg width="1"><script>alert(1)</script></svg>', 'c')).toThrow();
+  });
+
+  it('judges markup, not text: a phase named online=yes keeps its chart; handlers and links in tags are refused', async () => {
+    const [v] = sampleRunResult({ variants: [{ phases: [{ name: 'online=yes', warm: 20, cold: 2, durationMs: 8_000 }, { name: 'href=x onload=y', warm: 5, cold: 1 }] }] }).variants;
+    if (!v) throw new Error('no variant');
+    const figure = String(await renderFigure(latencyChart(v), 't8'));
+    expect(figure).not.toContain('could not be drawn');
+    expect(texts(figure)).toContain('online=yes');
+    expect(() => inlineSvg('<svg width="1"><g onload="alert(1)"></g></svg>', 'c')).toThrow();
+    expect(() => inlineSvg('<svg width="1"><a href="https://example.com"><text>x</text></a></svg>', 'c')).toThrow();
+  });
+
+  it('days of per-second points: axes computed without spreading them into one call', () => {
+    const [v] = sampleRunResult({ variants: [{ timeline: 'none' }] }).variants;
+    if (!v) throw new Error('no variant');
+    const days = 3 * 86_400;
+    v.timeline = Array.from({ length: days }, (_, t) => ({ t, requests: 1, errors: 0, coldStarts: 0, instances: 1 }));
+    expect(timeDomain(v)[1]).toBeGreaterThanOrEqual(days);
+    expect(logAxis(Array.from({ length: 2 * days }, (_, i) => 1 + (i % 500))).domain).toEqual([1, 1000]);
   });
 
   it('the same results give the same charts', async () => {

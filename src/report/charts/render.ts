@@ -33,11 +33,15 @@ export function inlineSvg(svg: string, prefix: string): string {
   return out;
 }
 
-// Judged on the tags alone: text between tags comes escaped from Vega, so a phase named "online=yes" is text, not a handler.
+// Judged on element and attribute names alone: text between tags and inside quoted attribute values (aria-label)
+// comes escaped from Vega, so a phase named "online=yes" is text, not a handler.
 const FORBIDDEN_TAG = /^<\/?\s*(?:script|foreignObject|image|a|iframe|use)\b/i;
 const FORBIDDEN_ATTRIBUTE = /\s(?:on\w+|(?:xlink:)?href)\s*=/i;
 function unsafeMarkup(svg: string): boolean {
-  for (const [tag] of svg.matchAll(/<[^>]*>/g)) if (FORBIDDEN_TAG.test(tag) || FORBIDDEN_ATTRIBUTE.test(tag)) return true;
+  for (const [tag] of svg.matchAll(/<(?:[^>"']|"[^"]*"|'[^']*')*>/g)) {
+    const names = tag.replace(/"[^"]*"|'[^']*'/g, '""');
+    if (FORBIDDEN_TAG.test(names) || FORBIDDEN_ATTRIBUTE.test(names)) return true;
+  }
   return false;
 }
 
