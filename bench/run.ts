@@ -134,9 +134,11 @@ async function gvisor(): Promise<BenchRow[]> {
 async function plan(): Promise<BenchRow[]> {
   const p = benchPlan(1_000_000, 5);
   console.log(`coldlab plan, ${p.requests.toLocaleString('en-US')} simulated requests (${p.rounds} alternating rounds):`);
-  console.log(`  simulate  ${p50max(p.simulateMs)}`);
-  console.log(`  baseline  ${p50max(p.baselineMs)}  (Poisson arrivals, a latency kept each, percentiles; no pool)  ratio ${(p.simulateMs.p50 / p.baselineMs.p50).toFixed(2)}×`);
-  return [{ figure: `plan, ${p.requests.toLocaleString('en-US')} simulated requests`, baseline: `no pool ${ms1(p.baselineMs.p50)}`, coldlab: ms1(p.simulateMs.p50), ratio: ratioOf(p.simulateMs.p50, p.baselineMs.p50), goal: '—', met: undefined }];
+  console.log(`  simulate  wall ${p50max(p.simulateMs)}  CPU ${p50max(p.simulateCpuMs)}`);
+  console.log(`  baseline  wall ${p50max(p.baselineMs)}  CPU ${p50max(p.baselineCpuMs)}  (Poisson arrivals, a latency kept each, percentiles; no pool)`);
+  console.log(`  simulate / baseline  wall ${(p.simulateMs.p50 / p.baselineMs.p50).toFixed(2)}×  CPU ${(p.simulateCpuMs.p50 / p.baselineCpuMs.p50).toFixed(2)}×`);
+  // The goal is about the simulator's own work: CPU time, which waiting for a core on a shared host does not inflate.
+  return [{ figure: `plan, ${p.requests.toLocaleString('en-US')} simulated requests (CPU time)`, baseline: `no pool ${ms1(p.baselineCpuMs.p50)}`, coldlab: ms1(p.simulateCpuMs.p50), ratio: ratioOf(p.simulateCpuMs.p50, p.baselineCpuMs.p50), goal: '< 1 s', met: p.simulateCpuMs.p50 < 1000 }];
 }
 
 async function microvm(): Promise<BenchRow[]> {
