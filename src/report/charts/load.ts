@@ -3,6 +3,7 @@ import type { TimelinePoint, VariantResult } from '../../results/model.js';
 import { COLORS, CONFIG, PLOT_WIDTH } from './theme.js';
 import { TIME_TITLE, timeDomain } from './timeAxis.js';
 import type { Chart } from './render.js';
+import { arrivalsPanel } from './arrivals.js';
 
 const LABEL = 'Load and instances';
 const PANEL_HEIGHT = 80;
@@ -39,6 +40,9 @@ export function loadChart(v: VariantResult): Chart {
       order: { field: 'kind', sort: 'descending' },
     },
   }));
+
+  const trace = arrivalsPanel(v, x);
+  if (trace) panels.push(trace);
 
   // A level holds for its whole second: a step line, closed at the end of the last second.
   const last = tl[tl.length - 1];
@@ -94,6 +98,6 @@ export function loadChart(v: VariantResult): Chart {
     has(tl, 'instancesMemoryBytes') ? 'memory' : '',
     has(tl, 'instancesCpuUs') ? `CPU time (in cores: CPU seconds per second${has(tl, 'instancesThrottledUs') ? '; dashed: time throttled by the CPU quota' : ''})` : '',
   ].filter(Boolean);
-  const caption = `Per second: requests completed (errors in red) and instances alive${gauges.length > 0 ? `; ${gauges.join(' and ')} of the live instances, summed over their cgroups` : ''}.`;
+  const caption = `Per second: requests completed (errors in red)${trace ? ', the arrivals the trace replay scheduled, with the cold requests (counted in the second they completed),' : ''} and instances alive${gauges.length > 0 ? `; ${gauges.join(' and ')} of the live instances, summed over their cgroups` : ''}.`;
   return { label: LABEL, caption, spec };
 }
