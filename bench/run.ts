@@ -1,6 +1,6 @@
 // `npm run bench`: benchmarks of the lab itself. Every figure is measured side by side in this one run
 // and printed as a ratio or a difference against its baseline, never against a number written down elsewhere.
-// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container, gvisor, plan, microvm).
+// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container, gvisor, plan, microvm, wasm).
 import { resolve } from 'node:path';
 import type { Variant, FunctionSpec } from '../src/scenario/variant.js';
 import { benchGateway } from './gateway.js';
@@ -12,6 +12,7 @@ import { benchGvisorColdStart } from './gvisorColdStart.js';
 import { benchMicrovmColdStart } from './microvmColdStart.js';
 import type { OciColdStart } from './ociColdStart.js';
 import { benchPlan } from './plan.js';
+import { benchWasm, WASM_STARTS } from './wasmColdStart.js';
 import { type BenchRow, formatBenchTable, ratioOf } from './table.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
@@ -155,7 +156,32 @@ async function microvm(): Promise<BenchRow[]> {
   return (['boot', 'restore'] as const).map((label) => ({ figure: `microVM ${label} to first 200 P50`, baseline: `by hand ${ms1(m[label].byHandMs.p50)}`, coldlab: ms1(m[label].coldlabMs.p50), ratio: ratioOf(m[label].coldlabMs.p50, m[label].byHandMs.p50), goal: '—', met: undefined }));
 }
 
-const sections: Record<string, () => Promise<BenchRow[]>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan, microvm };
+async function wasm(): Promise<BenchRow[]> {
+  const w = await benchWasm(variant, Number(process.env.BENCH_WASM_SAMPLES) || 10, 200);
+  const us = (s: Stats): string => `P50 ${s.p50.toFixed(0)} µs  max ${s.max.toFixed(0)} µs`;
+  console.log(`wasm cold start of heavy-init by start mode (${w.coldSamples} round-robin samples each; whole start and its steps, P50):`);
+  for (const mode of WASM_STARTS) {
+    const c = w.cold[mode];
+    const step = (label: string, s: Stats): string => (Number.isFinite(s.p50) ? `${label} ${s.p50.toFixed(2)}` : `${label} —`);
+    console.log(`  ${mode.padEnd(15)} ${p50max(c.totalMs)}   ${[step('worker', c.createMs), step('fetch', c.fetchMs), step('compile', c.compileMs), step('instantiate', c.instantiateMs), step('init', c.initMs)].join('  ')} ms`);
+  }
+  console.log(`warm request to one instance, no gateway (${w.warmSamples} each, alternating blocks of 10):`);
+  console.log(`  wasm (instantiate + run per request)  ${p50max(w.warm.wasmMs)}   host: instantiate ${us(w.warm.instantiateUs)}, run ${us(w.warm.runUs)}`);
+  console.log(`  process (Node handler)               ${p50max(w.warm.processMs)}`);
+  console.log(`  floor, plain Node script: instantiate ${us(w.floor.instantiateUs)}, run ${us(w.floor.runUs)}`);
+  const c = w.cold;
+  const hostSide = w.warm.instantiateUs.p50 + w.warm.runUs.p50;
+  const floor = w.floor.instantiateUs.p50 + w.floor.runUs.p50;
+  return [
+    { figure: 'wasm cold start P50, cached module', baseline: `compile ${ms1(c.compile.totalMs.p50)}`, coldlab: ms1(c.cached.totalMs.p50), ratio: ratioOf(c.cached.totalMs.p50, c.compile.totalMs.p50), goal: '—', met: undefined },
+    { figure: 'wasm cold start P50, pre-initialized', baseline: `compile ${ms1(c.compile.totalMs.p50)}`, coldlab: ms1(c.preinitialized.totalMs.p50), ratio: ratioOf(c.preinitialized.totalMs.p50, c.compile.totalMs.p50), goal: '—', met: undefined },
+    { figure: 'wasm init P50, pre-initialized', baseline: `compile ${c.compile.initMs.p50.toFixed(2)} ms`, coldlab: `${c.preinitialized.initMs.p50.toFixed(2)} ms`, ratio: ratioOf(c.preinitialized.initMs.p50, c.compile.initMs.p50), goal: '< 1×', met: c.preinitialized.initMs.p50 < c.compile.initMs.p50 },
+    { figure: 'warm request P50, wasm vs process', baseline: `process ${w.warm.processMs.p50.toFixed(3)} ms`, coldlab: `${w.warm.wasmMs.p50.toFixed(3)} ms`, ratio: ratioOf(w.warm.wasmMs.p50, w.warm.processMs.p50), goal: '—', met: undefined },
+    { figure: 'wasm instantiate + run P50, host vs plain script', baseline: `floor ${floor.toFixed(0)} µs`, coldlab: `${hostSide.toFixed(0)} µs`, ratio: ratioOf(hostSide, floor), goal: '—', met: undefined },
+  ];
+}
+
+const sections: Record<string, () => Promise<BenchRow[]>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan, microvm, wasm };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !Object.hasOwn(sections, name));
 if (unknown.length > 0) {

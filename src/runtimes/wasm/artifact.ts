@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
@@ -10,6 +11,12 @@ import { preinitialize } from './wizer.js';
 /** Temp folders of a run's Wasm artifacts carry the owner's pid, so a crashed run's are found and removed later. */
 export const ARTIFACT_PREFIX = 'coldlab-wasm-p';
 export const artifactRoot = (runId: string): string => join(tmpdir(), `${ARTIFACT_PREFIX}${process.pid}-${runId}`);
+/**
+ * Per-request stdin/stdout files live in memory (/dev/shm) where there is one: on ext4, truncating and rewriting
+ * a file makes close() flush it (auto_da_alloc), measured at ~4 ms per request against ~0.04 ms on tmpfs.
+ */
+export const STDIO_BASE = existsSync('/dev/shm') ? '/dev/shm' : tmpdir();
+export const stdioRoot = (runId: string): string => join(STDIO_BASE, `${ARTIFACT_PREFIX}${process.pid}-${runId}`);
 
 export interface WasmArtifact {
   /** The module a cold start reads: built, pre-initialized if asked, its linear memory capped at memoryMb. */

@@ -1,12 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Variant } from '../../scenario/variant.js';
 import { createLimitedCgroup, removeCgroup } from '../process/cgroupLimits.js';
 import { spawnBootstrap } from '../process/spawn.js';
 import { cgroupName } from '../owner.js';
 import { ColdlabError } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
-import type { WasmArtifact } from './artifact.js';
+import { stdioRoot, type WasmArtifact } from './artifact.js';
 import { WASM_HOST, WasmHost } from './host.js';
 
 /** The host's own Node runtime and each worker's isolate, beyond the instances' memoryMb. */
@@ -44,7 +44,7 @@ export async function launchHost(artifact: WasmArtifact, variant: Variant, env: 
       COLDLAB_WASM_ENV: JSON.stringify(env),
       COLDLAB_MEMORY_MB: String(variant.memoryMb),
       COLDLAB_WASM_TIMEOUT_MS: String(hostTimeoutMs(variant)),
-      COLDLAB_WASM_TMP: dirname(artifact.path),
+      COLDLAB_WASM_TMP: join(stdioRoot(runId), hostId),
     },
     dirname(artifact.path),
     limits.enforced ? limits.procsFiles : [],

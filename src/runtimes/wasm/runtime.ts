@@ -10,7 +10,7 @@ import { ownerAlive } from '../owner.js';
 import { ColdlabError, EXIT } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
 import { withTimeout } from '../../util/timeout.js';
-import { ARTIFACT_PREFIX, artifactRoot, prepareArtifact, type WasmArtifact } from './artifact.js';
+import { ARTIFACT_PREFIX, artifactRoot, prepareArtifact, STDIO_BASE, stdioRoot, type WasmArtifact } from './artifact.js';
 import { findClang } from './build.js';
 import { WasmHost } from './host.js';
 import { WasmInstance } from './instance.js';
@@ -93,15 +93,18 @@ export class WasmRuntime implements Runtime {
     await this.closeHosts(runId);
     await Promise.all(this.drops);
     await rm(artifactRoot(runId), { recursive: true, force: true });
+    await rm(stdioRoot(runId), { recursive: true, force: true });
   }
 
   async cleanupLeftovers(): Promise<string[]> {
     const removed = await removeLeftoverCgroups();
-    const names = await readdir(tmpdir()).catch(() => []);
-    for (const name of names.filter((n) => n.startsWith(ARTIFACT_PREFIX))) {
-      if (ownerAlive(Number(/^coldlab-wasm-p(\d+)-/.exec(name)?.[1] ?? 0))) continue;
-      await rm(join(tmpdir(), name), { recursive: true, force: true });
-      removed.push(join(tmpdir(), name));
+    for (const base of new Set([tmpdir(), STDIO_BASE])) {
+      const names = await readdir(base).catch(() => []);
+      for (const name of names.filter((n) => n.startsWith(ARTIFACT_PREFIX))) {
+        if (ownerAlive(Number(/^coldlab-wasm-p(\d+)-/.exec(name)?.[1] ?? 0))) continue;
+        await rm(join(base, name), { recursive: true, force: true });
+        removed.push(join(base, name));
+      }
     }
     return removed;
   }
