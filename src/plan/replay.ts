@@ -2,19 +2,25 @@ import type { VariantResult } from '../results/model.js';
 import type { OpenLoopPhase } from '../load/schedule.js';
 import { scheduleOffsetsUs } from '../load/schedule.js';
 import { phaseWindowMs } from './measured.js';
+import { decodeArrivals } from '../results/arrivals.js';
 
 /** The lab's reaper period for a keep-alive, so simulated expiry lands on the same ticks. */
 export { reapEveryMs } from '../platform/pool.js';
 
 /**
- * The arrivals a variant's run scheduled, rebuilt from its phases (schedules are seeded, so this is the same
- * sequence the sender used), each phase placed where it really started; µs from the first phase's start.
- * Closed-loop phases have no schedule: such a variant cannot be replayed.
+ * The arrivals of a variant's run, µs from the first phase's start: the requests it sent, from the results'
+ * arrival log (every request's intended send time), or, in files without one, rebuilt from the phases
+ * (schedules are seeded, so this is the same sequence the sender used), each phase placed where it really
+ * started. Without a log, closed-loop phases have no schedule and the variant cannot be replayed.
  */
 export function variantArrivals(variant: VariantResult): { offsetsUs: Float64Array; horizonUs: number } | { unsupported: string } {
-  const closed = variant.phases.find((p) => p.loop === 'closed');
-  if (closed) return { unsupported: `phase ${closed.name} is closed loop (saturate): its arrivals depend on the responses, so it cannot be replayed` };
   const [from, to] = phaseWindowMs(variant);
+  if (variant.arrivals) {
+    const logged = decodeArrivals(variant.arrivals);
+    return { offsetsUs: Float64Array.from(logged, (a) => a.atUs - from * 1000).filter((t) => t >= 0), horizonUs: (to - from) * 1000 };
+  }
+  const closed = variant.phases.find((p) => p.loop === 'closed');
+  if (closed) return { unsupported: `phase ${closed.name} is closed loop (saturate) and the results hold no arrival log: its arrivals depend on the responses, so they cannot be rebuilt` };
   const parts: Float64Array[] = [];
   for (const result of variant.phases) {
     const phase = variant.variant.phases.find((p) => p.name === result.name) as OpenLoopPhase | undefined;
