@@ -14,14 +14,12 @@ export interface PollOptions {
   /** True once the container is known to have exited: stop polling at once. */
   gone: () => boolean;
   signal?: AbortSignal | undefined;
-  /** Pause between tries (default 5 ms). */
-  everyMs?: number;
 }
 
 /** One readiness try: a value when ready, undefined when not yet. */
 export type ReadyCheck<T> = (url: string) => Promise<T | undefined>;
 
-function isHealth(value: unknown): value is Health {
+export function isHealth(value: unknown): value is Health {
   return typeof value === 'object' && value !== null && (value as { coldlab?: unknown }).coldlab === 'ready';
 }
 
@@ -35,28 +33,21 @@ export async function pollReady<T>(url: string, check: ReadyCheck<T>, opts: Poll
     } catch {
       // not listening yet
     }
-    await sleep(opts.everyMs ?? 5, opts.signal);
+    await sleep(5, opts.signal);
   }
   return undefined;
 }
 
-/** The coldlab bootstrap's readiness check with a per-try deadline of its own. */
-export function bootstrapHealthWithin(tryMs: number): ReadyCheck<Health> {
-  return (url) => healthWithin(url, tryMs);
-}
-
 /** The coldlab bootstrap is ready when its health route answers with its init figures. */
-export const bootstrapHealth: ReadyCheck<Health> = (url) => healthWithin(url, 300);
-
-async function healthWithin(url: string, tryMs: number): Promise<Health | undefined> {
-  const response = await fetchWithin(`${url}/__coldlab/health`, tryMs);
+export const bootstrapHealth: ReadyCheck<Health> = async (url) => {
+  const response = await fetchWithin(`${url}/__coldlab/health`, 300);
   if (!response.ok) {
     await response.body?.cancel();
     return undefined;
   }
   const body: unknown = await response.json();
   return isHealth(body) ? body : undefined;
-}
+};
 
 /** Any HTTP server is ready once `path` answers with any status below 500. */
 export function anyHttpAnswer(path: string): ReadyCheck<{ status: number }> {

@@ -1,8 +1,8 @@
-import type { Health, ReadyCheck } from '../container/health.js';
-import { bootstrapHealthWithin, pollReady } from '../container/health.js';
+import type { Health } from '../container/health.js';
 import { ColdlabError, EXIT } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
 import { type QemuLaunch, qemuArgs } from './qemu.js';
+import { firstHealth } from './ready.js';
 import { freePort, type RunningQemu, spawnQemu } from './spawn.js';
 
 export interface LaunchedGuest {
@@ -23,26 +23,7 @@ export interface GuestRequest {
   what: string;
 }
 
-/** Under TCG every connection attempt costs the booting guest emulated work: poll gently. */
-const POLL_EVERY_MS = 20;
 const PORT_TRIES = 3;
-
-/**
- * Short tries first: a connection made before a restored guest resumes stalls until its deadline (FIELD.md).
- * But an emulated guest on a busy host can take longer than that to answer at all, so each try that ran out
- * of time gives the next one twice as long (up to 4 s).
- */
-function patientHealth(): ReadyCheck<Health> {
-  let tryMs = 250;
-  return async (url) => {
-    try {
-      return await bootstrapHealthWithin(tryMs)(url);
-    } catch (error) {
-      if (/no answer from/.test(String((error as Error).message))) tryMs = Math.min(4000, tryMs * 2);
-      throw error;
-    }
-  };
-}
 
 function describeFailure(qemu: RunningQemu): string {
   const lines = [...qemu.console.lastLines(), ...(qemu.stderrTail() ? [`qemu: ${qemu.stderrTail()}`] : [])];
@@ -64,7 +45,7 @@ export async function launchGuest(request: GuestRequest): Promise<LaunchedGuest>
     const qemu = await spawnQemu(qemuArgs({ ...request.launch, hostPort }), request.procsFiles);
     const spawnedUs = await new Promise<number>((done) => qemu.child.once('spawn', () => done(nowUs())).once('error', () => done(nowUs())));
     const url = `http://127.0.0.1:${hostPort}`;
-    const health = await pollReady(url, patientHealth(), { deadlineMs: request.timeoutMs, gone: qemu.gone, signal: request.signal, everyMs: POLL_EVERY_MS });
+    const health = await firstHealth(url, { deadlineMs: request.timeoutMs, gone: qemu.gone, signal: request.signal });
     if (health) return { qemu, url, health, spawnedUs, readyUs: nowUs() };
     const exited = qemu.gone();
     await kill(qemu);

@@ -1,0 +1,48 @@
+import { type Health, isHealth } from '../container/health.js';
+
+/** Under TCG every connection attempt costs the booting guest emulated work: a new try every 20 ms at most. */
+const EVERY_MS = 20;
+const MAX_OUTSTANDING = 4;
+/** A try may wait this long for its answer: an emulated guest on a busy host can be that slow. */
+const TRY_MS = 5000;
+
+/**
+ * Polls the bootstrap's health route until its first 200. Tries overlap instead of being cut short: a
+ * connection made before a restored guest resumes stalls (FIELD.md), and a slow guest answers late, so a
+ * fresh try starts every EVERY_MS while up to MAX_OUTSTANDING wait; the first 200 wins and the rest are aborted.
+ */
+export function firstHealth(url: string, options: { deadlineMs: number; gone: () => boolean; signal?: AbortSignal | undefined }): Promise<Health | undefined> {
+  const deadline = Date.now() + options.deadlineMs;
+  const tries = new Set<AbortController>();
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (health: Health | undefined): void => {
+      if (done) return;
+      done = true;
+      for (const controller of tries) controller.abort();
+      resolve(health);
+    };
+    const attempt = async (): Promise<void> => {
+      const controller = new AbortController();
+      tries.add(controller);
+      const timer = setTimeout(() => controller.abort(), TRY_MS);
+      try {
+        const response = await fetch(`${url}/__coldlab/health`, { signal: controller.signal });
+        const body: unknown = response.ok ? await response.json() : await response.body?.cancel();
+        if (isHealth(body)) finish(body);
+      } catch {
+        // not listening yet, reset by QEMU's forwarder, or too slow: another try is on its way
+      } finally {
+        clearTimeout(timer);
+        tries.delete(controller);
+      }
+    };
+    const tick = (): void => {
+      if (done) return;
+      if (Date.now() > deadline || options.gone() || options.signal?.aborted) return finish(undefined);
+      if (tries.size < MAX_OUTSTANDING) void attempt();
+      setTimeout(tick, EVERY_MS);
+    };
+    tick();
+  });
+}
