@@ -16,7 +16,7 @@ const stateDirsOf = async (owner: number) => (await readdir(stateRoot()).catch((
 async function startRun(out: string) {
   const child = execa('node', ['bin/coldlab.mjs', 'run', 'test/data/runs/microvm-long.yaml', '--out', out, '--quiet'], { reject: false });
   const owner = child.pid ?? 0;
-  await waitFor(async () => ((await qemusOf(owner)).some((q) => !q.name.endsWith('-snapshot')) ? true : undefined), 150_000, 250);
+  await waitFor(async () => ((await qemusOf(owner)).some((q) => !q.name.endsWith('-snapshot')) ? true : undefined), 280_000, 250);
   return { child, owner };
 }
 
@@ -34,7 +34,7 @@ describe('interrupting a microvm run', () => {
     expect(result.complete).toBe(false);
     expect(result.runtimes?.microvm?.accelerator).toMatch(/^(kvm|tcg)$/);
     await rm(out, { recursive: true, force: true });
-  }, 200_000);
+  }, 320_000);
 
   it('kill -9 of coldlab takes its VMs with it; `doctor --cleanup` removes its snapshot and any VM whose coldlab is gone', async () => {
     const out = await mkdtemp(join(tmpdir(), 'coldlab-vmkill-'));
@@ -58,5 +58,5 @@ describe('interrupting a microvm run', () => {
     expect(await stateDirsOf(owner)).toEqual([]);
     expect(await stat(join(stateRoot(), `p${owner}`)).catch(() => 'gone')).toBe('gone');
     await rm(out, { recursive: true, force: true });
-  }, 200_000);
+  }, 320_000);
 });

@@ -56,7 +56,7 @@ describe('microvm runtime (real QEMU)', () => {
     await instance.stop();
     expect(await instance.exited).toMatchObject({ reason: 'stopped' });
     expect(await ourQemus()).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 
   it('restores instances from a snapshot: clock corrected, random state shared, as the notes say', async () => {
     const prepared = await runtime.prepare(fn('now.mjs'), variant({ microvmStart: 'restore' }), runId);
@@ -69,7 +69,7 @@ describe('microvm runtime (real QEMU)', () => {
     expect(Math.abs(fromA.now - Date.now())).toBeLessThan(3000);
     await Promise.all([a!.stop(), b!.stop()]);
     expect(await ourQemus()).toEqual([]);
-  }, 180_000);
+  }, 300_000);
 
   it('a guest whose function throws at import is a failed start carrying the console tail', async () => {
     const prepared = await runtime.prepare(fn('throws.mjs'), variant(), runId);
@@ -78,7 +78,7 @@ describe('microvm runtime (real QEMU)', () => {
     expect((error as ColdlabError).code).toBe('MICROVM_EXITED');
     expect((error as ColdlabError).message).toMatch(/init failed on purpose/);
     expect(await ourQemus()).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 
   it('a guest that never answers is killed at the start timeout and reported with its console', async () => {
     const prepared = await runtime.prepare(fn('hangs.mjs'), variant(), runId);
@@ -91,5 +91,5 @@ describe('microvm runtime (real QEMU)', () => {
       delete process.env.COLDLAB_MICROVM_START_TIMEOUT_MS;
     }
     expect(await ourQemus()).toEqual([]);
-  }, 150_000);
+  }, 300_000);
 });

@@ -25,8 +25,8 @@ interface MicrovmData {
   restore: boolean;
 }
 
-/** Under TCG on a busy 2-core host a boot took up to ~40 s; a hung one never answers. */
-const startTimeoutMs = (): number => Number(process.env.COLDLAB_MICROVM_START_TIMEOUT_MS) || 60_000;
+/** A hung guest never answers. Under KVM a boot takes well under a second; under TCG on a busy 2-core host it took up to ~50 s here. */
+const startTimeoutMs = (accel: string): number => Number(process.env.COLDLAB_MICROVM_START_TIMEOUT_MS) || (accel === 'kvm' ? 30_000 : 120_000);
 /** Host memory QEMU may use beyond the guest's RAM (TCG code buffer, mapped kernel, devices) before its cgroup stops it. */
 const QEMU_OVERHEAD_MB = 768;
 
@@ -71,7 +71,7 @@ export class MicrovmRuntime implements Runtime {
     if (restore) {
       const dir = runStateDir(runId);
       await mkdir(dir, { recursive: true });
-      const snapshot = await saveSnapshot({ launch: { ...launch, params: [...launch.params, 'coldlab.instance=snapshot'] }, dir, key: variant.key, timeoutMs: startTimeoutMs(), name: vmName(runId, 'snapshot') });
+      const snapshot = await saveSnapshot({ launch: { ...launch, params: [...launch.params, 'coldlab.instance=snapshot'] }, dir, key: variant.key, timeoutMs: startTimeoutMs(launch.accel), name: vmName(runId, 'snapshot') });
       launch.params.push('coldlab.instance=snapshot');
       launch.incoming = snapshot.file;
       files.push(snapshot.file);
@@ -102,7 +102,7 @@ export class MicrovmRuntime implements Runtime {
     const guest = await launchGuest({
       launch: { ...data.launch, params, name: vmName(ctx.runId, ctx.instanceId) },
       procsFiles: limits.enforced ? limits.procsFiles : [],
-      timeoutMs: startTimeoutMs(),
+      timeoutMs: startTimeoutMs(data.launch.accel),
       signal: ctx.signal,
       what: `instance ${ctx.instanceId}`,
     }).catch(async (error: unknown) => {
