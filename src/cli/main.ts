@@ -8,6 +8,7 @@ import { doctorCommand } from './doctor.js';
 import { planCommand } from './plan.js';
 import type { PlanFlags } from '../plan/options.js';
 import { adviseCommand } from './advise.js';
+import { gateCommand, type GateCommandOptions } from './gate.js';
 import { EXIT } from '../util/errors.js';
 import { reportFailure } from './failure.js';
 import { VERSION } from '../util/version.js';
@@ -20,7 +21,7 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
-  cli
+  const run = cli
     .command('run')
     .description('run one or more scenario files and write results.json plus an HTML report')
     .argument('<scenario...>', 'scenario YAML files')
@@ -31,7 +32,12 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--prices <file>', 'YAML or JSON prices for the recommendations (over the scenario\'s cost: section)')
     .option('--summary <file>', 'write a Markdown summary of the run there (also appended to $GITHUB_STEP_SUMMARY when set)')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (files: string[], options: Parameters<typeof runCommand>[2]) => setExit(await runCommand(io, files, options)));
+    .option('--ab', 'interleaved A/B: the first file is the baseline, the second the candidate; rounds alternate in random order, then the gate compares them')
+    .option('--aa', "A/A: run one scenario against itself to measure this runner's noise band (written to noise.json)")
+    .option('--shard <i/n>', 'run only the i-th of n contiguous blocks of the variants × repetitions (merge the shards with `coldlab merge`)')
+    .option('--junit <file>', 'write JUnit XML: one test case per threshold (and per compared metric with --ab)')
+    .option('--metrics-port <port>', 'serve OpenMetrics on http://127.0.0.1:<port>/metrics while the run goes');
+  gateFlags(run).action(async (files: string[], options: Parameters<typeof runCommand>[2]) => setExit(await runCommand(io, files, options)));
   cli
     .command('advise')
     .description('tuning recommendations of a run (memory size, warm pool, keep-alive, prewarm) with their cost')
@@ -53,6 +59,14 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .requiredOption('-o, --out <file>', 'merged results file to write')
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (files: string[], options: { out: string; verbose?: boolean }) => setExit(await mergeCommand(io, files, options)));
+  const gate = cli
+    .command('gate')
+    .description('judge a results file: its thresholds, and with --baseline a comparison of per-repetition figures (exit 99 on regression, 4 if a run is invalid)')
+    .argument('<candidate>', 'results.json of the candidate run (or a merge of shards)')
+    .option('--baseline <results>', 'results.json of the baseline run to compare with');
+  gateFlags(gate)
+    .option('--junit <file>', 'write JUnit XML: one test case per threshold and per compared metric')
+    .action(async (file: string, options: GateCommandOptions) => setExit(await gateCommand(io, file, options)));
   cli
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion)')
@@ -96,6 +110,19 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (options: { cleanup?: boolean; json?: boolean; verbose?: boolean }) => setExit(await doctorCommand(io, options)));
   return cli;
+}
+
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
+/** The gate's statistics options, the same on `gate` and on `run --ab`. */
+export function gateFlags(command: Command): Command {
+  return command
+    .option('--metric <name>', 'metric to compare, repeatable (default: cold.p50, warm.p50, warm.p99)', collect)
+    .option('--tolerance <spec>', 'change tolerated before a significant slowdown fails: 10% (default), or per metric warm.p99=20%; repeatable', collect)
+    .option('--alpha <p>', 'significance level of the Mann-Whitney U test (default 0.05)')
+    .option('--seed <n>', 'seed of the bootstrap and permutations (default 1): the same inputs give the same verdict')
+    .option('--noise <file>', 'noise.json from `coldlab run --aa`: its band per metric becomes the tolerance')
+    .option('--strict', 'too few repetitions for a verdict fails the gate instead of passing with a warning');
 }
 
 export async function main(argv: string[], io: IO = processIO()): Promise<number> {

@@ -2,6 +2,9 @@ import { resolve } from 'node:path';
 import type { IO } from './io.js';
 import { readResults, writeResultsAtomic } from '../results/store.js';
 import { mergeResults } from '../results/merge.js';
+import { areShards, mergeShards } from '../results/mergeShards.js';
+import { evaluateThresholds, storedThresholds } from '../gate/thresholds.js';
+import { formatThresholds } from '../gate/format.js';
 import { reportFailure } from './failure.js';
 import { checkFileTarget } from './outputPath.js';
 import { EXIT } from '../util/errors.js';
@@ -12,9 +15,17 @@ export async function mergeCommand(io: IO, files: string[], options: { out: stri
     const out = resolve(io.cwd, options.out);
     checkFileTarget(out, '-o');
     const results = await Promise.all(files.map((f) => readResults(resolve(io.cwd, f))));
-    const merged = mergeResults(results);
+    const shards = areShards(results) ? mergeShards(results) : undefined;
+    const merged = shards?.merged ?? mergeResults(results);
+    // Thresholds are judged again on the merged figures: a shard alone saw only part of the variants.
+    const thresholds = storedThresholds(merged);
+    if (thresholds.length > 0) merged.thresholdResults = evaluateThresholds(thresholds, merged.variants);
+    else delete merged.thresholdResults;
     await writeResultsAtomic(out, merged);
-    io.out(terminalSafe(`merged ${files.length} results (${merged.variants.length} variants) into ${out}\n`));
+    const what = shards ? `${results.length} shard(s) of ${results[0]?.shard?.count}` : `${files.length} results`;
+    io.out(terminalSafe(`merged ${what} (${merged.variants.length} variants) into ${out}\n`));
+    if (shards && shards.missing.length > 0) io.err(`coldlab: shard(s) ${shards.missing.join(', ')} of ${results[0]?.shard?.count} missing: the merged result is marked incomplete\n`);
+    if (merged.thresholdResults) io.out(terminalSafe(formatThresholds(merged.thresholdResults)));
     return EXIT.ok;
   } catch (error) {
     return reportFailure(io, error, Boolean(options.verbose));

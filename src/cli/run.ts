@@ -15,14 +15,24 @@ import { describeVariant } from './describe.js';
 import { preflight } from './preflight.js';
 import { checkFolderTarget } from './outputPath.js';
 import { terminalSafe } from '../util/terminal.js';
-import { EXIT, type ExitCode } from '../util/errors.js';
 import { advise } from '../advise/index.js';
 import { formatAdvice } from '../advise/text.js';
 import { loadPricesFile } from '../advise/pricesFile.js';
 import type { PricesOverride } from '../advise/cost.js';
 import { renderMarkdownSummary, writeMarkdownSummary } from '../report/markdown.js';
+import { interruptible } from './interrupt.js';
+import { ColdlabError, EXIT, type ExitCode } from '../util/errors.js';
+import { parseShard, shardOf } from '../scenario/shard.js';
+import type { ShardInfo, ThresholdOutcome } from '../results/model.js';
+import { formatThresholds } from '../gate/format.js';
+import { writeGateOutputs } from '../gate/outputs.js';
+import type { GateFlags } from '../gate/options.js';
+import { abCommand, isAbRun } from './ab.js';
+import { exitCodeFor, worstExit } from './exit.js';
 
-export interface RunCommandOptions {
+export { exitCodeFor };
+
+export interface RunCommandOptions extends GateFlags {
   out?: string;
   dryRun?: boolean;
   json?: boolean;
@@ -30,7 +40,15 @@ export interface RunCommandOptions {
   verbose?: boolean;
   prices?: string;
   summary?: string;
+  /** Interleaved A/B: the first file is the baseline, the second the candidate. */
+  ab?: boolean;
+  /** A/A: one scenario against itself, to measure this runner's noise band. */
+  aa?: boolean;
+  shard?: string;
+  junit?: string;
+  metricsPort?: string;
 }
+
 
 // Every scenario is validated before anything starts, so a typo in the third file costs nothing.
 async function loadAll(io: IO, files: string[], verbose: boolean): Promise<LoadedScenario[] | ExitCode> {
@@ -47,20 +65,27 @@ async function loadAll(io: IO, files: string[], verbose: boolean): Promise<Loade
   return worst === EXIT.ok ? loaded : worst;
 }
 
-/** The exit code a finished run deserves (DESIGN.md table); 130 after Ctrl-C, like any shell tool. */
-export function exitCodeFor(result: RunResult): number {
-  if (!result.complete) return 130;
-  if (result.variants.some((v) => v.status === 'failed' && v.error.code === 'RUNTIME_UNAVAILABLE')) return EXIT.runtimeUnavailable;
-  if (result.variants.some((v) => v.status === 'failed')) return EXIT.internal;
-  if (result.variants.some((v) => v.status === 'invalid')) return EXIT.runInvalid;
-  return EXIT.ok;
-}
 
 export async function runCommand(io: IO, files: string[], options: RunCommandOptions): Promise<number> {
   const verbose = Boolean(options.verbose);
   const loaded = await loadAll(io, files, verbose);
   if (!Array.isArray(loaded)) return loaded;
-  const plans = loaded.map((l) => ({ loaded: l, variants: expandVariants(l.scenario, { hostCores: os.cpus().length }) }));
+  let shard: ReturnType<typeof parseShard> | undefined;
+  try {
+    shard = options.shard === undefined ? undefined : parseShard(options.shard);
+  } catch (error) {
+    return reportFailure(io, error, verbose);
+  }
+  if (isAbRun(loaded, options)) {
+    if (shard) return reportFailure(io, new ColdlabError('SHARD_AB', '--shard cannot split an A/B run', 'run the A/B comparison in one job: its rounds must share one host', EXIT.usage), verbose);
+    return abCommand(io, loaded, options);
+  }
+  const plans = loaded.map((l) => {
+    const all = expandVariants(l.scenario, { hostCores: os.cpus().length });
+    // Each shard records the whole plan, so a merge restores run order and names a missing shard.
+    const info: ShardInfo | undefined = shard && { ...shard, plan: all.map((v) => v.id) };
+    return { loaded: l, variants: shard ? shardOf(all, shard) : all, ...(info ? { shard: info } : {}) };
+  });
   if (options.dryRun) {
     if (options.json) io.out(`${JSON.stringify(plans.map((p) => ({ scenario: p.loaded.file, variants: p.variants })), null, 2)}\n`);
     else for (const plan of plans) io.out(terminalSafe(`${plan.loaded.file}: ${plan.variants.length} variant(s)\n${plan.variants.map((v: Variant) => `  ${describeVariant(v)}`).join('\n')}\n`));
@@ -77,29 +102,24 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
   }
   const ready = await preflight(io, plans.flatMap((p) => p.variants.map((v) => v.runtime)));
   if (ready !== EXIT.ok) return ready;
-  const abort = new AbortController();
-  let interrupts = 0;
-  const removeHandler = io.onInterrupt(() => {
-    interrupts++;
-    if (interrupts === 1) io.err('\ncoldlab: interrupted — stopping every instance and writing what was gathered (Ctrl-C again to force)\n');
-    abort.abort();
-    if (interrupts > 1) process.exit(130);
-  });
+  const { signal, release: removeHandler } = interruptible(io);
   let exit = 0;
   // One summary for all the scenarios of this command, written once they have run (or been interrupted).
   const markdown: string[] = [];
+  const outcomes: ThresholdOutcome[] = [];
   try {
     const host = await hostInfo();
     for (const plan of plans) {
-      if (abort.signal.aborted) break;
+      if (signal.aborted) break;
       const progress = progressEvents(io, Boolean(options.quiet || options.json));
       const output = await runScenario({
         loaded: plan.loaded,
         variants: plan.variants,
         host,
         outDir: resolve(io.cwd, options.out ?? plan.loaded.scenario.output),
-        signal: abort.signal,
+        signal,
         ...(pricesOverride ? { pricesOverride } : {}),
+        ...(plan.shard ? { shard: plan.shard } : {}),
         events: {
           ...progress,
           variantStarted: (v, i, n) => !options.quiet && !options.json && io.err(terminalSafe(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`)),
@@ -114,14 +134,20 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
       const report = await writeReport(output.result, output.dir);
       const advice = advise(output.result);
       markdown.push(renderMarkdownSummary(output.result, advice));
-      if (options.json) io.out(`${JSON.stringify({ runId: output.result.runId, results: output.resultsFile, report: report.html, complete: output.result.complete, variants: output.result.variants.map((v) => ({ id: v.variant.id, status: v.status })), advice })}\n`);
+      const judged = output.result.thresholdResults ?? [];
+      if (options.json) io.out(`${JSON.stringify({ runId: output.result.runId, results: output.resultsFile, report: report.html, complete: output.result.complete, variants: output.result.variants.map((v) => ({ id: v.variant.id, status: v.status })), advice, ...(judged.length > 0 ? { thresholds: judged } : {}) })}\n`);
       else io.out(terminalSafe(`\n${formatRunSummary(output.result)}\n${options.quiet ? '' : `\n${formatAdvice(advice)}\n`}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`));
-      exit = Math.max(exit, exitCodeFor(output.result));
+      if (judged.length > 0 && !options.json) io.out(terminalSafe(`\n${formatThresholds(judged)}`));
+      outcomes.push(...judged);
+      const code = exitCodeFor(output.result);
+      exit = worstExit(exit, code === EXIT.ok && judged.some((o) => !o.passed) ? EXIT.gateFailed : code);
     }
     if (markdown.length > 0) {
       const written = await writeMarkdownSummary(markdown.join('\n'), { ...(options.summary ? { file: options.summary } : {}), cwd: io.cwd, env: io.env });
       if (options.summary && !options.json) io.out(`summary: ${written[0]}\n`);
     }
+    // The gate's section goes after the run's summary in $GITHUB_STEP_SUMMARY (appended, never a competing file).
+    await writeGateOutputs(io, { thresholds: outcomes }, options.junit);
   } catch (error) {
     return reportFailure(io, error, verbose);
   } finally {

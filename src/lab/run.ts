@@ -2,7 +2,10 @@ import { join, resolve } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Variant } from '../scenario/variant.js';
-import type { HostInfo, RunResult, VariantResult } from '../results/model.js';
+import type { HostInfo, RunResult, ShardInfo, VariantResult } from '../results/model.js';
+import type { FunctionSpec } from '../scenario/variant.js';
+import type { Threshold } from '../gate/expression.js';
+import { evaluateThresholds, toSpecs } from '../gate/thresholds.js';
 import type { Runtime } from '../runtimes/types.js';
 import { SCHEMA_VERSION } from '../results/model.js';
 import { getRuntime } from '../runtimes/registry.js';
@@ -21,6 +24,8 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Prices over the scenario's cost: section (`--prices FILE`). */
   pricesOverride?: PricesOverride;
+  /** This run is one shard of a bigger one (`--shard i/n`). */
+  shard?: ShardInfo;
   events?: VariantEvents & {
     variantStarted?(v: Variant, index: number, total: number): void;
     variantFinished?(r: VariantResult): void;
@@ -41,31 +46,41 @@ export function makeRunId(scenarioName: string, at = new Date()): string {
   return `${slug}-${stamp}`;
 }
 
-/**
- * Runs every variant in turn, writing results.json after each one so an interrupted run keeps what it
- * gathered; always disposes every runtime it used, whatever happens.
- */
-export async function runScenario(options: RunOptions): Promise<RunOutput> {
-  const { loaded, variants, signal } = options;
-  const runId = makeRunId(loaded.scenario.name);
-  const dir = resolve(options.outDir, runId);
-  await mkdir(dir, { recursive: true });
-  const resultsFile = join(dir, 'results.json');
-  const result: RunResult = {
+/** A results file being filled: the run it describes, where it goes, and the function its variants run. */
+export interface RunSink {
+  result: RunResult;
+  file: string;
+  fn: FunctionSpec;
+  thresholds: readonly Threshold[];
+}
+
+export function newRunResult(runId: string, loaded: LoadedScenario, host: HostInfo, pricesOverride?: PricesOverride): RunResult {
+  return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'coldlab', version: VERSION },
     runId,
     scenario: { name: loaded.scenario.name, file: loaded.file, ...(loaded.scenario.description ? { description: loaded.scenario.description } : {}) },
     startedAt: new Date().toISOString(),
     complete: false,
-    host: options.host,
-    prices: resolvePrices(loaded.scenario.cost, options.pricesOverride),
+    host,
+    prices: resolvePrices(loaded.scenario.cost, pricesOverride),
     advice: loaded.scenario.advice,
     variants: [],
+    ...(loaded.thresholds.length > 0 ? { thresholds: toSpecs(loaded.thresholds) } : {}),
   };
+}
+
+/**
+ * Runs each (variant, results file) in the order given, writing that file after every variant so an
+ * interrupted run keeps what it gathered; always disposes every runtime it used, whatever happens.
+ * Thresholds are judged at the end, on what was gathered.
+ */
+export async function runEntries(entries: ReadonlyArray<{ variant: Variant; sink: RunSink }>, options: Pick<RunOptions, 'signal' | 'events'> & { runId: string }): Promise<void> {
+  const { signal } = options;
+  const sinks = [...new Set(entries.map((e) => e.sink))];
   const used = new Map<string, Runtime>();
   try {
-    for (const [index, variant] of variants.entries()) {
+    for (const [index, { variant, sink }] of entries.entries()) {
       if (signal.aborted) break;
       const runtime = await getRuntime(variant.runtime);
       const firstUse = !used.has(variant.runtime);
@@ -74,23 +89,41 @@ export async function runScenario(options: RunOptions): Promise<RunOutput> {
       if (!probe.usable) {
         throw new ColdlabError('RUNTIME_UNAVAILABLE', `runtime "${variant.runtime}" is not usable here: ${probe.reason}`, probe.fix, EXIT.runtimeUnavailable);
       }
-      if (probe.facts) result.runtimes = { ...result.runtimes, [variant.runtime]: probe.facts };
+      if (probe.facts) sink.result.runtimes = { ...sink.result.runtimes, [variant.runtime]: probe.facts };
       // After a crash or kill -9 of coldlab, its containers and cgroups go at the next run (a live run's stay).
       if (firstUse && runtime.cleanupLeftovers) {
         const removed = await runtime.cleanupLeftovers();
         if (removed.length > 0) options.events?.leftoversRemoved?.(variant.runtime, removed);
       }
-      options.events?.variantStarted?.(variant, index, variants.length);
-      const variantResult = await runVariant({ runtime, fn: loaded.fn, variant, runId, signal, ...(options.events ? { events: options.events } : {}) });
-      result.variants.push(variantResult);
+      options.events?.variantStarted?.(variant, index, entries.length);
+      const variantResult = await runVariant({ runtime, fn: sink.fn, variant, runId: options.runId, signal, ...(options.events ? { events: options.events } : {}) });
+      sink.result.variants.push(variantResult);
       options.events?.variantFinished?.(variantResult);
-      await writeResultsAtomic(resultsFile, result);
+      await writeResultsAtomic(sink.file, sink.result);
     }
-    result.complete = !signal.aborted && result.variants.length === variants.length;
+    for (const sink of sinks) sink.result.complete = !signal.aborted && sink.result.variants.length === entries.filter((e) => e.sink === sink).length;
   } finally {
-    await Promise.allSettled([...used.values()].map((runtime) => runtime.dispose(runId)));
-    result.finishedAt = new Date().toISOString();
-    await writeResultsAtomic(resultsFile, result);
+    await Promise.allSettled([...used.values()].map((runtime) => runtime.dispose(options.runId)));
+    for (const sink of sinks) {
+      sink.result.finishedAt = new Date().toISOString();
+      if (sink.thresholds.length > 0) sink.result.thresholdResults = evaluateThresholds(sink.thresholds, sink.result.variants);
+      await writeResultsAtomic(sink.file, sink.result);
+    }
   }
+}
+
+/** Runs every variant of one scenario in turn into <outDir>/<runId>/results.json. */
+export async function runScenario(options: RunOptions): Promise<RunOutput> {
+  const { loaded, variants } = options;
+  const shard = options.shard;
+  // Shards run at the same second on a CI matrix may share an output folder: each gets its own.
+  const runId = `${makeRunId(loaded.scenario.name)}${shard ? `-shard${shard.index}of${shard.count}` : ''}`;
+  const dir = resolve(options.outDir, runId);
+  await mkdir(dir, { recursive: true });
+  const resultsFile = join(dir, 'results.json');
+  const result = newRunResult(runId, loaded, options.host, options.pricesOverride);
+  if (shard) result.shard = shard;
+  const sink: RunSink = { result, file: resultsFile, fn: loaded.fn, thresholds: loaded.thresholds };
+  await runEntries(variants.map((variant) => ({ variant, sink })), { runId, signal: options.signal, ...(options.events ? { events: options.events } : {}) });
   return { result, dir, resultsFile };
 }

@@ -164,6 +164,34 @@ export interface HostInfo {
   cgroupVersion: 1 | 2 | null;
 }
 
+/** A threshold as the scenario wrote it, kept so a merged result can be judged again (`coldlab gate`). */
+export interface ThresholdSpec {
+  expression: string;
+  /** Phase it is scoped to; absent = all phases. */
+  phase?: string;
+}
+
+/** One threshold judged on one variant (all its repetitions together). */
+export interface ThresholdOutcome {
+  variantKey: string;
+  expression: string;
+  phase?: string;
+  metric: string;
+  /** In the metric's unit (µs, fraction, dollars); absent when there was nothing to measure. */
+  measured?: number;
+  passed: boolean;
+  /** Why there is no figure, or why it failed without one. */
+  note?: string;
+}
+
+/** Which part of a sharded run this file holds (`coldlab run --shard i/n`). */
+export interface ShardInfo {
+  index: number;
+  count: number;
+  /** Every variant id of the unsharded run, in run order, so a merge can restore order and spot a missing shard. */
+  plan: string[];
+}
+
 export interface RunResult {
   schemaVersion: number;
   /** Set when this was read from an older file and brought up to schemaVersion (results/upgrade.ts). */
@@ -185,4 +213,11 @@ export interface RunResult {
   variants: VariantResult[];
   /** Run ids a merged file was made from (absent: one run); merge refuses inputs that share one. */
   sources?: string[];
+  /** The scenario's thresholds, as written. */
+  thresholds?: ThresholdSpec[];
+  /** How each threshold fared on each variant, judged after the run. */
+  thresholdResults?: ThresholdOutcome[];
+  shard?: ShardInfo;
+  /** In an interleaved A/B run: which side this file holds, and the other side's run id. */
+  ab?: { side: 'baseline' | 'candidate'; pairedWith: string };
 }

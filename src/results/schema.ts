@@ -191,6 +191,26 @@ export const runResultSchema = z.looseObject({
   // The same limits as the scenario's cost: and advice: sections (loose: a newer coldlab may add a key).
   prices: z.looseObject(pricesSchema.shape).exactOptional(),
   advice: z.looseObject({ ...adviceSchema.shape, p99Of: adviceSchema.shape.p99Of.unwrap().exactOptional(), balancedWeight: adviceSchema.shape.balancedWeight.unwrap() }).exactOptional(),
+  // The gate's keys (gate/): thresholds as written, how each fared, which shard, which A/B side.
+  thresholds: z.array(z.looseObject({ expression: text.min(1).max(200), phase: text.exactOptional() })).max(1_000).exactOptional(),
+  thresholdResults: z
+    .array(
+      z.looseObject({
+        variantKey: text,
+        expression: text,
+        phase: text.exactOptional(),
+        metric: text,
+        measured: z.number().exactOptional(),
+        passed: z.boolean(),
+        note: text.exactOptional(),
+      }),
+    )
+    .exactOptional(),
+  shard: z
+    .looseObject({ index: z.number().int().min(1), count: z.number().int().min(1).max(1_000), plan: z.array(text) })
+    .refine((s) => s.index <= s.count, { message: 'shard index is beyond the shard count' })
+    .exactOptional(),
+  ab: z.looseObject({ side: z.enum(['baseline', 'candidate']), pairedWith: text }).exactOptional(),
 });
 
 /** `variants[0].phases[2].sent` */

@@ -40,6 +40,9 @@ export const LIMITS = {
   /** Names (scenario, phases) and other short text. */
   nameLength: 200,
   cpuMbPerVcpuMax: 1_000_000,
+  /** Threshold expressions of one scenario (all phases together), and the length of one. */
+  thresholds: 100,
+  thresholdLength: 200,
 } as const;
 
 /** Numbers as people write them: 86,400,000 rather than 8.64e7, 1e300 rather than 1e+300. */

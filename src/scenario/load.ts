@@ -9,6 +9,8 @@ import { semanticProblems } from './semantics.js';
 import { traceProblems, withAbsoluteTraces } from './traces.js';
 import { parseYaml, yamlToData } from './yamlDocument.js';
 import { LIMITS, formatNumber } from './limits.js';
+import { scenarioThresholds, thresholdProblems } from '../gate/scenarioThresholds.js';
+import type { Threshold } from '../gate/expression.js';
 
 export interface LoadedScenario {
   /** Absolute path of the scenario file. */
@@ -16,6 +18,25 @@ export interface LoadedScenario {
   scenario: Scenario;
   /** The function under test, its path resolved against the scenario file's folder. */
   fn: FunctionSpec;
+  /** The baseline function of an A/B scenario (`baseline.function`), resolved like `fn`. */
+  baselineFn?: FunctionSpec;
+  /** The scenario's thresholds, parsed (empty when it has none). */
+  thresholds: Threshold[];
+}
+
+type FunctionInput = Scenario['function'];
+
+// Paths are relative to the scenario file's folder; what is absent stays absent (exactOptionalPropertyTypes).
+function functionSpec(input: FunctionInput, folder: string): FunctionSpec {
+  const { path, image, port, handler, env, wasm } = input;
+  return {
+    handler,
+    env,
+    ...(path === undefined ? {} : { path: resolve(folder, path) }),
+    ...(image === undefined ? {} : { image }),
+    ...(port === undefined ? {} : { port }),
+    ...(wasm === undefined ? {} : { wasm: resolve(folder, wasm) }),
+  };
 }
 
 const isFile = (path: string): boolean => statSync(path, { throwIfNoEntry: false })?.isFile() ?? false;
@@ -32,14 +53,26 @@ export function parseScenarioText(text: string, file: string): LoadedScenario {
   const parsed = scenarioSchema.safeParse(raw ?? {});
   if (!parsed.success) throw new ScenarioError([...syntax, ...issuesToProblems(parsed.error.issues, raw, absolute, where)]);
   const scenario = withAbsoluteTraces(parsed.data, absolute);
-  const { path, image, port, handler, env, wasm } = scenario.function;
-  const fnPath = path === undefined ? undefined : resolve(dirname(absolute), path);
-  const wasmPath = wasm === undefined ? undefined : resolve(dirname(absolute), wasm);
-  const exists = { functionExists: fnPath !== undefined && isFile(fnPath), wasmExists: wasmPath !== undefined && isFile(wasmPath) };
-  const problems = [...syntax, ...semanticProblems(scenario, { file: absolute, where, ...exists }), ...traceProblems(scenario, { file: absolute, where })];
+  const folder = dirname(absolute);
+  const fn = functionSpec(scenario.function, folder);
+  const baselineFn = scenario.baseline === undefined ? undefined : functionSpec(scenario.baseline.function, folder);
+  const exists = { functionExists: fn.path !== undefined && isFile(fn.path), wasmExists: fn.wasm !== undefined && isFile(fn.wasm) };
+  const problems = [
+    ...syntax,
+    ...semanticProblems(scenario, { file: absolute, where, ...exists }),
+    ...traceProblems(scenario, { file: absolute, where }),
+    ...thresholdProblems(scenario, { file: absolute, where }),
+  ];
+  if (baselineFn?.path !== undefined && !isFile(baselineFn.path)) {
+    problems.push({
+      file: absolute,
+      ...where.ofPath(['baseline', 'function', 'path']),
+      message: `baseline function module "${scenario.baseline?.function.path}" does not exist`,
+      hint: "the path is relative to the scenario file's folder",
+    });
+  }
   if (problems.length > 0) throw new ScenarioError(problems);
-  const fn: FunctionSpec = { handler, env, ...(fnPath === undefined ? {} : { path: fnPath }), ...(image === undefined ? {} : { image }), ...(port === undefined ? {} : { port }), ...(wasmPath === undefined ? {} : { wasm: wasmPath }) };
-  return { file: absolute, scenario, fn };
+  return { file: absolute, scenario, fn, ...(baselineFn === undefined ? {} : { baselineFn }), thresholds: scenarioThresholds(scenario) };
 }
 
 const READ_HINT = 'check the path (relative to the current folder); scenarios/ holds ready-made ones';

@@ -161,6 +161,12 @@ export const functionSchema = z
     }
   });
 
+// k6-style pass/fail criteria: a list applies to every phase of a variant, a map scopes lists to phases by name.
+const thresholdList = z.array(z.string().min(1).max(LIMITS.thresholdLength)).max(LIMITS.thresholds);
+export const thresholdsSchema = z
+  .union([thresholdList, z.record(z.string().min(1).max(LIMITS.nameLength), thresholdList)])
+  .meta({ description: 'Pass/fail criteria such as "warm.p99 < 30ms", "coldStartRate < 5%": a list for all phases, or a map of phase name to list' });
+
 export const scenarioSchema = z.strictObject({
   name,
   description: z.string().optional(),
@@ -176,6 +182,11 @@ export const scenarioSchema = z.strictObject({
     .optional()
     .meta({ description: 'Prices the recommendations use; any key left out keeps the default (AWS Lambda x86 us-east-1 list prices)' }),
   advice: adviceSchema.default(() => adviceSchema.parse({})).meta({ description: 'What the tuning recommendations aim for' }),
+  thresholds: thresholdsSchema.optional(),
+  baseline: z
+    .strictObject({ function: functionSchema })
+    .optional()
+    .meta({ description: 'A baseline function to compare against in interleaved A/B rounds (same matrix and phases); `coldlab run` then gates the function against it' }),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

@@ -1,0 +1,121 @@
+import { join, resolve } from 'node:path';
+import os from 'node:os';
+import type { IO } from './io.js';
+import type { LoadedScenario } from '../scenario/load.js';
+import { expandVariants } from '../scenario/matrix.js';
+import type { Variant } from '../scenario/variant.js';
+import { hostInfo } from '../metrics/host.js';
+import { interleavedOrder, runInterleaved } from '../lab/interleave.js';
+import { writeReport } from '../report/write.js';
+import { writeFileAtomic } from '../results/store.js';
+import { compareRuns } from '../gate/compare.js';
+import { gateOptions } from '../gate/options.js';
+import { noiseBand } from '../gate/noise.js';
+import { formatGate, formatThresholds } from '../gate/format.js';
+import { writeGateOutputs } from '../gate/outputs.js';
+import { progressEvents } from './progress.js';
+import { reportFailure } from './failure.js';
+import { describeVariant } from './describe.js';
+import { preflight } from './preflight.js';
+import { interruptible } from './interrupt.js';
+import { gateExitCode } from './gate.js';
+import type { RunCommandOptions } from './run.js';
+import { exitCodeFor, worstExit } from './exit.js';
+import { ColdlabError, EXIT } from '../util/errors.js';
+import { loadPricesFile } from '../advise/pricesFile.js';
+
+/** An A/B run: asked for with --ab or --aa, or a scenario that names a baseline function. */
+export const isAbRun = (loaded: readonly LoadedScenario[], options: RunCommandOptions): boolean =>
+  Boolean(options.ab || options.aa) || loaded.some((l) => l.baselineFn !== undefined);
+
+const usage = (message: string, hint: string): ColdlabError => new ColdlabError('AB_USAGE', message, hint, EXIT.usage);
+
+// Which two scenarios face each other: two files (--ab), one against itself (--aa), or one with baseline.function.
+function sides(loaded: readonly LoadedScenario[], options: RunCommandOptions): { baseline: LoadedScenario; candidate: LoadedScenario } {
+  if (options.ab && options.aa) throw usage('--ab and --aa exclude each other', 'use --ab baseline.yaml candidate.yaml, or --aa scenario.yaml');
+  if (options.ab) {
+    if (loaded.length !== 2) throw usage(`--ab needs exactly two scenario files, got ${loaded.length}`, 'coldlab run --ab baseline.yaml candidate.yaml');
+    return { baseline: loaded[0]!, candidate: loaded[1]! };
+  }
+  if (loaded.length !== 1) throw usage(`${options.aa ? '--aa' : 'a scenario with baseline.function'} takes one scenario file, got ${loaded.length}`, 'run each A/B scenario on its own');
+  const one = loaded[0]!;
+  if (options.aa) return { baseline: { ...one, thresholds: [] }, candidate: one };
+  return { baseline: { ...one, fn: one.baselineFn ?? one.fn, thresholds: [] }, candidate: one };
+}
+
+// Both sides must run the same cells and phases, or the comparison would pair different things.
+function sameVariants(baseline: Variant[], candidate: Variant[]): void {
+  const b = baseline.map((v) => `${v.id} ${v.phases.map((p) => `${p.name}:${p.kind}`).join(',')}`);
+  const c = candidate.map((v) => `${v.id} ${v.phases.map((p) => `${p.name}:${p.kind}`).join(',')}`);
+  const differ = b.findIndex((x, i) => x !== c[i]);
+  if (b.length !== c.length || differ >= 0) {
+    throw usage(
+      `baseline and candidate expand to different variants (${b.length} and ${c.length}${differ >= 0 ? `; first difference: ${b[differ]} vs ${c[differ] ?? 'nothing'}` : ''})`,
+      'give both scenarios the same runtimes, matrix, phases and repetitions; only the function should differ',
+    );
+  }
+}
+
+export async function abCommand(io: IO, loaded: LoadedScenario[], options: RunCommandOptions): Promise<number> {
+  const verbose = Boolean(options.verbose);
+  try {
+    const { baseline, candidate } = sides(loaded, options);
+    const gate = await gateOptions(options);
+    const variants = expandVariants(candidate.scenario, { hostCores: os.cpus().length });
+    sameVariants(expandVariants(baseline.scenario, { hostCores: os.cpus().length }), variants);
+    const rounds = interleavedOrder(variants, gate.seed);
+    if (options.dryRun) {
+      io.out(`${rounds.length} runs in ${variants.length} interleaved rounds (seed ${gate.seed}):\n${rounds.map((r) => `  ${r.side.padEnd(9)} ${describeVariant(r.variant)}`).join('\n')}\n`);
+      return EXIT.ok;
+    }
+    // A broken prices file is a usage error found before anything starts, as in a plain run.
+    const pricesOverride = options.prices ? await loadPricesFile(resolve(io.cwd, options.prices)) : undefined;
+    const ready = await preflight(io, variants.map((v) => v.runtime));
+    if (ready !== EXIT.ok) return ready;
+    const { signal, release } = interruptible(io);
+    const quiet = Boolean(options.quiet || options.json);
+    try {
+      const progress = progressEvents(io, quiet);
+      const output = await runInterleaved({
+        baseline,
+        candidate,
+        variants,
+        seed: gate.seed,
+        host: await hostInfo(),
+        ...(pricesOverride ? { pricesOverride } : {}),
+        outDir: resolve(io.cwd, options.out ?? candidate.scenario.output),
+        signal,
+        events: {
+          ...progress,
+          variantStarted: (v, i, n) => !quiet && io.err(`\n▶ [${i + 1}/${n}] ${rounds[i]?.side ?? ''} · ${describeVariant(v)}\n`),
+          variantFinished: () => progress.done(),
+        },
+      }).finally(() => progress.done());
+      const b = output.baseline.result;
+      const c = output.candidate.result;
+      await writeReport(b, join(output.dir, 'baseline'));
+      await writeReport(c, join(output.dir, 'candidate'));
+      const report = compareRuns(b, c, gate);
+      const outcomes = c.thresholdResults ?? [];
+      if (outcomes.length > 0) io.out(`\n${formatThresholds(outcomes)}`);
+      io.out(`\n${formatGate(report, { baseline: b.runId, candidate: c.runId })}`);
+      io.out(`results: ${output.baseline.resultsFile}\n         ${output.candidate.resultsFile}\n`);
+      if (options.aa) {
+        const band = noiseBand(report);
+        const file = join(output.dir, 'noise.json');
+        await writeFileAtomic(file, `${JSON.stringify(band, null, 2)}\n`);
+        const text = Object.entries(band.metrics).map(([m, v]) => `${m} ±${Math.round(v * 100)}%`).join(', ');
+        io.out(`noise band of this runner (A/A): ${text || 'none (too few repetitions)'}\nnoise:   ${file} (use with --noise as the gate's tolerance)\n`);
+      }
+      await writeGateOutputs(io, { thresholds: outcomes, gate: report, labels: { baseline: b.runId, candidate: c.runId } }, options.junit);
+      const runCode = worstExit(exitCodeFor(b), exitCodeFor(c));
+      // A/A measures noise: its comparison informs, it does not gate.
+      const gateCode = gateExitCode({ invalid: report.verdict === 'invalid', failed: outcomes.some((o) => !o.passed) || (!options.aa && report.verdict === 'fail') });
+      return runCode === EXIT.ok ? gateCode : worstExit(runCode, gateCode);
+    } finally {
+      release();
+    }
+  } catch (error) {
+    return reportFailure(io, error, verbose);
+  }
+}
