@@ -33,7 +33,7 @@ export async function gateCommand(io: IO, candidateFile: string, options: GateCo
     if (options.baseline === undefined && thresholds.length === 0) {
       throw new ColdlabError('GATE_NOTHING', `${candidateFile} has no thresholds and no --baseline was given: nothing to gate`, 'pass --baseline base.json to compare with a baseline run, or add thresholds: to the scenario', EXIT.usage);
     }
-    const outcomes: ThresholdOutcome[] = evaluateThresholds(thresholds, candidate.variants);
+    const outcomes: ThresholdOutcome[] = evaluateThresholds(thresholds, candidate.variants, candidate.prices);
     if (outcomes.length > 0) io.out(formatThresholds(outcomes));
     let report: GateReport | undefined;
     let labels: { baseline: string; candidate: string } | undefined;

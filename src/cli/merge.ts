@@ -19,7 +19,7 @@ export async function mergeCommand(io: IO, files: string[], options: { out: stri
     const merged = shards?.merged ?? mergeResults(results);
     // Thresholds are judged again on the merged figures: a shard alone saw only part of the variants.
     const thresholds = storedThresholds(merged);
-    if (thresholds.length > 0) merged.thresholdResults = evaluateThresholds(thresholds, merged.variants);
+    if (thresholds.length > 0) merged.thresholdResults = evaluateThresholds(thresholds, merged.variants, merged.prices);
     else delete merged.thresholdResults;
     await writeResultsAtomic(out, merged);
     const what = shards ? `${results.length} shard(s) of ${results[0]?.shard?.count}` : `${files.length} results`;

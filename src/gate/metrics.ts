@@ -1,5 +1,7 @@
 import type { HistogramData, PhaseResult, VariantResult } from '../results/model.js';
 import { mergeData } from '../results/histogram.js';
+import { DEFAULT_PRICES, type Prices } from '../advise/cost.js';
+import { costPerMillion } from './cost.js';
 
 /** What a metric measures, which decides how its threshold values are written and shown. */
 export type MetricUnit = 'us' | 'ratio' | 'usd';
@@ -26,7 +28,7 @@ export function metricUnit(name: string): MetricUnit {
 export const isMetric = (name: string): boolean => METRIC_NAMES.includes(name);
 
 /** A metric's value over some phases of one variant: histograms added, counts summed. */
-export type MetricReader = (name: string, phases: readonly PhaseResult[], variant: VariantResult) => number | undefined;
+export type MetricReader = (name: string, phases: readonly PhaseResult[], variant: VariantResult, prices?: Prices) => number | undefined;
 
 // Percentiles over several phases come from the added histograms, never from averaging the phases' own.
 function histogramStat(items: ReadonlyArray<HistogramData | undefined>, stat: Stat): number | undefined {
@@ -38,18 +40,12 @@ function histogramStat(items: ReadonlyArray<HistogramData | undefined>, stat: St
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 
-/** Cost per million requests comes from the cost model; set by whoever owns it (advise/), absent until then. */
-let costPerMillion: ((variant: VariantResult, phases: readonly PhaseResult[]) => number | undefined) | undefined;
-export function setCostReader(reader: typeof costPerMillion): void {
-  costPerMillion = reader;
-}
-
-/** The value of `name` over `phases` (µs for latency, a fraction for rates, dollars for cost); undefined when there is nothing to measure. */
-export const readMetric: MetricReader = (name, phases, variant) => {
+/** The value of `name` over `phases` (µs for latency, a fraction for rates, dollars for cost, priced with `prices`); undefined when there is nothing to measure. */
+export const readMetric: MetricReader = (name, phases, variant, prices = DEFAULT_PRICES) => {
   const sent = sum(phases.map((p) => p.sent));
   if (name === 'coldStartRate') return sent === 0 ? undefined : sum(phases.map((p) => p.coldStarts['scale-out'] + p.coldStarts['keepalive-expired'])) / sent;
   if (name === 'errorRate') return sent === 0 ? undefined : sum(phases.map((p) => sum(Object.values(p.errors)))) / sent;
-  if (name === 'cost.perMillion') return costPerMillion?.(variant, phases);
+  if (name === 'cost.perMillion') return costPerMillion(variant, phases, prices);
   const [set, stat] = name.split('.') as [string, Stat];
   if (!(stat in STATS)) return undefined;
   if (set === 'init') return histogramStat(phases.map((p) => p.coldInit), stat);

@@ -1,6 +1,7 @@
 import type { PhaseResult, RunResult, ThresholdOutcome, ThresholdSpec, VariantResult } from '../results/model.js';
 import { parseThreshold, holds, type Threshold } from './expression.js';
 import { readMetric } from './metrics.js';
+import type { Prices } from '../advise/cost.js';
 
 /** Variants grouped by key in run order: the repetitions of one matrix cell are judged together. */
 export function byKey(variants: readonly VariantResult[]): Map<string, VariantResult[]> {
@@ -21,7 +22,7 @@ function noDataNote(metric: string): string {
 }
 
 /** Judges every threshold on every variant key; percentiles come from the repetitions' added histograms. */
-export function evaluateThresholds(thresholds: readonly Threshold[], variants: readonly VariantResult[]): ThresholdOutcome[] {
+export function evaluateThresholds(thresholds: readonly Threshold[], variants: readonly VariantResult[], prices?: Prices): ThresholdOutcome[] {
   const outcomes: ThresholdOutcome[] = [];
   for (const [variantKey, group] of byKey(variants)) {
     const usable = group.filter((v) => v.status !== 'failed');
@@ -31,7 +32,7 @@ export function evaluateThresholds(thresholds: readonly Threshold[], variants: r
         outcomes.push({ ...base, passed: false, note: 'the variant failed' });
         continue;
       }
-      const measured = readMetric(t.metric, phasesOf(usable, t.phase), usable[0]!);
+      const measured = readMetric(t.metric, phasesOf(usable, t.phase), usable[0]!, prices);
       // Nothing to measure (no cold request in a provisioned variant…) cannot break a latency limit.
       if (measured === undefined) outcomes.push({ ...base, passed: true, note: noDataNote(t.metric) });
       else outcomes.push({ ...base, measured, passed: holds(measured, t.op, t.limit) });

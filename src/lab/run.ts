@@ -106,7 +106,7 @@ export async function runEntries(entries: ReadonlyArray<{ variant: Variant; sink
     await Promise.allSettled([...used.values()].map((runtime) => runtime.dispose(options.runId)));
     for (const sink of sinks) {
       sink.result.finishedAt = new Date().toISOString();
-      if (sink.thresholds.length > 0) sink.result.thresholdResults = evaluateThresholds(sink.thresholds, sink.result.variants);
+      if (sink.thresholds.length > 0) sink.result.thresholdResults = evaluateThresholds(sink.thresholds, sink.result.variants, sink.result.prices);
       await writeResultsAtomic(sink.file, sink.result);
     }
   }

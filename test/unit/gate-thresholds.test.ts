@@ -53,5 +53,10 @@ describe('thresholds in the scenario', () => {
     expect(pass!.measured).toBeGreaterThan(1900);
     expect(judged('warm.p50 < 2ms')[0]!.passed).toBe(false);
     expect(judged('coldStartRate < 5%')[0]).toMatchObject({ passed: true, measured: 2 / 202 });
+    // Priced with the cost model's list prices: $0.20 per million requests plus GB-seconds of ~2 ms warm and ~300 ms cold requests at 512 MB.
+    const cost = judged('cost.perMillion < 2$')[0]!;
+    expect(cost.passed).toBe(true);
+    expect(cost.measured).toBeGreaterThan(0.2);
+    expect(cost.measured).toBeLessThan(0.3);
   });
 });
