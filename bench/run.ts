@@ -13,6 +13,7 @@ import { benchMicrovmColdStart } from './microvmColdStart.js';
 import type { OciColdStart } from './ociColdStart.js';
 import { benchPlan } from './plan.js';
 import { benchWasm, WASM_STARTS } from './wasmColdStart.js';
+import { benchSoak } from './soak.js';
 import { type BenchRow, formatBenchTable, ratioOf } from './table.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
@@ -61,12 +62,21 @@ async function gateway(): Promise<BenchRow[]> {
 }
 
 async function sender(): Promise<BenchRow[]> {
-  const sender = await benchSender(2000, 5000);
-  const share = sender.achievedRate / sender.targetRate;
-  console.log(`open-loop sender at ${sender.targetRate} req/s: achieved ${sender.achievedRate.toFixed(0)} req/s (${(share * 100).toFixed(1)}%), send lag P50 ${ms(sender.sendLagP50Us)} P99 ${ms(sender.sendLagP99Us)}${sender.lagGrowing ? ' (GROWING)' : ''}`);
+  // BENCH_SENDER_MS=30000 for the issue's 30 s; the default keeps `npm run bench` short.
+  const durationMs = Number(process.env.BENCH_SENDER_MS) || 5000;
+  const b = await benchSender([20_000, 10_000, 5_000, 2_000, 1_000], durationMs);
+  console.log(`open-loop sender against a trivial server in another process, ${durationMs / 1000} s per rate, from 20,000 req/s down to the first rate held:`);
+  for (const t of b.tries) {
+    console.log(`  ${String(t.targetRate).padStart(6)} req/s asked: sent ${t.achievedRate.toFixed(0)} req/s (${((t.achievedRate / t.targetRate) * 100).toFixed(1)}%), send lag P50 ${ms(t.sendLagP50Us)} P99 ${ms(t.sendLagP99Us)}${t.lagGrowing ? ' GROWING' : ''} → ${t.held ? 'held' : 'not held'}`);
+  }
+  const top = b.tries[0];
+  const held = b.tries.find((t) => t.held);
+  const { closed } = b;
+  console.log(`closed loop, ${closed.connections} connections, ${closed.rounds} alternating rounds of 3 s: autocannon alone P50 ${closed.autocannon.p50.toFixed(0)} req/s, coldlab's saturate phase P50 ${closed.coldlab.p50.toFixed(0)} req/s`);
   return [
-    { figure: 'open-loop sender rate', baseline: `${sender.targetRate} req/s asked`, coldlab: `${sender.achievedRate.toFixed(0)} req/s`, ratio: ratioOf(sender.achievedRate, sender.targetRate), goal: '≥ 0.99×', met: share >= 0.99 },
-    { figure: 'open-loop send lag P99', baseline: '—', coldlab: ms(sender.sendLagP99Us), ratio: '—', goal: '≤ 1 ms, not growing', met: sender.sendLagP99Us <= 1000 && !sender.lagGrowing },
+    ...(top ? [{ figure: `open-loop sender at ${top.targetRate} req/s`, baseline: `${top.targetRate} asked`, coldlab: `${top.achievedRate.toFixed(0)}, lag P99 ${ms(top.sendLagP99Us)}`, ratio: ratioOf(top.achievedRate, top.targetRate), goal: '≥ 0.99×, lag P99 ≤ 1 ms', met: top.held }] : []),
+    { figure: 'highest open-loop rate held', baseline: '—', coldlab: held ? `${held.targetRate} req/s` : `none of those tried (≥ ${b.tries.at(-1)?.targetRate ?? '?'})`, ratio: '—', goal: '20000 req/s', met: held?.targetRate === 20_000 },
+    { figure: `closed loop, ${closed.connections} connections`, baseline: `autocannon ${closed.autocannon.p50.toFixed(0)} req/s`, coldlab: `${closed.coldlab.p50.toFixed(0)} req/s`, ratio: ratioOf(closed.coldlab.p50, closed.autocannon.p50), goal: '≥ 1.00×', met: closed.coldlab.p50 >= closed.autocannon.p50 },
   ];
 }
 
@@ -181,7 +191,21 @@ async function wasm(): Promise<BenchRow[]> {
   ];
 }
 
-const sections: Record<string, () => Promise<BenchRow[]>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan, microvm, wasm };
+async function soak(): Promise<BenchRow[]> {
+  const s = await benchSoak(Number(process.env.BENCH_SOAK_RATE) || 1000, Number(process.env.BENCH_SOAK_S) || 20);
+  const growth = s.rssEndMb - s.rssStartMb;
+  console.log(`soak: ${s.rate} req/s for ${s.seconds} s through the lab (process runtime, exit code ${s.exitCode}${s.exitCode === 4 ? ': the run was marked invalid' : ''}):`);
+  console.log(`  coldlab RSS ${s.rssStartMb.toFixed(0)} MB a quarter into the load → ${s.rssEndMb.toFixed(0)} MB at its end (peak ${s.rssPeakMb.toFixed(0)} MB); open fds ${s.fdsStart} → ${s.fdsEnd}`);
+  console.log(`  results.json ${(s.resultsBytesPerVariant / 1024).toFixed(0)} KiB for its one variant; \`coldlab report\` on it took ${ms1(s.reportMs)}`);
+  return [
+    { figure: `RSS growth over ${s.seconds} s at ${s.rate} req/s`, baseline: `${s.rssStartMb.toFixed(0)} MB`, coldlab: `${s.rssEndMb.toFixed(0)} MB`, ratio: `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB`, goal: '< +50 MB', met: growth < 50 },
+    { figure: 'open file descriptors', baseline: String(s.fdsStart), coldlab: String(s.fdsEnd), ratio: `${s.fdsEnd - s.fdsStart >= 0 ? '+' : ''}${s.fdsEnd - s.fdsStart}`, goal: 'flat (± 8)', met: Math.abs(s.fdsEnd - s.fdsStart) <= 8 },
+    { figure: 'results.json per variant', baseline: '—', coldlab: `${(s.resultsBytesPerVariant / 1024).toFixed(0)} KiB`, ratio: '—', goal: '< 1 MB', met: s.resultsBytesPerVariant < 1024 * 1024 },
+    { figure: '`coldlab report` on it', baseline: '—', coldlab: ms1(s.reportMs), ratio: '—', goal: '< 2 s', met: s.reportMs < 2000 },
+  ];
+}
+
+const sections: Record<string, () => Promise<BenchRow[]>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan, microvm, wasm, soak };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !Object.hasOwn(sections, name));
 if (unknown.length > 0) {

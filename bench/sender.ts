@@ -1,26 +1,79 @@
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The load generator against a trivial HTTP server in another process (issue 13, point 3): can the
+// open-loop sender hold a rate (≥ 99% of the schedule sent, send lag P99 ≤ 1 ms), what is the highest
+// rate it holds here, and does the closed-loop phase reach autocannon's own throughput on the same server?
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import autocannon from 'autocannon';
 import { runOpenLoop } from '../src/load/openLoop.js';
+import { runClosedLoop } from '../src/load/closedLoop.js';
+import { type Stats, stats } from './stats.js';
 
-export interface SenderCapability {
+export interface OpenLoopTry {
   targetRate: number;
   achievedRate: number;
   sendLagP50Us: number;
   sendLagP99Us: number;
   lagGrowing: boolean;
+  held: boolean;
 }
 
-/** The open-loop sender against a trivial in-process server: can it hold the rate, and how late does it send? */
-export async function benchSender(rate: number, durationMs: number): Promise<SenderCapability> {
-  const server = http.createServer((_req, res) => res.end('ok'));
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+export interface SenderBench {
+  durationMs: number;
+  /** Rates tried from the highest down, stopping at the first one held. */
+  tries: OpenLoopTry[];
+  closed: { connections: number; rounds: number; autocannon: Stats; coldlab: Stats };
+}
+
+const SERVER = "const s=require('http').createServer((q,r)=>r.end('ok'));s.keepAliveTimeout=60000;s.listen(0,'127.0.0.1',()=>console.log(s.address().port))";
+
+async function startServer(): Promise<{ url: string; stop(): void }> {
+  const child = spawn(process.execPath, ['-e', SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve);
+    child.once('exit', () => reject(new Error('the trivial server exited')));
+  });
+  return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
+}
+
+async function openLoop(url: string, rate: number, durationMs: number): Promise<OpenLoopTry> {
+  const run = await runOpenLoop({ kind: 'constant', rate, duration: durationMs }, { url, timeoutMs: 5000, onOutcome: () => undefined });
+  const share = run.scheduled > 0 ? run.sent / run.scheduled : 0;
+  return { targetRate: rate, achievedRate: run.achievedRate, sendLagP50Us: run.sendLag.p50Us, sendLagP99Us: run.sendLag.p99Us, lagGrowing: run.sendLag.growing, held: share >= 0.99 && run.sendLag.p99Us <= 1000 && !run.sendLag.growing };
+}
+
+async function autocannonRate(url: string, connections: number, durationMs: number): Promise<number> {
+  const result = await autocannon({ url, connections, duration: durationMs / 1000 });
+  return result.requests.total / (durationMs / 1000);
+}
+
+async function coldlabClosedRate(url: string, connections: number, durationMs: number): Promise<number> {
+  const run = await runClosedLoop({ kind: 'saturate', connections, duration: durationMs }, { url, timeoutMs: 5000, onOutcome: () => undefined });
+  return run.achievedRate;
+}
+
+export async function benchSender(rates: number[], durationMs: number, closedRounds = 3, connections = 16): Promise<SenderBench> {
+  const server = await startServer();
   try {
-    const run = await runOpenLoop({ kind: 'constant', rate, duration: durationMs }, { url, timeoutMs: 5000, onOutcome: () => undefined });
-    return { targetRate: rate, achievedRate: run.achievedRate, sendLagP50Us: run.sendLag.p50Us, sendLagP99Us: run.sendLag.p99Us, lagGrowing: run.sendLag.growing };
+    const tries: OpenLoopTry[] = [];
+    for (const rate of [...rates].sort((a, b) => b - a)) {
+      const t = await openLoop(server.url, rate, durationMs);
+      tries.push(t);
+      if (t.held) break;
+    }
+    const ac: number[] = [];
+    const cl: number[] = [];
+    for (let i = 0; i < closedRounds; i++) {
+      // Alternating which goes first, so a slow moment of the host does not always hit the same side.
+      if (i % 2 === 0) {
+        ac.push(await autocannonRate(server.url, connections, 3000));
+        cl.push(await coldlabClosedRate(server.url, connections, 3000));
+      } else {
+        cl.push(await coldlabClosedRate(server.url, connections, 3000));
+        ac.push(await autocannonRate(server.url, connections, 3000));
+      }
+    }
+    return { durationMs, tries, closed: { connections, rounds: closedRounds, autocannon: stats(ac), coldlab: stats(cl) } };
   } finally {
-    server.closeAllConnections();
-    server.close();
+    server.stop();
   }
 }

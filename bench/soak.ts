@@ -1,0 +1,85 @@
+// `npm run bench -- soak` (issue 13, point 4): a long steady run through the whole lab, in this process,
+// watching coldlab's own resident memory and open file descriptors, then the size of results.json and the
+// time `coldlab report` takes on it. BENCH_SOAK_RATE and BENCH_SOAK_S set the load (default 1,000 req/s for
+// 20 s; the issue's 10 million requests are e.g. BENCH_SOAK_RATE=5000 BENCH_SOAK_S=2000).
+import { readdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../src/cli/main.js';
+import { processIO } from '../src/cli/io.js';
+import { nowUs } from '../src/util/clock.js';
+
+export interface SoakBench {
+  rate: number;
+  seconds: number;
+  /** Resident memory of this process a quarter into the load (after warm-up growth) and at its end, MB. */
+  rssStartMb: number;
+  rssEndMb: number;
+  rssPeakMb: number;
+  fdsStart: number;
+  fdsEnd: number;
+  exitCode: number;
+  resultsBytesPerVariant: number;
+  reportMs: number;
+}
+
+const fdCount = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
+const rssMb = (): number => process.memoryUsage().rss / 1024 / 1024;
+
+function scenario(rate: number, seconds: number): string {
+  return `name: soak
+function:
+  path: ${resolve('fixtures/functions/hello.mjs')}
+runtimes: [process]
+matrix:
+  memoryMb: 1769
+  provisionedConcurrency: 1
+  instanceConcurrency: 256
+  maxInstances: 2
+  keepAliveMs: 60s
+phases:
+  - name: soak
+    kind: constant
+    rate: ${rate}
+    duration: ${seconds}s
+requestTimeoutMs: 10s
+`;
+}
+
+export async function benchSoak(rate: number, seconds: number): Promise<SoakBench> {
+  const dir = await mkdtemp(join(tmpdir(), 'coldlab-soak-'));
+  const file = join(dir, 'soak.yaml');
+  await writeFile(file, scenario(rate, seconds));
+  const samples: Array<{ rss: number; fds: number }> = [];
+  // From a quarter into the load (JIT, heap and histograms have grown to size) to its scheduled end, every
+  // second; teardown afterwards closes sockets and would flatter the end figures.
+  const fromMs = Math.max(2000, (seconds * 1000) / 4);
+  const untilMs = seconds * 1000;
+  let timer: NodeJS.Timeout | undefined;
+  const begin = setTimeout(() => {
+    const t0 = Date.now();
+    timer = setInterval(() => {
+      if (Date.now() - t0 > untilMs - fromMs) return clearInterval(timer);
+      void fdCount().then((fds) => samples.push({ rss: rssMb(), fds }));
+    }, 1000);
+  }, fromMs);
+  const quiet = { ...processIO(), out: () => undefined, err: () => undefined, isTTY: false };
+  try {
+    const exitCode = await main(['run', file, '--out', dir, '--json'], quiet);
+    clearTimeout(begin);
+    clearInterval(timer);
+    const runDir = (await readdir(dir, { withFileTypes: true })).find((e) => e.isDirectory());
+    const results = runDir ? join(dir, runDir.name, 'results.json') : '';
+    const bytes = results ? (await stat(results)).size : NaN;
+    const started = nowUs();
+    await main(['report', results, '--out', join(dir, 'report')], quiet);
+    const reportMs = (nowUs() - started) / 1000;
+    const first = samples[0] ?? { rss: NaN, fds: NaN };
+    const last = samples.at(-1) ?? first;
+    return { rate, seconds, rssStartMb: first.rss, rssEndMb: last.rss, rssPeakMb: Math.max(...samples.map((s) => s.rss)), fdsStart: first.fds, fdsEnd: last.fds, exitCode, resultsBytesPerVariant: bytes, reportMs };
+  } finally {
+    clearTimeout(begin);
+    clearInterval(timer);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
