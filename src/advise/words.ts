@@ -30,7 +30,9 @@ export function pricesLine(advice: Pick<Advice, 'prices' | 'pricesAreDefault'>):
   return `Prices: ${p.source}, as of ${p.asOf} (${figures}). An estimate to compare variants by, not a bill.`;
 }
 
-const target = (met: boolean | undefined, ms: number | undefined): string => (met === undefined || ms === undefined ? '' : met ? `, meets the ${formatMs(ms)} ms target` : `, MISSES the ${formatMs(ms)} ms target`);
+// A target is shown as the user wrote it (30, not 30.0).
+const asWritten = (ms: number): string => String(Number(ms.toPrecision(6)));
+const target = (met: boolean | undefined, ms: number | undefined): string => (met === undefined || ms === undefined ? '' : met ? `, meets the ${asWritten(ms)} ms target` : `, MISSES the ${asWritten(ms)} ms target`);
 
 export function pickText(label: string, pick: MemoryPick, advice: MemoryAdvice, prices: Prices): string {
   return `${label} ${pick.memoryMb} MB (${formatMoney(pick.perMillion, prices)}/1M requests, ${advice.p99Of} P99 ${formatMs(pick.p99Ms)} ms${target(pick.meetsTarget, advice.p99TargetMs)})`;
@@ -53,7 +55,7 @@ export function memoryCells(r: MemoryRow, prices: Prices): string[] {
 
 export function warmPoolText(w: WarmPoolAdvice, prices: Prices): string[] {
   const where = w.phase ? `phase "${w.phase}"` : 'every phase';
-  const goal = w.criterion === 'p99-target' ? `keeps ${where} within the ${formatMs(w.p99TargetMs ?? 0)} ms P99 target` : `keeps ${where} free of cold starts`;
+  const goal = w.criterion === 'p99-target' ? `keeps ${where} within the ${asWritten(w.p99TargetMs ?? 0)} ms P99 target` : `keeps ${where} free of cold starts`;
   const lines: string[] = [];
   const pick = w.pick;
   if (!pick) {

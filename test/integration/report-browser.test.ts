@@ -91,19 +91,19 @@ describe.skipIf(!available && !required)('the HTML report in a real Chromium', (
     }
   });
 
-  it('draws the charts as visible inline SVG: the overview, and latency and load for each variant with data', async () => {
-    const overview = page.locator('section.overview figure.chart svg');
-    expect(await overview.count()).toBe(1);
+  it('draws the charts as visible inline SVG: the overview, and latency, load and percentiles for each variant with data', async () => {
+    const overview = page.locator('section.overview figure.chart svg').first();
+    expect(await page.locator('section.overview figure.chart svg').count()).toBe(2);
     expect(await overview.isVisible()).toBe(true);
     expect(await overview.locator('text', { hasText: 'Warm and cold latency by variant' }).count()).toBe(1);
     for (const id of ['#variant-1', '#variant-2']) {
       const charts = page.locator(`${id} .charts figure.chart svg`);
-      expect(await charts.count()).toBe(2);
-      for (const [i, title] of ['Latency over time', 'Load and instances'].entries()) {
+      expect(await charts.count()).toBe(3);
+      for (const [i, title] of ['Latency over time', 'Load and instances', 'Latency by percentile'].entries()) {
         const svg = charts.nth(i);
         expect(await svg.isVisible()).toBe(true);
         const box = await svg.boundingBox();
-        expect(box?.width).toBeGreaterThan(600);
+        expect(box?.width).toBeGreaterThan(i === 2 ? 400 : 600);
         expect(box?.height).toBeGreaterThan(150);
         // Rendered as SVG text in the page (the HTML parser put it in the SVG namespace).
         expect(await svg.locator('text', { hasText: title }).count()).toBe(1);
