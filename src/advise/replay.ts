@@ -7,8 +7,8 @@ export interface ReplayPolicy {
   maxInstances: number;
   instanceConcurrency: number;
   provisioned: number;
-  /** How long an instance takes from start to ready, µs (the run's measured median). */
-  coldStartUs: number;
+  /** How long an instance takes from start to ready, µs: the run's median, or its measured starts in order (the median once they run out). */
+  coldStartUs: number | readonly number[];
   /** When the variant ended, µs: instances still alive are stopped then. */
   endUs: number;
 }
@@ -56,6 +56,8 @@ export function replay(arrivals: readonly Arrival[], policy: ReplayPolicy): Repl
     return Math.ceil((idleFrom + policy.keepAliveMs * 1000) / tickUs) * tickUs;
   };
   const out: ReplayOutcome = { instanceColdStarts: 0, coldDelayedRequests: 0, queuedRequests: 0, aliveUs: 0, idleUs: 0 };
+  const starts = typeof policy.coldStartUs === 'number' ? [] : policy.coldStartUs;
+  const fallbackUs = typeof policy.coldStartUs === 'number' ? policy.coldStartUs : medianOf(policy.coldStartUs);
   for (const { atUs: t, serviceUs } of arrivals) {
     const alive = instances.filter((s) => s.stoppedUs === undefined);
     for (const s of alive) if (!s.provisioned && reapTime(s) <= t) s.stoppedUs = reapTime(s);
@@ -76,7 +78,7 @@ export function replay(arrivals: readonly Arrival[], policy: ReplayPolicy): Repl
       continue;
     }
     if (live.length < policy.maxInstances) {
-      const fresh = make(false, t, t + policy.coldStartUs);
+      const fresh = make(false, t, t + (starts[out.instanceColdStarts] ?? fallbackUs));
       serve(fresh, 0, fresh.readyUs);
       out.instanceColdStarts++;
       out.coldDelayedRequests++;
@@ -114,6 +116,11 @@ function earliestSlot(live: SimInstance[]): { instance: SimInstance; slot: numbe
   let best: { instance: SimInstance; slot: number; freeUs: number } | undefined;
   for (const s of live) s.slots.forEach((free, slot) => (!best || free < best.freeUs ? (best = { instance: s, slot, freeUs: free }) : undefined));
   return best;
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
 
 // Busy time with overlapping requests (instance concurrency > 1) counted once.
