@@ -74,7 +74,7 @@ export const tracePhase = z.strictObject({
   compress: z.number().min(1).max(3600).default(1).meta({ description: 'Time compression: 60 replays a trace minute in one second' }),
   fromMinute: positiveInt.max(20_160).optional().meta({ description: 'First trace minute replayed (1-based, inclusive; default 1)' }),
   toMinute: positiveInt.max(20_160).optional().meta({ description: 'Last trace minute replayed (inclusive; default the trace\'s last)' }),
-  seed: z.number().int().optional(),
+  seed: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
 export const phaseSchema = z.discriminatedUnion('kind', [constantPhase, poissonPhase, rampPhase, burstPhase, idlePhase, saturatePhase, tracePhase]);

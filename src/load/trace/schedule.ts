@@ -3,14 +3,15 @@ import type { Problem } from '../../scenario/problems.js';
 import { readTrace } from './read.js';
 import { selectFunctions, type SelectionProblem } from './select.js';
 import { spreadMinutes } from './spread.js';
+import { LIMITS } from '../../scenario/limits.js';
 
 export type TracePhase = Extract<Phase, { kind: 'trace' }>;
 
 const MINUTE_US = 60_000_000;
-/** Highest arrival rate a replay may reach in any trace minute after compression, like the rate limit of other phases. */
-export const MAX_TRACE_RATE = 20_000;
-/** Most arrivals one trace phase may hold (the sender plans them all up front, 8 bytes each). */
-export const MAX_TRACE_ARRIVALS = 20_000_000;
+/** Highest arrival rate a replay may reach in any trace minute after compression: the rate limit of other phases. */
+export const MAX_TRACE_RATE = LIMITS.rate;
+/** Most arrivals one trace phase may hold (the sender plans them all up front): the limit of other open-loop phases. */
+export const MAX_TRACE_ARRIVALS = LIMITS.requestsPerPhase;
 
 /** What a trace phase replays: its arrivals (µs from the phase start, ascending), length and a label. */
 export interface TraceReplay {
