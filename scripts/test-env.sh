@@ -44,3 +44,21 @@ if [ "${#vm_missing[@]}" -gt 0 ]; then
 fi
 
 bash scripts/setup-docker.sh
+
+# Prometheus for the --metrics-port test: Debian's package unpacked under .cache (apt-get download +
+# dpkg -x), so no service is installed or started; the test starts it on loopback with its own config.
+if [ ! -x .cache/prometheus/usr/bin/prometheus ]; then
+  if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
+    echo "test-env: unpacking Debian's prometheus into .cache/prometheus"
+    tmp=$(mktemp -d)
+    chmod 777 "$tmp"   # apt's _apt user writes the download there
+    if ! (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1); then
+      apt-get update -qq && (cd "$tmp" && apt-get download prometheus >/dev/null)
+    fi
+    mkdir -p .cache/prometheus
+    dpkg -x "$tmp"/prometheus_*.deb .cache/prometheus
+    rm -rf "$tmp"
+  else
+    echo "test-env: no apt-get/dpkg: the Prometheus test will fail under CI=true" >&2
+  fi
+fi

@@ -18,6 +18,7 @@ import { reportFailure } from './failure.js';
 import { describeVariant } from './describe.js';
 import { preflight } from './preflight.js';
 import { interruptible } from './interrupt.js';
+import { metricsEndpoint } from './metricsPort.js';
 import { gateExitCode } from './gate.js';
 import type { RunCommandOptions } from './run.js';
 import { exitCodeFor, worstExit } from './exit.js';
@@ -72,6 +73,7 @@ export async function abCommand(io: IO, loaded: LoadedScenario[], options: RunCo
     const pricesOverride = options.prices ? await loadPricesFile(resolve(io.cwd, options.prices)) : undefined;
     const ready = await preflight(io, variants.map((v) => v.runtime));
     if (ready !== EXIT.ok) return ready;
+    const endpoint = await metricsEndpoint(io, options.metricsPort);
     const { signal, release } = interruptible(io);
     const quiet = Boolean(options.quiet || options.json);
     try {
@@ -85,11 +87,11 @@ export async function abCommand(io: IO, loaded: LoadedScenario[], options: RunCo
         ...(pricesOverride ? { pricesOverride } : {}),
         outDir: resolve(io.cwd, options.out ?? candidate.scenario.output),
         signal,
-        events: {
+        events: endpoint.wrap({
           ...progress,
           variantStarted: (v, i, n) => !quiet && io.err(`\n▶ [${i + 1}/${n}] ${rounds[i]?.side ?? ''} · ${describeVariant(v)}\n`),
           variantFinished: () => progress.done(),
-        },
+        }),
       }).finally(() => progress.done());
       const b = output.baseline.result;
       const c = output.candidate.result;
@@ -114,6 +116,7 @@ export async function abCommand(io: IO, loaded: LoadedScenario[], options: RunCo
       return runCode === EXIT.ok ? gateCode : worstExit(runCode, gateCode);
     } finally {
       release();
+      await endpoint.close();
     }
   } catch (error) {
     return reportFailure(io, error, verbose);

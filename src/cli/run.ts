@@ -21,6 +21,7 @@ import { loadPricesFile } from '../advise/pricesFile.js';
 import type { PricesOverride } from '../advise/cost.js';
 import { renderMarkdownSummary, writeMarkdownSummary } from '../report/markdown.js';
 import { interruptible } from './interrupt.js';
+import { metricsEndpoint, type MetricsEndpoint } from './metricsPort.js';
 import { ColdlabError, EXIT, type ExitCode } from '../util/errors.js';
 import { parseShard, shardOf } from '../scenario/shard.js';
 import type { ShardInfo, ThresholdOutcome } from '../results/model.js';
@@ -102,6 +103,12 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
   }
   const ready = await preflight(io, plans.flatMap((p) => p.variants.map((v) => v.runtime)));
   if (ready !== EXIT.ok) return ready;
+  let endpoint: MetricsEndpoint;
+  try {
+    endpoint = await metricsEndpoint(io, options.metricsPort);
+  } catch (error) {
+    return reportFailure(io, error, verbose);
+  }
   const { signal, release: removeHandler } = interruptible(io);
   let exit = 0;
   // One summary for all the scenarios of this command, written once they have run (or been interrupted).
@@ -120,7 +127,7 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
         signal,
         ...(pricesOverride ? { pricesOverride } : {}),
         ...(plan.shard ? { shard: plan.shard } : {}),
-        events: {
+        events: endpoint.wrap({
           ...progress,
           variantStarted: (v, i, n) => !options.quiet && !options.json && io.err(terminalSafe(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`)),
           leftoversRemoved: (runtime, removed) =>
@@ -129,7 +136,7 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
             progress.done();
             if (!options.quiet && !options.json) io.err(`${terminalSafe(formatVariantSummary(r))}\n`);
           },
-        },
+        }),
       }).finally(() => progress.done());
       const report = await writeReport(output.result, output.dir);
       const advice = advise(output.result);
@@ -152,6 +159,7 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
     return reportFailure(io, error, verbose);
   } finally {
     removeHandler();
+    await endpoint.close();
   }
   return exit;
 }

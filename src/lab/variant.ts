@@ -16,6 +16,8 @@ import { ColdlabError, errorMessage } from '../util/errors.js';
 export interface VariantEvents {
   phaseStarted?(variant: Variant, phaseName: string, index: number, durationMs: number): void;
   outcome?(outcome: Outcome): void;
+  /** The variant's pool is up: `alive()` counts its live instances (read by the metrics endpoint). */
+  poolStarted?(variant: Variant, alive: () => number): void;
 }
 
 export interface VariantRunOptions {
@@ -96,6 +98,7 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
       },
     });
     const activePool = pool;
+    options.events?.poolStarted?.(variant, () => activePool.instances().length);
     sampler = new Sampler(pool, timeline);
     sampler.start();
     await pool.startProvisioned();

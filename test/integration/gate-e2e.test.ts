@@ -23,7 +23,8 @@ async function resultsOf(out: string): Promise<{ baseline: string; candidate: st
   return { baseline: join(out, run!, 'baseline', 'results.json'), candidate: join(out, run!, 'candidate', 'results.json') };
 }
 
-describe('CI gate on real runs', () => {
+// Each A/B pair is ten short rounds plus two reports: about 30 s on a quiet 2-core host, more when it is busy.
+describe('CI gate on real runs', { timeout: 180_000 }, () => {
   it('the same function with a 50 ms sleep added fails the gate with exit 99, with figures in terminal, JUnit and job summary', async () => {
     const out = join(dir, 'slow');
     const io = captureIO();
