@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { IO } from './io.js';
+import { terminalSafe } from '../util/terminal.js';
 import type { Variant } from '../scenario/variant.js';
 import type { Outcome } from '../results/recorder.js';
 import type { VariantEvents } from '../lab/variant.js';
@@ -26,7 +27,7 @@ export function progressEvents(io: IO, quiet: boolean): VariantEvents & { done()
       counts = { sent: 0, cold: 0, errors: 0 };
       phaseStart = Date.now();
       phaseMs = Math.max(1, durationMs);
-      bar.start(100, 0, { phase, ...counts });
+      bar.start(100, 0, { phase: terminalSafe(phase), ...counts });
       // Time-based progress: phases are scheduled by time, not by request count.
       timer = setInterval(() => bar.update(Math.min(100, Math.round(((Date.now() - phaseStart) / phaseMs) * 100)), counts), 200);
       timer.unref();
