@@ -77,10 +77,12 @@ describe('a scenario on the process runtime', () => {
     }
   });
 
-  it('results.json round-trips and merges with itself by adding histograms', async () => {
+  it('results.json round-trips, and merges with a second run by adding histograms (never with itself)', async () => {
     const again = await readResults(join(out, result.runId, 'results.json'));
     expect(again).toEqual(result);
-    const merged = mergeResults([result, again]);
+    expect(() => mergeResults([result, again])).toThrow(/count its requests twice/);
+    // The same figures under another run id stand for a second run of identical results.
+    const merged = mergeResults([result, { ...again, runId: `${again.runId}-b` }]);
     const steady = phase(merged.variants[0]!, 'steady');
     expect(steady.latency.all?.corrected.count).toBe(2 * (phase(result.variants[0]!, 'steady').latency.all?.corrected.count ?? 0));
   });
