@@ -24,6 +24,11 @@ export interface QemuLaunch {
   qmpSocket?: string;
   /** Restore: a snapshot file saved by migration, loaded instead of booting. */
   incoming?: string;
+  /**
+   * The snapshot template: it is paused before it is saved, and saves no run state, so that a restored
+   * guest starts running at once instead of staying paused like its source.
+   */
+  snapshotSource?: boolean;
 }
 
 /**
@@ -75,6 +80,7 @@ export function qemuArgs(launch: QemuLaunch): string[] {
     args.push('-drive', `id=d0,file=${launch.rootDisk},format=raw,if=none,readonly=on`, '-device', 'virtio-blk-device,drive=d0');
   }
   if (launch.qmpSocket !== undefined) args.push('-qmp', `unix:${launch.qmpSocket},server=on,wait=off`);
+  if (launch.snapshotSource) args.push('-global', 'migration.store-global-state=off');
   if (launch.incoming !== undefined) args.push('-incoming', `exec:cat ${shellWord(launch.incoming)}`);
   return args;
 }

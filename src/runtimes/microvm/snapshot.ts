@@ -25,11 +25,14 @@ export async function saveSnapshot(request: SnapshotRequest): Promise<{ file: st
   const id = createHash('sha256').update(request.key).digest('hex').slice(0, 12);
   const file = join(request.dir, `snapshot-${id}.bin`);
   const qmpSocket = join(request.dir, `qmp-${id}.sock`);
-  const guest = await launchGuest({ launch: { ...request.launch, name: request.name, qmpSocket }, procsFiles: [], timeoutMs: request.timeoutMs, what: 'the snapshot template' });
+  const guest = await launchGuest({ launch: { ...request.launch, name: request.name, qmpSocket, snapshotSource: true }, procsFiles: [], timeoutMs: request.timeoutMs, what: 'the snapshot template' });
   const started = nowUs();
   let qmp: Qmp | undefined;
   try {
     qmp = await Qmp.open(qmpSocket);
+    // Paused first: a live migration of a busy emulated guest was seen to save a state whose Node then
+    // segfaulted in every restored instance; a stopped guest is saved in one consistent pass.
+    await qmp.execute('stop');
     await migrateToFile(qmp, file, 120_000);
     return { file, bytes: (await stat(file)).size, ms: (nowUs() - started) / 1000 };
   } catch (error) {
