@@ -1,0 +1,20 @@
+import { dirname, join, resolve } from 'node:path';
+import type { IO } from './io.js';
+import { readResults, writeFileAtomic } from '../results/store.js';
+import { formatComparison, renderComparisonHtml } from '../report/compare.js';
+import { terminalSafe } from '../util/terminal.js';
+import { reportFailure } from './failure.js';
+import { EXIT } from '../util/errors.js';
+
+/** `coldlab compare a.json b.json`: two runs side by side, in the terminal and as compare.html. */
+export async function compareCommand(io: IO, fileA: string, fileB: string, options: { out?: string }): Promise<number> {
+  try {
+    const [a, b] = await Promise.all([readResults(resolve(io.cwd, fileA)), readResults(resolve(io.cwd, fileB))]);
+    const out = options.out ? resolve(io.cwd, options.out) : join(dirname(resolve(io.cwd, fileB)), 'compare.html');
+    await writeFileAtomic(out, renderComparisonHtml(a, b));
+    io.out(terminalSafe(`${formatComparison(a, b)}\n`) + `report: ${out}\n`);
+    return EXIT.ok;
+  } catch (error) {
+    return reportFailure(io, error, false);
+  }
+}
