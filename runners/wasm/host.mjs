@@ -35,6 +35,18 @@ const STATUS = { trap: 500, 'exit-code': 500, 'memory-limit': 500, timeout: 504,
 
 const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
 const instances = new Map();
+// Instantiate and run times of the requests served so far (the first 100,000), summed up at each instance exit.
+const served = { instantiateUs: [], runUs: [] };
+
+function percentiles(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+function servedSummary() {
+  return { count: served.runUs.length, reuse, instantiateUs: percentiles(served.instantiateUs), runUs: percentiles(served.runUs) };
+}
 
 // cached: compile once, before any instance starts; a module that does not compile fails every start the same way.
 let cached;
@@ -85,7 +97,7 @@ function finish(inst, reason, detail) {
   setTimeout(() => inst.server.closeAllConnections(), 200).unref();
   void inst.worker.terminate();
   rmSync(inst.dir, { recursive: true, force: true });
-  emit({ event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail });
+  emit({ event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail, ...(served.runUs.length > 0 ? { served: servedSummary() } : {}) });
 }
 
 async function onRequest(inst, req, res) {
@@ -94,9 +106,10 @@ async function onRequest(inst, req, res) {
   const rid = ++inst.nextRid;
   const timer = setTimeout(() => {
     const message = `module ${name}: request ran longer than ${timeoutMs} ms (endless loop?); its worker was terminated and the instance replaced`;
-    fail(res, 'timeout', message);
+    // coldlab hears of the instance's end before the answer goes out, so the platform does not send it another request.
     inst.pending.delete(rid);
     finish(inst, 'crashed', message);
+    fail(res, 'timeout', message);
   }, timeoutMs);
   inst.pending.set(rid, { res, timer });
   inst.worker.postMessage({ type: 'request', rid, request: { method: req.method, url: req.url, headers: req.headers, body } });
@@ -109,13 +122,17 @@ function onResponse(inst, message) {
   inst.pending.delete(message.rid);
   const { res } = pending;
   if (message.error) {
-    fail(res, message.error.cause, message.error.message);
     emit({ event: 'request-error', id: inst.id, cause: message.error.cause, message: message.error.message });
-    // Outgrowing memoryMb ends the instance: the platform replaces it, as an OOM kill would.
+    // Outgrowing memoryMb ends the instance: the platform replaces it, as an OOM kill would (told before the answer goes out).
     if (message.error.cause === 'memory-limit') finish(inst, 'oom-killed', message.error.message);
+    fail(res, message.error.cause, message.error.message);
     return;
   }
   const timing = { 'x-coldlab-wasm-instantiate-us': String(message.instantiateUs), 'x-coldlab-wasm-run-us': String(message.runUs) };
+  if (served.runUs.length < 100_000) {
+    served.instantiateUs.push(message.instantiateUs);
+    served.runUs.push(message.runUs);
+  }
   reply(res, message.status, { ...message.headers, ...timing }, Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength));
 }
 

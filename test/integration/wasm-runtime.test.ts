@@ -53,7 +53,7 @@ describe('wasm runtime: start variants', () => {
   });
 
   it('serves WAGI: CGI variables in, headers and body out, and the same work as the Node fixture', async () => {
-    const { instance } = await startOne(fixture('build/cpu-bound.wasm'), '{ memoryMb: 128, wasmReuse: true }');
+    const { prepared, instance } = await startOne(fixture('build/cpu-bound.wasm'), '{ memoryMb: 128, wasmReuse: true }');
     const first = await (await fetch(`${instance.url}/?n=3`)).json();
     const again = await fetch(`${instance.url}/?n=3`);
     expect(await again.json()).toEqual(first);
@@ -64,5 +64,7 @@ describe('wasm runtime: start variants', () => {
     const expected = await node.handler({ query: { n: '3' } });
     expect(first).toEqual(JSON.parse(expected.body));
     await instance.stop();
+    // The variant's notes say how its requests were served, with the host's instantiate and run times.
+    expect(prepared.notes.join('\n')).toMatch(/wasm: requests served: 2, one instance reused .*run P50 \d+ µs/);
   });
 });

@@ -18,8 +18,16 @@ export interface HostStart {
 type HostEvent =
   | { event: 'started'; id: string; port: number; times: Omit<StartBreakdown, 'totalMs'> }
   | { event: 'start-failed'; id: string; cause: string; detail?: string }
-  | { event: 'exit'; id: string; reason: InstanceExit['reason']; cause?: string; detail?: string }
+  | { event: 'exit'; id: string; reason: InstanceExit['reason']; cause?: string; detail?: string; served?: ServedSummary }
   | { event: 'request-error'; id: string; cause: string; message: string };
+
+/** The host's figures for the requests its instances served: instantiate and run times, µs. */
+export interface ServedSummary {
+  count: number;
+  reuse: boolean;
+  instantiateUs: { p50: number; p99: number };
+  runUs: { p50: number; p99: number };
+}
 
 interface Waiting {
   started: { resolve(start: HostStart): void; reject(error: Error): void };
@@ -41,6 +49,8 @@ export class WasmHost {
   readonly requestErrors = new Map<string, { count: number; message: string }>();
   /** Called with the first message of each cause of module errors. */
   onFirstError: ((message: string) => void) | undefined;
+  /** Called at each instance exit with the figures of every request served so far. */
+  onServed: ((summary: ServedSummary) => void) | undefined;
   readonly exited: Promise<InstanceExit>;
 
   constructor(
@@ -95,6 +105,7 @@ export class WasmHost {
       if (!seen) this.onFirstError?.(`wasm: requests failed with "wasm-${event.cause}", first: ${event.message}`);
       return;
     }
+    if (event.event === 'exit' && event.served) this.onServed?.(event.served);
     const waiting = this.waiting.get(event.id);
     if (!waiting) return;
     if (event.event === 'started') return waiting.started.resolve({ port: event.port, times: event.times });
