@@ -61,7 +61,11 @@ export function arrivalPlan(flags: PlanFlags, cwd: string, seed: number): Arriva
 export function serviceSource(flags: PlanFlags, results: RunResult | undefined): { service(memoryMb: number): { warm: Distribution; cold: Distribution }; memorySizes: number[]; label: string } {
   if (results) {
     const usable = results.variants.filter((v) => v.status === 'completed');
-    if (usable.length === 0) throw usage('the results file has no completed variant to take service times from', 'run the scenario again, or give --warm-ms and --cold-ms');
+    if (usable.length === 0) {
+      const invalid = results.variants.flatMap((v) => (v.status === 'invalid' ? [v.invalidReasons[0] ?? 'invalid'] : []));
+      const why = invalid.length > 0 ? ` (${invalid.length} invalid, e.g. ${invalid[0]})` : '';
+      throw usage(`the results file has no completed variant to take service times from${why}`, 'service times measured while the load generator lagged are not trusted: run the scenario again on a quieter host, or give --warm-ms and --cold-ms');
+    }
     const sizes = [...new Set(usable.map((v) => v.variant.memoryMb))].sort((a, b) => a - b);
     const bySize = new Map(sizes.map((mb) => {
       const parts = usable.filter((v) => v.variant.memoryMb === mb).map(serviceHistograms);

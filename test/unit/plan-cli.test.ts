@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';
+import { sampleRunResult } from '../helpers/sampleResult.js';
+import { writeResultsAtomic } from '../../src/results/store.js';
 
 async function plan(...args: string[]): Promise<{ code: number; out: string; err: string }> {
   const io = captureIO();
@@ -33,6 +35,17 @@ describe('coldlab plan (the script interface)', () => {
     expect(table.best.p99Ms).toBeLessThanOrEqual(500);
     expect(table.best.cost.perMillionRequests).toBe(Math.min(...meeting.map((row) => row.cost.perMillionRequests)));
     expect(readFileSync(html, 'utf8')).toContain('class="best"');
+  });
+
+  it('takes service times per memory size from a results file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'coldlab-plan-')), 'results.json');
+    await writeResultsAtomic(file, sampleRunResult({ variants: [{ memoryMb: 256 }, { memoryMb: 1024 }] }));
+    const r = await plan('--from', file, '--rate', '5', '--requests', '5000', '--memory', '256,1024', '--keep-alive', '10s', '--json');
+    expect(r.err).toBe('');
+    const table = JSON.parse(r.out) as { service: string; rows: { memoryMb: number; p50Ms: number }[] };
+    expect(table.rows.map((row) => row.memoryMb)).toEqual([256, 1024]);
+    expect(table.service).toMatch(/^measured in /);
+    expect((await plan('--from', file, '--rate', '5', '--memory', '512')).err).toMatch(/measured 256, 1024 MB only/);
   });
 
   it('replays a trace', async () => {
