@@ -117,6 +117,10 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (options: { cleanup?: boolean; json?: boolean; verbose?: boolean }) => setExit(await doctorCommand(io, options)));
+  // The internal-error hint says "re-run with --verbose": every command, present and future, must take it.
+  for (const command of cli.commands) {
+    if (!command.options.some((o) => o.long === '--verbose')) command.option('-v, --verbose', 'show stack traces on errors');
+  }
   return cli;
 }
 
