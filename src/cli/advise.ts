@@ -10,6 +10,7 @@ import { EXIT } from '../util/errors.js';
 export interface AdviseOptions {
   prices?: string;
   json?: boolean;
+  verbose?: boolean;
 }
 
 /** `coldlab advise <results.json>`: the recommendations of a finished run, at its own prices or a file's. */
@@ -21,6 +22,6 @@ export async function adviseCommand(io: IO, file: string, options: AdviseOptions
     io.out(options.json ? `${JSON.stringify(advice, null, 2)}\n` : `${formatAdvice(advice)}\n`);
     return EXIT.ok;
   } catch (error) {
-    return reportFailure(io, error, false);
+    return reportFailure(io, error, Boolean(options.verbose));
   }
 }

@@ -7,7 +7,7 @@ import { reportFailure } from './failure.js';
 import { EXIT } from '../util/errors.js';
 
 /** `coldlab compare a.json b.json`: two runs side by side, in the terminal and as compare.html. */
-export async function compareCommand(io: IO, fileA: string, fileB: string, options: { out?: string }): Promise<number> {
+export async function compareCommand(io: IO, fileA: string, fileB: string, options: { out?: string; verbose?: boolean }): Promise<number> {
   try {
     const [a, b] = await Promise.all([readResults(resolve(io.cwd, fileA)), readResults(resolve(io.cwd, fileB))]);
     const out = options.out ? resolve(io.cwd, options.out) : join(dirname(resolve(io.cwd, fileB)), 'compare.html');
@@ -15,6 +15,6 @@ export async function compareCommand(io: IO, fileA: string, fileB: string, optio
     io.out(terminalSafe(`${formatComparison(a, b)}\n`) + `report: ${out}\n`);
     return EXIT.ok;
   } catch (error) {
-    return reportFailure(io, error, false);
+    return reportFailure(io, error, Boolean(options.verbose));
   }
 }

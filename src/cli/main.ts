@@ -45,14 +45,16 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .argument('<results>', 'results.json')
     .option('--prices <file>', 'YAML or JSON prices (the keys of a scenario\'s cost: section) instead of the run\'s own')
     .option('--json', 'machine-readable output')
-    .action(async (file: string, options: { prices?: string; json?: boolean }) => setExit(await adviseCommand(io, file, options)));
+    .option('-v, --verbose', 'show stack traces on errors')
+    .action(async (file: string, options: { prices?: string; json?: boolean; verbose?: boolean }) => setExit(await adviseCommand(io, file, options)));
   cli
     .command('compare')
     .description('two runs side by side: P50/P99 warm and cold, instance cold starts, cost')
     .argument('<a>', 'results.json of the first run (A)')
     .argument('<b>', 'results.json of the second run (B)')
     .option('-o, --out <file>', 'HTML file to write (default: compare.html next to B)')
-    .action(async (a: string, b: string, options: { out?: string }) => setExit(await compareCommand(io, a, b, options)));
+    .option('-v, --verbose', 'show stack traces on errors')
+    .action(async (a: string, b: string, options: { out?: string; verbose?: boolean }) => setExit(await compareCommand(io, a, b, options)));
   cli
     .command('report')
     .description('(re)write the HTML report of a results.json')
