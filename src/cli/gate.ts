@@ -13,6 +13,7 @@ import type { RunResult, ThresholdOutcome } from '../results/model.js';
 export interface GateCommandOptions extends GateFlags {
   baseline?: string;
   junit?: string;
+  verbose?: boolean;
 }
 
 /**
@@ -49,6 +50,6 @@ export async function gateCommand(io: IO, candidateFile: string, options: GateCo
       failed: outcomes.some((o) => !o.passed) || report?.verdict === 'fail',
     });
   } catch (error) {
-    return reportFailure(io, error, false);
+    return reportFailure(io, error, Boolean(options.verbose));
   }
 }

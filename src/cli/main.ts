@@ -76,6 +76,7 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--baseline <results>', 'results.json of the baseline run to compare with');
   gateFlags(gate)
     .option('--junit <file>', 'write JUnit XML: one test case per threshold and per compared metric')
+    .option('-v, --verbose', 'show stack traces on errors')
     .action(async (file: string, options: GateCommandOptions) => setExit(await gateCommand(io, file, options)));
   cli
     .command('schema')
