@@ -103,8 +103,10 @@ describe('container runtime on a real engine', () => {
     const prepared = await runtime.prepare({ path: join(dir, 'index.mjs'), handler: 'handler', env: {} }, containerVariant(), runId);
     const error = await runtime.start(prepared, ctx()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ColdlabError);
-    expect((error as ColdlabError).code).toBe('INSTANCE_START_FAILED');
-    expect((error as ColdlabError).hint).toContain('boom at import');
+    // The bootstrap's own error comes out of the container's log: the module, the exception and its frame.
+    expect((error as ColdlabError).code).toBe('FUNCTION_INIT_FAILED');
+    expect((error as ColdlabError).message).toContain('boom at import');
+    expect((error as ColdlabError).message).toContain('index.mjs');
     expect(await runContainers()).toBe(0);
   });
 

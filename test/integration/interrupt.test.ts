@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execa } from 'execa';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readResults } from '../../src/results/store.js';
@@ -21,9 +21,24 @@ async function bootstrapPids(): Promise<number[]> {
   return ours;
 }
 
-function startRun(out: string) {
+// A copy of the long scenario whose function leaves a marker file at its first request, so the test
+// interrupts a run whose load has begun (on a busy host the phase starts seconds after the instances).
+async function longScenario(out: string): Promise<{ file: string; served: string }> {
+  const served = join(out, 'served');
+  await writeFile(
+    join(out, 'fn.mjs'),
+    "import { writeFileSync } from 'node:fs';\nlet marked = false;\nexport const handler = () => { if (!marked) { marked = true; writeFileSync(process.env.SERVED_MARKER, ''); } return 'ok'; };\n",
+  );
+  const yaml = (await readFile('test/data/runs/long.yaml', 'utf8'))
+    .replace('path: ../../../fixtures/functions/hello.mjs', `path: ${join(out, 'fn.mjs')}\n  env: { SERVED_MARKER: ${JSON.stringify(served)} }`);
+  const file = join(out, 'long.yaml');
+  await writeFile(file, yaml);
+  return { file, served };
+}
+
+function startRun(file: string, out: string) {
   // The marker in the environment lets the test find exactly the instances of this run in `ps`.
-  return execa('node', ['bin/coldlab.mjs', 'run', 'test/data/runs/long.yaml', '--out', out, '--quiet'], {
+  return execa('node', ['bin/coldlab.mjs', 'run', file, '--out', out, '--quiet'], {
     reject: false,
     env: { COLDLAB_TEST_MARKER: 'long-run-marker' },
   });
@@ -32,15 +47,17 @@ function startRun(out: string) {
 describe('interrupting a run', () => {
   it('Ctrl-C stops every instance and keeps the results gathered so far, marked incomplete', async () => {
     const out = await mkdtemp(join(tmpdir(), 'coldlab-int-'));
-    const child = startRun(out);
+    const { file, served } = await longScenario(out);
+    const child = startRun(file, join(out, 'runs'));
     await waitFor(async () => ((await bootstrapPids()).length >= 2 ? true : undefined), 30_000);
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitFor(() => access(served).then(() => true, () => undefined), 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGINT');
     const done = await child;
     expect(done.exitCode).toBe(130);
     expect(await bootstrapPids()).toEqual([]);
-    const [runDir] = await readdir(out);
-    const result = await readResults(join(out, runDir!, 'results.json'));
+    const [runDir] = await readdir(join(out, 'runs'));
+    const result = await readResults(join(out, 'runs', runDir!, 'results.json'));
     expect(result.complete).toBe(false);
     expect(result.variants[0]?.phases[0]?.sent).toBeGreaterThan(0);
     await rm(out, { recursive: true, force: true });
@@ -48,7 +65,7 @@ describe('interrupting a run', () => {
 
   it('a hard crash of coldlab (SIGKILL) leaves no instance process behind, and its cgroups go with `doctor --cleanup`', async () => {
     const out = await mkdtemp(join(tmpdir(), 'coldlab-kill-'));
-    const child = startRun(out);
+    const child = startRun('test/data/runs/long.yaml', out);
     await waitFor(async () => ((await bootstrapPids()).length >= 2 ? true : undefined), 30_000);
     child.kill('SIGKILL');
     await child;
