@@ -37,7 +37,7 @@ export function renderOverview(result: RunResult, chart?: SafeHtml): SafeHtml {
   <h2>Variants</h2>
   <p class="legend">Latency in ms from the intended send time (corrected), all phases together.</p>
   <div class="scroll"><table>
-    <thead><tr><th>#</th><th class="left">status</th><th class="left">variant</th><th>warm P50</th><th>warm P99</th><th>cold P50</th><th>cold P99</th><th>cold starts</th><th>requests</th><th>errors</th></tr></thead>
+    <thead><tr><th>#</th><th class="left">status</th><th class="left">variant</th><th>warm P50</th><th>warm P99</th><th>cold P50</th><th>cold P99</th><th>instance cold starts</th><th>cold-delayed requests</th><th>requests</th><th>errors</th></tr></thead>
     <tbody>${result.variants.map((v, i) => overviewRow(v, i, labels[i] ?? v.variant.id))}</tbody>
   </table></div>
   ${chart ? html`<div class="charts">${chart}</div>` : ''}
@@ -56,6 +56,7 @@ function overviewRow(v: VariantResult, index: number, label: string): SafeHtml {
     <td class="left"><span class="badge ${v.status}">${v.status}</span></td>
     <td class="left variant-cell"><a href="#${variantAnchor(index)}" title="${v.variant.id}">${label}</a></td>
     ${cell(warm?.p50Us)}${cell(warm?.p99Us)}${cell(cold?.p50Us)}${cell(cold?.p99Us)}
+    <td>${formatCount(v.instances.filter((i) => !i.provisioned).length)}</td>
     <td>${formatCount(starts['scale-out'] + starts['keepalive-expired'])}</td>
     <td>${formatCount(sent)}</td>
     <td>${errors > 0 ? formatCount(errors) : html`<span class="none">0</span>`}</td>

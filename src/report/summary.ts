@@ -85,7 +85,8 @@ export function formatRunSummary(r: RunResult): string {
       v.variant.id,
       `warm P50 ${p(warm, 'p50Us')} P99 ${p(warm, 'p99Us')} ms`,
       `cold P50 ${p(cold, 'p50Us')} P99 ${p(cold, 'p99Us')} ms`,
-      `${formatCount(starts['scale-out'] + starts['keepalive-expired'])} cold starts`,
+      // Instances started for requests, and requests that waited on a start: several can wait on one instance.
+      `${formatCount(v.instances.filter((i) => !i.provisioned).length)} instance cold starts, ${formatCount(starts['scale-out'] + starts['keepalive-expired'])} cold-delayed requests`,
     ];
   });
   // A failed variant's cause goes with the run's summary too, so `-q` and a scrolled-away terminal still show it.
