@@ -108,6 +108,8 @@ export async function abCommand(io: IO, loaded: LoadedScenario[], options: RunCo
         await writeFileAtomic(file, `${JSON.stringify(band, null, 2)}\n`);
         const text = Object.entries(band.metrics).map(([m, v]) => `${m} ±${Math.round(v * 100)}%`).join(', ');
         io.out(`noise band of this runner (A/A): ${text || 'none (too few repetitions)'}\nnoise:   ${file} (use with --noise as the gate's tolerance)\n`);
+        // A band from rounds that could not hold their load says more about the overload than about the runner.
+        if (report.verdict === 'invalid') io.out('  a round was invalid: measure the band again on a quieter runner before using it\n');
       }
       await writeGateOutputs(io, { thresholds: outcomes, gate: report, labels: { baseline: b.runId, candidate: c.runId } }, options.junit);
       const runCode = worstExit(exitCodeFor(b), exitCodeFor(c));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareSamples, enoughRepetitions, minimumRepetitions } from '../../src/gate/stats.js';
+import { compareSamples, enoughRepetitions, holmAdjust, minimumRepetitions } from '../../src/gate/stats.js';
 import { mulberry32 } from '../../src/load/prng.js';
 
 // Per-repetition figures drawn around a centre with ±8% noise, the spread seen between runs on a shared runner.
@@ -57,5 +57,13 @@ describe('gate statistics (Mann-Whitney U + bootstrap ratio of medians)', () => 
     const a = compareSamples(reps(2000, 8, 5), reps(2300, 8, 6), options);
     const b = compareSamples(reps(2000, 8, 5), reps(2300, 8, 6), options);
     expect(b).toEqual(a);
+  });
+
+  it("Holm's adjustment: the smallest p times the number of tests, then step down, never decreasing", () => {
+    const adjusted = holmAdjust([0.01, 0.04, NaN, 0.03]);
+    expect(adjusted[0]).toBeCloseTo(0.03);
+    expect(adjusted[3]).toBeCloseTo(0.06);
+    expect(adjusted[1]).toBeCloseTo(0.06);
+    expect(adjusted[2]).toBeNaN();
   });
 });
