@@ -1,4 +1,4 @@
-import type { HistogramData, VariantResult } from '../results/model.js';
+import type { HistogramData, VariantResult, PhaseResult, InstanceRecord } from '../results/model.js';
 import type { Variant } from '../scenario/variant.js';
 import { mergeData } from '../results/histogram.js';
 
@@ -80,7 +80,21 @@ export function variantLabel(v: Variant): string {
 
 export const COLD_REASON_LABEL = { 'scale-out': 'scale-out', 'keepalive-expired': 'keep-alive expired' } as const;
 
-/** Cold starts of a whole variant by reason: the sum of its phases. */
+/**
+ * Instance cold starts that began during a phase, by reason: one per instance started for traffic (provisioned
+ * ones excluded), however many requests waited on it. The last phase also takes starts after its end.
+ */
+export function instanceStartsIn(p: PhaseResult, phases: PhaseResult[], instances: InstanceRecord[]): Record<keyof typeof COLD_REASON_LABEL, number> {
+  const out = { 'scale-out': 0, 'keepalive-expired': 0 };
+  const last = phases.at(-1) === p;
+  for (const i of instances) {
+    if (i.coldReason === 'provisioned') continue;
+    if (i.startedAtMs >= p.startMs && (last || i.startedAtMs < p.startMs + p.durationMs)) out[i.coldReason]++;
+  }
+  return out;
+}
+
+/** Requests that waited on a cold start, by reason, for a whole variant: the sum of its phases. */
 export function coldStartsOf(v: VariantResult): Record<keyof typeof COLD_REASON_LABEL, number> {
   const out = { 'scale-out': 0, 'keepalive-expired': 0 };
   for (const p of v.phases) {

@@ -1,6 +1,6 @@
-import type { LatencySet, PhaseResult } from '../results/model.js';
+import type { LatencySet, PhaseResult, VariantResult } from '../results/model.js';
 import { html, type SafeHtml } from './escape.js';
-import { COLD_REASON_LABEL, formatCount, formatDuration, formatRate, formatUs } from './format.js';
+import { COLD_REASON_LABEL, formatCount, formatDuration, formatRate, formatUs, instanceStartsIn } from './format.js';
 
 const PERCENTILES = [
   ['P50', 'p50Us'],
@@ -37,11 +37,15 @@ function errorsFact(errors: Record<string, number>): SafeHtml {
   return html`<span class="fact errors">errors ${entries.map(([kind, n]) => html`<span class="chip">${kind} × ${formatCount(n)}</span>`)}</span>`;
 }
 
-function coldStartsFact(p: PhaseResult): SafeHtml {
+// Instance cold starts and the requests they delayed are different counts: 8 requests behind one start are 1 and 8.
+function coldStartsFact(p: PhaseResult, v: VariantResult): SafeHtml {
+  const started = instanceStartsIn(p, v.phases, v.instances);
   const parts = (Object.keys(COLD_REASON_LABEL) as Array<keyof typeof COLD_REASON_LABEL>)
-    .filter((reason) => p.coldStarts[reason] > 0)
-    .map((reason) => `${formatCount(p.coldStarts[reason])} ${COLD_REASON_LABEL[reason]}`);
-  return html`<span class="fact">cold starts <b>${parts.length > 0 ? parts.join(', ') : '0'}</b></span>`;
+    .filter((reason) => started[reason] > 0)
+    .map((reason) => `${formatCount(started[reason])} ${COLD_REASON_LABEL[reason]}`);
+  const delayed = p.coldStarts['scale-out'] + p.coldStarts['keepalive-expired'];
+  return html`<span class="fact">instance cold starts <b>${parts.length > 0 ? parts.join(', ') : '0'}</b></span>
+    <span class="fact">cold-delayed requests <b>${formatCount(delayed)}</b></span>`;
 }
 
 // The sender's own delay: if it is large, the latency figures include the load generator, not just the function.
@@ -51,13 +55,13 @@ function lagFact(p: PhaseResult): SafeHtml | '' {
 }
 
 /** One phase: what load was applied, then P50…P99.9 for cold, warm and all requests, corrected and not. */
-export function renderPhase(p: PhaseResult): SafeHtml {
+export function renderPhase(p: PhaseResult, v: VariantResult): SafeHtml {
   return html`
 <div class="phase" data-phase="${p.name}">
   <div class="phase-head">
     <strong>${p.name}</strong>
     <span class="fact">${p.kind} · ${p.loop} loop · ${formatDuration(p.durationMs)}</span>
-    ${p.sent === 0 ? '' : loadFacts(p)}
+    ${p.sent === 0 ? '' : loadFacts(p, v)}
     ${p.valid ? '' : html`<span class="invalid">invalid</span>`}
   </div>
   ${p.sent === 0 ? html`<p class="empty-phase">No request in this phase${p.kind === 'idle' ? ' (idle: no load, so keep-alive can expire)' : ''}.</p>` : latencyTable(p)}
@@ -65,11 +69,11 @@ export function renderPhase(p: PhaseResult): SafeHtml {
 </div>`;
 }
 
-function loadFacts(p: PhaseResult): SafeHtml {
+function loadFacts(p: PhaseResult, v: VariantResult): SafeHtml {
   return html`${rateFact(p)}
     <span class="fact">sent <b>${formatCount(p.sent)}</b> · ok <b>${formatCount(p.ok)}</b></span>
     ${errorsFact(p.errors)}
-    ${coldStartsFact(p)}
+    ${coldStartsFact(p, v)}
     ${p.coldInit ? html`<span class="fact">init P50 <b>${formatUs(p.coldInit.p50Us)}</b> ms</span>` : ''}
     ${lagFact(p)}`;
 }

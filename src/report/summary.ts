@@ -1,5 +1,5 @@
 import type { LatencySet, PhaseResult, RunResult, VariantResult } from '../results/model.js';
-import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatRate, formatUs, mergedOf, sandboxKnobs } from './format.js';
+import { COLD_REASON_LABEL, coldStartsOf, instanceStartsIn, formatCount, formatDuration, formatRate, formatUs, mergedOf, sandboxKnobs } from './format.js';
 import { textTable, type Align } from './textTable.js';
 
 const HEAD = ['phase', 'start', 'count', 'P50', 'P90', 'P99', 'P99.9', 'cold starts', 'init P50/max', 'rate req/s', 'errors'];
@@ -22,10 +22,13 @@ function errorsText(errors: Record<string, number>): string {
     .join(', ');
 }
 
-function coldStartsText(p: PhaseResult): string {
-  const { 'scale-out': scaleOut, 'keepalive-expired': expired } = p.coldStarts;
-  if (scaleOut + expired === 0) return '0';
-  return [scaleOut > 0 ? `${formatCount(scaleOut)} scale-out` : '', expired > 0 ? `${formatCount(expired)} keep-alive` : ''].filter(Boolean).join(', ');
+// Instances started (by reason), then requests that waited on a start: 8 requests queued behind one start are 1 + 8.
+function coldStartsText(p: PhaseResult, v: VariantResult): string {
+  const { 'scale-out': scaleOut, 'keepalive-expired': expired } = instanceStartsIn(p, v.phases, v.instances);
+  const delayed = p.coldStarts['scale-out'] + p.coldStarts['keepalive-expired'];
+  if (scaleOut + expired + delayed === 0) return '0';
+  const starts = [scaleOut > 0 ? `${formatCount(scaleOut)} scale-out` : '', expired > 0 ? `${formatCount(expired)} keep-alive` : ''].filter(Boolean).join(', ');
+  return `${starts || '0'} · ${formatCount(delayed)} delayed`;
 }
 
 function initText(p: PhaseResult): string {
@@ -33,11 +36,11 @@ function initText(p: PhaseResult): string {
 }
 
 // Phase facts (rate, errors) go on the phase's first row only, so the eye reads one phase per block.
-function phaseRows(p: PhaseResult): string[][] {
+function phaseRows(p: PhaseResult, v: VariantResult): string[][] {
   // An idle phase sends nothing; two rows of dashes would only hide the phases that did.
   if (p.sent === 0) return [[p.name, '—', '0', '', '', '', '', '', '', '', `(${p.kind}: no requests)`]];
   return [
-    [p.name, 'cold', ...latencyCells(p.latency.cold), coldStartsText(p), initText(p), rate(p), errorsText(p.errors)],
+    [p.name, 'cold', ...latencyCells(p.latency.cold), coldStartsText(p, v), initText(p), rate(p), errorsText(p.errors)],
     ['', 'warm', ...latencyCells(p.latency.warm), '', '', '', ''],
   ];
 }
@@ -54,8 +57,8 @@ export function formatVariantSummary(v: VariantResult): string {
   const init = mergedOf(v.phases.map((p) => p.coldInit));
   const lines = [`${v.variant.id}  (${formatDuration(v.durationMs)})`];
   if (v.phases.length > 0) {
-    lines.push(textTable([HEAD, ...v.phases.flatMap(phaseRows)], ALIGN));
-    lines.push('  latency in ms, corrected (from the intended send time)');
+    lines.push(textTable([HEAD, ...v.phases.flatMap((p) => phaseRows(p, v))], ALIGN));
+    lines.push('  latency in ms, corrected (from the intended send time); cold starts: instances started by reason · requests delayed by a start');
   }
   lines.push(
     `  cold starts: ${formatCount(starts['scale-out'])} ${COLD_REASON_LABEL['scale-out']}, ${formatCount(starts['keepalive-expired'])} ${COLD_REASON_LABEL['keepalive-expired']}` +

@@ -46,7 +46,7 @@ function coldSummary(v: VariantResult): SafeHtml {
 function measured(v: VariantResult): SafeHtml {
   return html`<h3>Latency by phase</h3>
   <p class="legend">Milliseconds. Large figure: from the intended send time (corrected for coordinated omission); small grey figure beneath: from the actual send (uncorrected).</p>
-  ${v.phases.map(renderPhase)}
+  ${v.phases.map((p) => renderPhase(p, v))}
   ${coldSummary(v)}`;
 }
 

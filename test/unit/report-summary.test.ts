@@ -35,7 +35,9 @@ describe('formatVariantSummary', () => {
     expect(warmRow).toBeDefined();
     for (const us of [warm.p50Us, warm.p90Us, warm.p99Us, warm.p999Us]) expect(warmRow).toContain(formatUs(us));
     const coldRow = text.split('\n').find((l) => l.trimStart().startsWith('steady'));
-    expect(coldRow).toContain('3 scale-out');
+    // Instances started in the phase, then requests delayed by a start: the sample starts all 13 in the burst.
+    expect(coldRow).toContain('0 · 3 delayed');
+    expect(text.split('\n').find((l) => l.trimStart().startsWith('burst'))).toContain('13 scale-out · 10 delayed');
     expect(coldRow).toContain('50/50');
     expect(coldRow).toContain('http-500 ×2');
     expect(text).toContain('init ms P50');
