@@ -13,6 +13,8 @@ export interface SimPolicy {
   provisioned: number;
   /** The lab's reaper looks every min(250, keepAlive/4) ms, so expiry lands on its next tick; 0 = exact expiry. */
   reapEveryMs?: number;
+  /** Where the reaper's ticks fall (ms after the variant's start, modulo the period); 0 when unknown. */
+  reapPhaseMs?: number;
 }
 
 export interface SimInput {
@@ -42,6 +44,7 @@ export function simulate(input: SimInput): SimResult {
   const conc = policy.instanceConcurrency;
   const keepAliveUs = policy.keepAliveMs * 1000;
   const tickUs = (policy.reapEveryMs ?? 0) * 1000;
+  const phaseUs = (policy.reapPhaseMs ?? 0) * 1000;
   const random = mulberry32(input.seed);
   const heap = new EventHeap();
   const table = new InstanceTable();
@@ -54,7 +57,7 @@ export function simulate(input: SimInput): SimResult {
 
   const expiryOf = (id: number): number => {
     const due = (table.lastUsed[id] ?? 0) + keepAliveUs;
-    return tickUs > 0 ? Math.ceil(due / tickUs) * tickUs : due;
+    return tickUs > 0 ? phaseUs + Math.ceil((due - phaseUs) / tickUs) * tickUs : due;
   };
   // Reaps, in time order, every idle instance whose keep-alive ran out by `t`, then accounts up to `t`.
   const advance = (t: number): void => {

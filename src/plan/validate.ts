@@ -36,6 +36,21 @@ function coldOf(variant: VariantResult, warm: Distribution): Distribution {
   return { sample: (u) => (starts[next++ % starts.length] ?? 0) + warm.sample(u), meanUs: mean, label: `the run's ${starts.length} instance starts in order, plus warm service` };
 }
 
+/**
+ * Where the run's reaper ticked: every keep-alive stop is stamped at a tick, and the timer started at no
+ * fixed offset, so a simulation with ticks at multiples of the period misjudges gaps close to keep-alive
+ * by up to a whole period. The median offset of the stops (taken around the first one) gives the phase.
+ */
+function reapPhaseOf(variant: VariantResult): number {
+  const period = reapEveryMs(variant.variant.keepAliveMs);
+  const stops = variant.instances.filter((i) => i.stopReason === 'keepalive' && i.stoppedAtMs !== undefined).map((i) => i.stoppedAtMs ?? 0);
+  const first = stops[0];
+  if (first === undefined) return 0;
+  const offsets = stops.map((s) => ((((s - first) % period) + period * 1.5) % period) - period / 2).sort((a, b) => a - b);
+  const median = offsets[Math.floor(offsets.length / 2)] ?? 0;
+  return (((first + median) % period) + period) % period;
+}
+
 /** Re-simulates one variant's own run (its arrivals, policy and measured service times) and compares. */
 export function validateVariant(variant: VariantResult, seed: number): Validation {
   const id = variant.variant.id;
@@ -47,7 +62,7 @@ export function validateVariant(variant: VariantResult, seed: number): Validatio
   const warm = fromHistogram(warmData, 'warm');
   const v = variant.variant;
   const predicted = simulate({
-    policy: { maxInstances: v.maxInstances, instanceConcurrency: v.instanceConcurrency, keepAliveMs: v.keepAliveMs, provisioned: v.provisionedConcurrency, reapEveryMs: reapEveryMs(v.keepAliveMs) },
+    policy: { maxInstances: v.maxInstances, instanceConcurrency: v.instanceConcurrency, keepAliveMs: v.keepAliveMs, provisioned: v.provisionedConcurrency, reapEveryMs: reapEveryMs(v.keepAliveMs), reapPhaseMs: reapPhaseOf(variant) },
     nextArrival: fromOffsets(arrivals.offsetsUs),
     horizonUs: arrivals.horizonUs,
     warm,
