@@ -5,6 +5,22 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Installs the Debian packages named after "--" as root (apt options before it), or says which tests will fail.
+install_or_say() {
+  local consequence="$1"; shift
+  local opts=()
+  while [ "$1" != -- ]; do opts+=("$1"); shift; done
+  shift
+  [ "$#" -gt 0 ] || return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "test-env: installing $*"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${opts[@]}" "$@" >/dev/null
+  else
+    echo "test-env: missing $* (install them; $consequence)" >&2
+  fi
+}
+
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
@@ -13,15 +29,7 @@ command -v clang-14 >/dev/null 2>&1 || missing+=(clang-14)
 command -v wasm-ld-14 >/dev/null 2>&1 || missing+=(lld-14)
 [ -e /usr/lib/wasm32-wasi/libc.a ] || missing+=(wasi-libc)
 ls /usr/lib/llvm-14/lib/clang/*/lib/wasi/libclang_rt.builtins-wasm32.a >/dev/null 2>&1 || missing+=(libclang-rt-14-dev-wasm32)
-if [ "${#missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test-env: installing ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-  else
-    echo "test-env: missing ${missing[*]} (install them; browser tests will fail without Chromium)" >&2
-  fi
-fi
+install_or_say "browser tests will fail without Chromium" -- "${missing[@]}"
 
 # microVM tests: QEMU, a guest kernel (modules under /lib/modules), and the tools that build the guest image
 # (a static busybox for its init, cpio, squashfs-tools, xz); setpriv ties each QEMU's life to coldlab's.
@@ -33,15 +41,7 @@ command -v cpio >/dev/null 2>&1 || vm_missing+=(cpio)
 command -v xz >/dev/null 2>&1 || vm_missing+=(xz-utils)
 command -v setpriv >/dev/null 2>&1 || vm_missing+=(util-linux)
 { ldd /bin/busybox 2>&1 || true; } | grep -q 'not a dynamic executable' || vm_missing+=(busybox-static)
-if [ "${#vm_missing[@]}" -gt 0 ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "test-env: installing ${vm_missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${vm_missing[@]}" >/dev/null
-  else
-    echo "test-env: missing ${vm_missing[*]} (install them; microVM tests will fail without them)" >&2
-  fi
-fi
+install_or_say "microVM tests will fail without them" --no-install-recommends -- "${vm_missing[@]}"
 
 bash scripts/setup-docker.sh
 
