@@ -1,4 +1,5 @@
-import { decodeArrivals, type Arrival } from '../results/arrivals.js';
+import { decodeColumns, loggedRequests, sampleWeight, type ArrivalColumns } from '../results/arrivals.js';
+import type { ArrivalLog } from '../results/model.js';
 import { gbOf } from './cost.js';
 import { arrivalLogs, isColdStart, median, type VariantFigures } from './figures.js';
 import { replay } from './replay.js';
@@ -18,7 +19,10 @@ export interface KeepAliveAdvice {
   variantKey: string;
   memoryMb: number;
   provisioned: number;
+  /** Requests the variant sent (all its runs), whether or not the logs kept every one. */
   requests: number;
+  /** Set when a run's log kept only 1 request in w (a long run): the replay ran on that sample, its figures are approximate. */
+  sampledOneIn?: number;
   measuredKeepAliveMs: number;
   /** What the run measured: its instance cold starts (from the instance records) and idle memory-time. */
   measured: { instanceColdStarts: number; idleGbSeconds: number };
@@ -52,17 +56,17 @@ export function replayVariant(f: VariantFigures, keepAliveMs: number): (KeepAliv
   let busyUs = 0;
   let requests = 0;
   for (const run of runs) {
-    const arrivals: Arrival[] = decodeArrivals(run.arrivals!);
+    const log = run.arrivals!;
     const v = run.variant;
     // This run's own start times, in the order they happened (a start on a busy host is slower): the median once they run out.
     const measured = run.instances.filter(isColdStart).flatMap((i) => (i.readyAtMs === undefined ? [] : [(i.readyAtMs - i.startedAtMs) * 1000]));
     const coldStartUs = measured.length > 0 ? [...measured, medianUs] : medianUs;
-    const outcome = replay(arrivals, { keepAliveMs, maxInstances: v.maxInstances, instanceConcurrency: v.instanceConcurrency, provisioned: v.provisionedConcurrency, coldStartUs, endUs: run.durationMs * 1000 });
+    const outcome = replay(columnsOf(log), { keepAliveMs, maxInstances: v.maxInstances, instanceConcurrency: v.instanceConcurrency, provisioned: v.provisionedConcurrency, coldStartUs, endUs: run.durationMs * 1000, weight: sampleWeight(log) });
     cold += outcome.instanceColdStarts;
     delayed += outcome.coldDelayedRequests;
     idleUs += outcome.idleUs;
     busyUs += outcome.aliveUs - outcome.idleUs;
-    requests += arrivals.length;
+    requests += loggedRequests(log);
   }
   const gb = gbOf(f.variant.memoryMb);
   return { keepAliveMs, instanceColdStarts: cold, coldDelayedRequests: delayed, coldStartRate: requests > 0 ? cold / requests : 0, idleGbSeconds: (idleUs / 1e6) * gb, busyUs };
@@ -83,13 +87,30 @@ function adviseVariant(f: VariantFigures): KeepAliveAdvice | undefined {
     variantKey: f.key,
     memoryMb: f.variant.memoryMb,
     provisioned: f.variant.provisionedConcurrency,
-    requests: arrivalLogs(f).reduce((n, log) => n + log.count, 0),
+    requests: arrivalLogs(f).reduce((n, log) => n + loggedRequests(log), 0),
+    ...sampledOf(arrivalLogs(f)),
     measuredKeepAliveMs: ka,
     measured: { instanceColdStarts: f.instanceColdStarts, idleGbSeconds: measuredIdleGbSeconds(f, atMeasured.busyUs) },
     curve,
     coldStartMs: coldStartMsOf(f),
     knee: curve.find((p) => p.instanceColdStarts === fewest) ?? curve[0]!,
   };
+}
+
+// Each log is decoded once, however many keep-alive values replay it.
+const decoded = new WeakMap<ArrivalLog, ArrivalColumns>();
+function columnsOf(log: ArrivalLog): ArrivalColumns {
+  const known = decoded.get(log);
+  if (known) return known;
+  const columns = decodeColumns(log);
+  decoded.set(log, columns);
+  return columns;
+}
+
+// The coarsest sample among the runs' logs, if any was thinned: what the advice must own up to.
+function sampledOf(logs: ArrivalLog[]): { sampledOneIn?: number } {
+  const oneIn = Math.max(1, ...logs.map(sampleWeight));
+  return oneIn > 1 ? { sampledOneIn: oneIn } : {};
 }
 
 // The run's own cold-start duration; with none measured, a provisioned start stands in (same sandbox, same init).

@@ -1,4 +1,4 @@
-import type { Arrival } from '../results/arrivals.js';
+import type { ArrivalColumns } from '../results/arrivals.js';
 import { reapEveryMs } from '../platform/pool.js';
 
 /** The pool's knobs a replay runs under (platform/pool.ts). */
@@ -11,6 +11,11 @@ export interface ReplayPolicy {
   coldStartUs: number | readonly number[];
   /** When the variant ended, µs: instances still alive are stopped then. */
   endUs: number;
+  /**
+   * Requests each arrival stands for (a log thinned 1 in w): its service time is scaled by w, so the offered
+   * load stays the same, and the requests it delayed or queued count w times. Default 1.
+   */
+  weight?: number;
 }
 
 export interface ReplayOutcome {
@@ -25,113 +30,144 @@ export interface ReplayOutcome {
   idleUs: number;
 }
 
+/** One simulated instance; its busy time is kept as a running union (requests on it start in time order). */
 interface SimInstance {
   provisioned: boolean;
   startedUs: number;
   readyUs: number;
   /** When each of the instance's concurrency slots is next free. */
-  slots: number[];
-  stoppedUs?: number;
-  busy: Array<[number, number]>;
+  slots: Float64Array;
+  /** The latest of `slots`: when the instance goes idle. */
+  lastFreeUs: number;
+  /** Busy time of the closed busy stretches, and the open stretch [blockFrom, blockTo]. */
+  busyUs: number;
+  blockFrom: number;
+  blockTo: number;
 }
 
 /**
  * Replays a run's arrivals through the pool's policy (platform/pool.ts) in simulated time: a warm instance
  * first (the most recently used), else join an instance still starting, else start one (a cold start) up
  * to maxInstances, else queue for the first instance to free up. Idle instances are reaped on the same
- * reaper ticks as the real pool's, at the first tick after keep-alive has passed.
+ * reaper ticks as the real pool's, at the first tick after keep-alive has passed. Per arrival it only walks
+ * the live instances: no allocation, and stopped instances are settled and dropped as they stop.
  */
-export function replay(arrivals: readonly Arrival[], policy: ReplayPolicy): ReplayOutcome {
+export function replay(arrivals: ArrivalColumns, policy: ReplayPolicy): ReplayOutcome {
   const tickUs = reapEveryMs(policy.keepAliveMs) * 1000;
+  const keepAliveUs = policy.keepAliveMs * 1000;
   const conc = policy.instanceConcurrency;
-  const instances: SimInstance[] = [];
+  const weight = policy.weight ?? 1;
+  const out: ReplayOutcome = { instanceColdStarts: 0, coldDelayedRequests: 0, queuedRequests: 0, aliveUs: 0, idleUs: 0 };
+  // Live instances in the order they started (ties go to the older one, as in the pool).
+  const live: SimInstance[] = [];
   const make = (provisioned: boolean, startedUs: number, readyUs: number): SimInstance => {
-    const instance: SimInstance = { provisioned, startedUs, readyUs, slots: new Array<number>(conc).fill(readyUs), busy: [] };
-    instances.push(instance);
+    const instance: SimInstance = { provisioned, startedUs, readyUs, slots: new Float64Array(conc).fill(readyUs), lastFreeUs: readyUs, busyUs: 0, blockFrom: readyUs, blockTo: readyUs };
+    live.push(instance);
     return instance;
   };
-  for (let i = 0; i < policy.provisioned; i++) make(true, 0, 0);
-  const reapTime = (s: SimInstance): number => {
-    const idleFrom = Math.max(s.readyUs, ...s.slots);
-    return Math.ceil((idleFrom + policy.keepAliveMs * 1000) / tickUs) * tickUs;
+  const reapTime = (s: SimInstance): number => Math.ceil((Math.max(s.readyUs, s.lastFreeUs) + keepAliveUs) / tickUs) * tickUs;
+  const settle = (s: SimInstance, stoppedUs: number): void => {
+    const aliveUs = Math.max(0, stoppedUs - s.startedUs);
+    out.aliveUs += aliveUs;
+    out.idleUs += Math.max(0, aliveUs - (s.busyUs + (s.blockTo - s.blockFrom)));
   };
-  const out: ReplayOutcome = { instanceColdStarts: 0, coldDelayedRequests: 0, queuedRequests: 0, aliveUs: 0, idleUs: 0 };
+  const serve = (s: SimInstance, slot: number, from: number, serviceUs: number): void => {
+    const to = from + serviceUs;
+    s.slots[slot] = to;
+    if (to > s.lastFreeUs) s.lastFreeUs = to;
+    if (from > s.blockTo) {
+      s.busyUs += s.blockTo - s.blockFrom;
+      s.blockFrom = from;
+      s.blockTo = to;
+    } else if (to > s.blockTo) s.blockTo = to;
+  };
+  for (let i = 0; i < policy.provisioned; i++) make(true, 0, 0);
   const starts = typeof policy.coldStartUs === 'number' ? [] : policy.coldStartUs;
   const fallbackUs = typeof policy.coldStartUs === 'number' ? policy.coldStartUs : medianOf(policy.coldStartUs);
-  for (const { atUs: t, serviceUs } of arrivals) {
-    const alive = instances.filter((s) => s.stoppedUs === undefined);
-    for (const s of alive) if (!s.provisioned && reapTime(s) <= t) s.stoppedUs = reapTime(s);
-    const live = alive.filter((s) => s.stoppedUs === undefined);
-    const serve = (s: SimInstance, slot: number, from: number): void => {
-      s.slots[slot] = from + serviceUs;
-      s.busy.push([from, from + serviceUs]);
-    };
-    const warm = pickWarm(live, t);
+  const { atUs, serviceUs: services } = arrivals;
+  for (let a = 0; a < atUs.length; a++) {
+    const t = atUs[a] ?? 0;
+    const serviceUs = (services[a] ?? 0) * weight;
+    // Reap, keeping the survivors in order.
+    let kept = 0;
+    for (const s of live) {
+      if (!s.provisioned && reapTime(s) <= t) settle(s, reapTime(s));
+      else live[kept++] = s;
+    }
+    live.length = kept;
+    // Ready, with a free slot; the most recently used first, as the pool prefers (so the others can be reaped).
+    let warm: SimInstance | undefined;
+    let warmSlot = -1;
+    let warmUsed = -Infinity;
+    for (const s of live) {
+      if (s.readyUs > t) continue;
+      let slot = -1;
+      let used = s.readyUs;
+      for (let k = 0; k < conc; k++) {
+        const free = s.slots[k] ?? 0;
+        if (free > t) continue;
+        if (slot < 0) slot = k;
+        if (free > used) used = free;
+      }
+      if (slot >= 0 && used > warmUsed) {
+        warm = s;
+        warmSlot = slot;
+        warmUsed = used;
+      }
+    }
     if (warm) {
-      serve(warm.instance, warm.slot, t);
+      serve(warm, warmSlot, t, serviceUs);
       continue;
     }
-    const starting = live.find((s) => s.readyUs > t && s.slots.some((free) => free === s.readyUs));
+    const starting = joinable(live, t);
     if (starting) {
-      serve(starting, starting.slots.indexOf(starting.readyUs), starting.readyUs);
-      out.coldDelayedRequests++;
+      serve(starting, starting.slots.indexOf(starting.readyUs), starting.readyUs, serviceUs);
+      out.coldDelayedRequests += weight;
       continue;
     }
     if (live.length < policy.maxInstances) {
       const fresh = make(false, t, t + (starts[out.instanceColdStarts] ?? fallbackUs));
-      serve(fresh, 0, fresh.readyUs);
+      serve(fresh, 0, fresh.readyUs, serviceUs);
       out.instanceColdStarts++;
-      out.coldDelayedRequests++;
+      out.coldDelayedRequests += weight;
       continue;
     }
     const next = earliestSlot(live);
-    if (next) {
-      serve(next.instance, next.slot, Math.max(t, next.freeUs));
-      out.queuedRequests++;
+    if (next >= 0) {
+      const s = live[Math.floor(next / conc)]!;
+      const slot = next % conc;
+      serve(s, slot, Math.max(t, s.slots[slot] ?? t), serviceUs);
+      out.queuedRequests += weight;
     }
   }
-  for (const s of instances) {
-    if (s.stoppedUs === undefined) s.stoppedUs = s.provisioned ? policy.endUs : Math.min(reapTime(s), Math.max(policy.endUs, ...s.slots));
-    const aliveUs = Math.max(0, s.stoppedUs - s.startedUs);
-    out.aliveUs += aliveUs;
-    out.idleUs += Math.max(0, aliveUs - unionUs(s.busy));
-  }
+  for (const s of live) settle(s, s.provisioned ? policy.endUs : Math.min(reapTime(s), Math.max(policy.endUs, s.lastFreeUs)));
   return out;
 }
 
-// Ready, with a free slot; the most recently used first, as the pool prefers (so the others can be reaped).
-function pickWarm(live: SimInstance[], t: number): { instance: SimInstance; slot: number } | undefined {
-  let best: { instance: SimInstance; slot: number; lastUsed: number } | undefined;
-  for (const s of live) {
-    if (s.readyUs > t) continue;
-    const slot = s.slots.findIndex((free) => free <= t);
-    if (slot < 0) continue;
-    const lastUsed = Math.max(s.readyUs, ...s.slots.filter((free) => free <= t));
-    if (!best || lastUsed > best.lastUsed) best = { instance: s, slot, lastUsed };
-  }
-  return best;
+// The first instance still starting with a slot nobody has joined yet.
+function joinable(live: readonly SimInstance[], t: number): SimInstance | undefined {
+  for (const s of live) if (s.readyUs > t && s.slots.includes(s.readyUs)) return s;
+  return undefined;
 }
 
-function earliestSlot(live: SimInstance[]): { instance: SimInstance; slot: number; freeUs: number } | undefined {
-  let best: { instance: SimInstance; slot: number; freeUs: number } | undefined;
-  for (const s of live) s.slots.forEach((free, slot) => (!best || free < best.freeUs ? (best = { instance: s, slot, freeUs: free }) : undefined));
+// The slot that frees up first, as instance index × concurrency + slot (first of equals); -1 with no instance.
+function earliestSlot(live: readonly SimInstance[]): number {
+  let best = -1;
+  let bestFree = Infinity;
+  let at = 0;
+  for (const s of live) {
+    for (const free of s.slots) {
+      if (best < 0 || free < bestFree) {
+        best = at;
+        bestFree = free;
+      }
+      at++;
+    }
+  }
   return best;
 }
 
 function medianOf(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-// Busy time with overlapping requests (instance concurrency > 1) counted once.
-function unionUs(intervals: Array<[number, number]>): number {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const [from, to] of sorted) {
-    if (to <= end) continue;
-    total += to - Math.max(from, end);
-    end = to;
-  }
-  return total;
 }

@@ -82,7 +82,14 @@ export function keepAliveText(k: KeepAliveAdvice): string {
   const atMeasured = k.curve.find((p) => p.keepAliveMs === k.measuredKeepAliveMs);
   const replayed = atMeasured ? ` (replay: ${formatCount(atMeasured.instanceColdStarts)})` : '';
   const knee = k.knee.keepAliveMs === k.measuredKeepAliveMs ? 'no longer keep-alive would save a cold start' : `keep-alive ${formatDuration(k.knee.keepAliveMs)} would have ${plural(k.knee.instanceColdStarts, 'cold start')} and ${k.knee.idleGbSeconds.toFixed(2)} GB-s idle`;
-  return `keep-alive ${formatDuration(k.measuredKeepAliveMs)} measured ${plural(k.measured.instanceColdStarts, 'instance cold start')}${replayed} and ${k.measured.idleGbSeconds.toFixed(2)} GB-s of instances starting or idle; ${knee}.`;
+  return `keep-alive ${formatDuration(k.measuredKeepAliveMs)} measured ${plural(k.measured.instanceColdStarts, 'instance cold start')}${replayed} and ${k.measured.idleGbSeconds.toFixed(2)} GB-s of instances starting or idle; ${knee}.${sampledText(k)}`;
+}
+
+/** Said wherever a replay ran on a thinned log: its figures are approximate, and which way they lean. */
+export function sampledText(k: Pick<KeepAliveAdvice, 'sampledOneIn' | 'requests'>): string {
+  if (k.sampledOneIn === undefined) return '';
+  const w = formatCount(k.sampledOneIn);
+  return ` Approximate: replayed on a 1-in-${w} sample of the ${formatCount(k.requests)} requests, each kept request standing for ${w}, so gaps shorter than the sample's spacing go unseen and at most one cold start per kept request is counted; the replay's count at the measured keep-alive, against the measured one, shows the error.`;
 }
 
 export function keepAliveLabel(k: KeepAliveAdvice): string {

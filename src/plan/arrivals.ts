@@ -17,3 +17,21 @@ export function fromOffsets(offsets: ArrayLike<number>): () => number {
   let i = 0;
   return () => (i < offsets.length ? (offsets[i++] ?? Infinity) : Infinity);
 }
+
+/**
+ * A 1-in-w sample of arrivals (µs, ascending) spread back out to every request: each kept arrival, then
+ * w − 1 more evenly over the gap to the next kept one (the last one's gap taken as the one before it). The
+ * rate is right; within a gap the spacing is a guess, so idle stretches shorter than a gap disappear.
+ */
+export function fromSample(offsets: ArrayLike<number>, oneIn: number): () => number {
+  let i = 0;
+  let k = 0;
+  return () => {
+    if (i >= offsets.length) return Infinity;
+    const at = offsets[i] ?? 0;
+    const next = i + 1 < offsets.length ? (offsets[i + 1] ?? at) : at + (at - (offsets[i - 1] ?? at));
+    const t = at + ((next - at) * k) / oneIn;
+    if (++k >= oneIn) (k = 0), i++;
+    return t;
+  };
+}

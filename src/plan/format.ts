@@ -48,6 +48,7 @@ export function formatCandidates(table: CandidateTable): string {
 export function formatValidation(validations: Validation[]): string {
   const rows: string[][] = [['variant', 'figure', 'predicted', 'measured', 'error']];
   const skipped: string[] = [];
+  const notes = validations.flatMap((v) => (v.arrivalsNote && v.predicted ? [`  ${v.variant}: ${v.arrivalsNote}`] : []));
   for (const v of validations) {
     if (!v.predicted || !v.measured || !v.error) {
       skipped.push(`  ${v.variant}: skipped, ${v.skipped ?? 'nothing to compare'}`);
@@ -57,5 +58,5 @@ export function formatValidation(validations: Validation[]): string {
     rows.push(['', 'P99 ms', formatMs(v.predicted.p99Ms), formatMs(v.measured.p99Ms), signed(v.error.p99Ms)]);
     rows.push(['', 'mean instances', v.predicted.meanInstances.toFixed(2), v.measured.meanInstances.toFixed(2), signed(v.error.meanInstances)]);
   }
-  return [textTable(rows, ['left', 'left', 'right', 'right', 'right']), ...skipped].join('\n');
+  return [textTable(rows, ['left', 'left', 'right', 'right', 'right']), ...notes, ...skipped].join('\n');
 }

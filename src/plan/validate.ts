@@ -1,9 +1,11 @@
 import type { RunResult, VariantResult } from '../results/model.js';
 import { simulate, type SimResult } from './simulate.js';
 import { fixed, fromHistogram, type Distribution } from './distribution.js';
-import { fromOffsets } from './arrivals.js';
+import { fromOffsets, fromSample } from './arrivals.js';
+import { formatCount } from '../report/format.js';
 import { measuredOf, serviceHistograms, type Measured } from './measured.js';
-import { reapEveryMs, variantArrivals } from './replay.js';
+import { reapEveryMs, variantArrivals, type VariantArrivals } from './replay.js';
+import type { ArrivalSample } from '../results/arrivals.js';
 
 export interface Validation {
   variant: string;
@@ -12,6 +14,8 @@ export interface Validation {
   /** Relative errors (predicted − measured) / measured; 0 when both are 0. */
   error?: { coldStartProbability: number; p99Ms: number; meanInstances: number };
   skipped?: string;
+  /** Where the arrivals came from when the run's log was thinned, said next to the figures. */
+  arrivalsNote?: string;
 }
 
 const relative = (predicted: number, measured: number): number => (measured === 0 ? (predicted === 0 ? 0 : Infinity) : (predicted - measured) / measured);
@@ -63,7 +67,7 @@ export function validateVariant(variant: VariantResult, seed: number): Validatio
   const v = variant.variant;
   const predicted = simulate({
     policy: { maxInstances: v.maxInstances, instanceConcurrency: v.instanceConcurrency, keepAliveMs: v.keepAliveMs, provisioned: v.provisionedConcurrency, reapEveryMs: reapEveryMs(v.keepAliveMs), reapPhaseMs: reapPhaseOf(variant) },
-    nextArrival: fromOffsets(arrivals.offsetsUs),
+    nextArrival: arrivals.sample ? fromSample(arrivals.offsetsUs, arrivals.sample.oneIn) : fromOffsets(arrivals.offsetsUs),
     horizonUs: arrivals.horizonUs,
     warm,
     cold: coldOf(variant, warm),
@@ -72,6 +76,7 @@ export function validateVariant(variant: VariantResult, seed: number): Validatio
   const measured = measuredOf(variant);
   return {
     variant: id,
+    ...noteOf(arrivals),
     predicted,
     measured,
     error: {
@@ -80,6 +85,14 @@ export function validateVariant(variant: VariantResult, seed: number): Validatio
       meanInstances: relative(predicted.meanInstances, measured.meanInstances),
     },
   };
+}
+
+// A thinned log, said plainly: exact again when the schedules could stand in, approximate when they could not.
+function noteOf(arrivals: VariantArrivals): { arrivalsNote?: string } {
+  const count = (s: ArrivalSample): string => `${formatCount(s.requests)} requests`;
+  if (arrivals.rebuiltFrom) return { arrivalsNote: `the arrival log keeps 1 in ${formatCount(arrivals.rebuiltFrom.oneIn)} of its ${count(arrivals.rebuiltFrom)}; arrivals rebuilt exactly from the phases' seeded schedules` };
+  if (arrivals.sample) return { arrivalsNote: `approximate: the arrival log keeps 1 in ${formatCount(arrivals.sample.oneIn)} of its ${count(arrivals.sample)}, and the simulation spread each kept arrival's ${formatCount(arrivals.sample.oneIn)} requests evenly over the gap to the next one` };
+  return {};
 }
 
 export function validateRun(result: RunResult, seed: number): Validation[] {

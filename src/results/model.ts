@@ -121,7 +121,7 @@ export interface ErrorInfo {
   hint?: string;
 }
 
-/** Every request's intended send time and instance time, compactly (results/arrivals.ts), for the keep-alive what-if. */
+/** Every request's intended send time and instance time (or a 1-in-w sample of them), compactly (results/arrivals.ts), for the keep-alive what-if. */
 export interface ArrivalLog {
   encoding: 'delta-varint-base64';
   count: number;
@@ -129,6 +129,10 @@ export interface ArrivalLog {
   intendedUs: string;
   /** Time each request kept its instance busy, µs, same order. */
   serviceUs: string;
+  /** Set when a long run kept only every w-th request (ArrivalCollector): each entry stands for w requests. Absent: every request. */
+  sampledOneIn?: number;
+  /** Requests the variant sent, set with `sampledOneIn` (`count` is then the entries kept). */
+  requests?: number;
 }
 
 interface VariantResultBase {

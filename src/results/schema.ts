@@ -4,7 +4,7 @@ import { fromData } from './histogram.js';
 import type { RunResult } from './model.js';
 import { pricesSchema } from '../advise/cost.js';
 import { adviceSchema } from '../advise/settings.js';
-import { ARRIVALS_ENCODING, decodeArrivals } from './arrivals.js';
+import { ARRIVALS_ENCODING, decodeColumns } from './arrivals.js';
 
 /**
  * The shape of results.json (model.ts), checked with the same library as scenarios before any command
@@ -135,15 +135,24 @@ const variant = z.looseObject({
   requestTimeoutMs: ms,
 });
 
-// The arrival log must decode to as many requests as it claims: the keep-alive what-if replays it.
+// The arrival log must decode to as many requests as it claims: the keep-alive what-if replays it. A thinned
+// log (sampledOneIn) says how many requests it was drawn from; files without the field hold every request.
 const arrivals = z
-  .looseObject({ encoding: z.literal(ARRIVALS_ENCODING), count, intendedUs: text.max(50_000_000), serviceUs: text.max(50_000_000) })
+  .looseObject({
+    encoding: z.literal(ARRIVALS_ENCODING),
+    count,
+    intendedUs: text.max(50_000_000),
+    serviceUs: text.max(50_000_000),
+    sampledOneIn: z.number().int().min(1).exactOptional(),
+    requests: count.exactOptional(),
+  })
   .superRefine((log, ctx) => {
     try {
-      decodeArrivals(log);
+      decodeColumns(log);
     } catch (error) {
       ctx.addIssue({ code: 'custom', path: ['count'], message: error instanceof Error ? error.message : String(error) });
     }
+    if (log.requests !== undefined && log.requests < log.count) ctx.addIssue({ code: 'custom', path: ['requests'], message: `a log of ${log.count} entries was drawn from ${log.requests} requests` });
   });
 
 const variantBase = {

@@ -1,4 +1,4 @@
-import type { InstanceRecord, LatencySet, PhaseResult, RunResult, VariantResult } from '../../src/results/model.js';
+import type { ArrivalLog, InstanceRecord, LatencySet, PhaseResult, RunResult, VariantResult } from '../../src/results/model.js';
 import { SCHEMA_VERSION } from '../../src/results/model.js';
 import { newHistogram, recordUs, toData } from '../../src/results/histogram.js';
 import { encodeArrivals, type Arrival } from '../../src/results/arrivals.js';
@@ -15,6 +15,8 @@ export interface KnownVariant {
   status?: 'completed' | 'invalid' | 'failed';
   instances?: InstanceRecord[];
   arrivals?: Arrival[];
+  /** A log as written (e.g. a thinned one from ArrivalCollector), used instead of `arrivals`. */
+  arrivalLog?: ArrivalLog;
   phaseName?: string;
   durationMs?: number;
 }
@@ -81,7 +83,7 @@ export function knownResult(variants: KnownVariant[], advice: Partial<AdviceSett
         timeline: [],
         limitsEnforced: true,
         notes: [],
-        ...(k.arrivals ? { arrivals: encodeArrivals(k.arrivals) } : {}),
+        ...(k.arrivalLog ? { arrivals: k.arrivalLog } : k.arrivals ? { arrivals: encodeArrivals(k.arrivals) } : {}),
       };
       if (k.status === 'invalid') return { ...base, status: 'invalid', invalidReasons: [`steady: sent 10 of 100 scheduled requests (variant ${i + 1})`] };
       if (k.status === 'failed') return { ...base, status: 'failed', error: { code: 'START_FAILED', message: 'instance did not start' } };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { advise } from '../../src/advise/index.js';
 import { formatAdvice } from '../../src/advise/text.js';
-import { decodeArrivals, encodeArrivals } from '../../src/results/arrivals.js';
+import { decodeArrivals, encodeArrivals, toColumns } from '../../src/results/arrivals.js';
 import { replay } from '../../src/advise/replay.js';
 import { renderMarkdownSummary } from '../../src/report/markdown.js';
 import { upgradeResults } from '../../src/results/upgrade.js';
@@ -116,11 +116,11 @@ describe('keep-alive replay', () => {
     const policy = { maxInstances: 4, instanceConcurrency: 1, provisioned: 0, coldStartUs: 200_000, endUs: 10_000_000 };
     const sparse = [0, 100_000, 5_000_000].map((atUs) => ({ atUs, serviceUs: 10_000 }));
     // 0 starts an instance (ready at 200 ms); 100 ms arrives while it starts and is full → a second start; 5 s: both reaped.
-    expect(replay(sparse, { ...policy, keepAliveMs: 1_000 })).toMatchObject({ instanceColdStarts: 3, coldDelayedRequests: 3 });
-    expect(replay(sparse, { ...policy, keepAliveMs: 10_000 })).toMatchObject({ instanceColdStarts: 2 });
+    expect(replay(toColumns(sparse), { ...policy, keepAliveMs: 1_000 })).toMatchObject({ instanceColdStarts: 3, coldDelayedRequests: 3 });
+    expect(replay(toColumns(sparse), { ...policy, keepAliveMs: 10_000 })).toMatchObject({ instanceColdStarts: 2 });
     // One provisioned instance serves all three: each request ends (10 ms) before the next arrives.
-    expect(replay(sparse, { ...policy, keepAliveMs: 1_000, provisioned: 1 })).toMatchObject({ instanceColdStarts: 0 });
-    expect(replay(sparse, { ...policy, keepAliveMs: 1_000, instanceConcurrency: 2 })).toMatchObject({ instanceColdStarts: 2, coldDelayedRequests: 3 });
+    expect(replay(toColumns(sparse), { ...policy, keepAliveMs: 1_000, provisioned: 1 })).toMatchObject({ instanceColdStarts: 0 });
+    expect(replay(toColumns(sparse), { ...policy, keepAliveMs: 1_000, instanceConcurrency: 2 })).toMatchObject({ instanceColdStarts: 2, coldDelayedRequests: 3 });
   });
 
   it('puts the measured point and the curve into the advice', () => {

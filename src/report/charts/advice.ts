@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Advice } from '../../advise/index.js';
 import { keepAliveLabel } from '../../advise/words.js';
-import { formatDuration } from '../format.js';
+import { formatCount, formatDuration } from '../format.js';
 import { COLORS, CONFIG, logAxis } from './theme.js';
 import type { Chart } from './render.js';
 
@@ -68,13 +68,14 @@ export function keepAliveChart(advice: Advice): Chart {
     text: `measured (${formatDuration(k.measuredKeepAliveMs)})`,
   }));
   const variants = advice.keepAlive.map(keepAliveLabel);
+  const sampled = Math.max(0, ...advice.keepAlive.map((k) => k.sampledOneIn ?? 0));
   const color = { field: 'variant', type: 'nominal', scale: { domain: variants, range: PALETTE.slice(0, variants.length) }, legend: { title: null, columns: 4, labelLimit: 240 } } as const;
   const x = { field: 'idle', type: 'quantitative', axis: { title: 'memory-time of instances starting or idle, GB-s' } } as const;
   const y = { field: 'rate', type: 'quantitative', axis: { title: 'instance cold starts per 100 requests' } } as const;
   const spec: TopLevelSpec = {
     $schema: SCHEMA,
     config: CONFIG,
-    title: { text: label, subtitle: 'Each point is one keep-alive value replayed over the run\'s own arrivals; diamonds are what the run measured.' },
+    title: { text: label, subtitle: `Each point is one keep-alive value replayed over the run's own arrivals${sampled ? ` (a 1-in-${formatCount(sampled)} sample: approximate)` : ''}; diamonds are what the run measured.` },
     width: 760,
     height: 300,
     layer: [

@@ -21,13 +21,17 @@ export function arrivalsPanel(v: VariantResult, x: (last: boolean) => Record<str
   }
   if ('unsupported' in arrivals) return undefined;
   const [fromMs] = phaseWindowMs(v);
-  const perSecond = new Map<number, number>();
-  for (const us of arrivals.offsetsUs) {
-    const second = Math.floor((fromMs + us / 1000) / 1000);
-    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
-  }
+  // A thinned log's kept arrivals each stand for `weight` requests: the bars are then estimates.
+  const weight = arrivals.sample?.oneIn ?? 1;
+  const firstSecond = Math.floor(fromMs / 1000);
+  const perSecond = new Float64Array(Math.max(0, Math.floor((fromMs + (arrivals.offsetsUs.at(-1) ?? 0) / 1000) / 1000) - firstSecond + 1));
+  for (const us of arrivals.offsetsUs) perSecond[Math.floor((fromMs + us / 1000) / 1000) - firstSecond]! += weight;
+  const bars: Array<{ t: number; t2: number; kind: string; n: number }> = [];
+  perSecond.forEach((n, i) => {
+    if (n > 0) bars.push({ t: firstSecond + i + 0.08, t2: firstSecond + i + 0.92, kind: 'arrivals', n });
+  });
   const values = [
-    ...[...perSecond].map(([t, n]) => ({ t: t + 0.08, t2: t + 0.92, kind: 'arrivals', n })),
+    ...bars,
     ...v.timeline.filter((p) => p.coldStarts > 0).map((p) => ({ t: p.t + 0.08, t2: p.t + 0.92, kind: 'cold starts', n: p.coldStarts })),
   ];
   return (last) => ({
