@@ -140,9 +140,9 @@ describe('replaying a thinned log', () => {
     expect(formatAdvice(exact)).not.toContain('Approximate');
     // From 125 ms up the instances stay warm and both replays keep four. At keep-alive 0 every gap expires an
     // instance: the exact replay starts 6,003, the thinned one at most one per kept request (3,750).
-    const colds = (a: typeof k) => a?.curve.map((p) => [p.keepAliveMs, p.instanceColdStarts]);
+    const colds = (a: typeof k): number[][] => a?.curve.map((p) => [p.keepAliveMs, p.instanceColdStarts]) ?? [];
     expect(colds(exact.keepAlive[0]).slice(1)).toEqual(colds(k).slice(1));
-    expect(colds(k)?.[0]).toEqual([0, 3_750]);
+    expect(colds(k)[0]).toEqual([0, 3_750]);
   });
 });
 
