@@ -1,18 +1,17 @@
-import type http from 'node:http';
-import { newAgent } from './httpSend.js';
+import { ConnectionPool } from './connections.js';
 
-const agents = new Map<string, http.Agent>();
+const pools = new Map<string, ConnectionPool>();
 
 /**
- * One keep-alive agent per gateway origin for the whole process, so a phase reuses the connections the
- * previous phase opened instead of paying ~1 ms per new loopback connection inside its first latencies.
- * Idle sockets are unref'd by node:http, so keeping agents around never holds the process open.
+ * One keep-alive connection pool per gateway origin for the whole process, so a phase reuses the connections
+ * the previous phase opened instead of paying ~1 ms per new loopback connection inside its first latencies.
+ * undici unrefs idle sockets, so keeping pools around never holds the process open.
  */
-export function agentFor(url: URL): http.Agent {
-  let agent = agents.get(url.origin);
-  if (!agent) {
-    agent = newAgent();
-    agents.set(url.origin, agent);
+export function poolFor(url: URL): ConnectionPool {
+  let pool = pools.get(url.origin);
+  if (!pool) {
+    pool = new ConnectionPool(url.origin);
+    pools.set(url.origin, pool);
   }
-  return agent;
+  return pool;
 }

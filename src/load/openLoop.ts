@@ -2,8 +2,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Outcome } from '../results/recorder.js';
 import type { SendLag } from '../results/model.js';
 import { nowUs, sleep } from '../util/clock.js';
-import { agentFor } from './agents.js';
-import { sendOnce, type InFlight } from './httpSend.js';
+import { poolFor } from './agents.js';
+import { RequestSender } from './httpSend.js';
 import { phaseDurationMs, scheduleOffsetsUs, type OpenLoopPhase } from './schedule.js';
 import { summariseSendLag } from './sendLag.js';
 import { warmUpSender } from './warmup.js';
@@ -45,18 +45,19 @@ export async function runOpenLoop(phase: OpenLoopPhase, options: SenderOptions):
   const scheduledMs = phaseDurationMs(phase);
   const signal = options.signal;
   if (offsets.length > 0) await warmUpSender();
+  const url = new URL(options.url);
+  const lags = new Float64Array(offsets.length);
+  const sender = new RequestSender(url, poolFor(url), options.timeoutMs, options.onOutcome, lags);
   const startUs = nowUs();
   const endUs = startUs + scheduledMs * 1000;
-  const inFlight = new Set<InFlight>();
-  const lags = new Float64Array(offsets.length);
-  const sent = await sendSchedule(offsets, { ...options, startUs, endUs, inFlight, lags });
+  const sent = await sendSchedule(offsets, sender, { signal, startUs, endUs });
   // Idle phases, and schedules whose last request is due before the end, still last the scheduled time.
   const remainingMs = (endUs - nowUs()) / 1000;
   if (remainingMs > 0) await sleep(remainingMs, signal);
   // Every request carries its own deadline; an abort cuts the wait short to a brief grace.
-  await settleWithin(inFlight, options.timeoutMs + ABORT_GRACE_MS, signal);
-  if (signal?.aborted) await settleWithin(inFlight, ABORT_GRACE_MS);
-  for (const request of [...inFlight]) request.abort();
+  await sender.settle(options.timeoutMs + ABORT_GRACE_MS, signal);
+  if (signal?.aborted) await sender.settle(ABORT_GRACE_MS);
+  sender.close();
   const seconds = scheduledMs / 1000;
   return {
     scheduled: offsets.length,
@@ -67,18 +68,14 @@ export async function runOpenLoop(phase: OpenLoopPhase, options: SenderOptions):
   };
 }
 
-interface Plan extends SenderOptions {
+interface Plan {
+  signal: AbortSignal | undefined;
   startUs: number;
   endUs: number;
-  inFlight: Set<InFlight>;
-  /** Filled in: actual − intended send time of request N, µs. */
-  lags: Float64Array;
 }
 
 // The scheduler loop: sends everything due, then sleeps or spins until the next due time; returns how many went out.
-async function sendSchedule(offsets: Float64Array, plan: Plan): Promise<number> {
-  const url = new URL(plan.url);
-  const agent = agentFor(url);
+async function sendSchedule(offsets: Float64Array, sender: RequestSender, plan: Plan): Promise<number> {
   let next = 0;
   while (next < offsets.length && !plan.signal?.aborted) {
     let now = nowUs();
@@ -86,10 +83,7 @@ async function sendSchedule(offsets: Float64Array, plan: Plan): Promise<number> 
     for (let turn = 0; turn < MAX_SENDS_PER_TURN && next < offsets.length; turn++) {
       const dueUs = plan.startUs + (offsets[next] ?? 0);
       if (dueUs > now || now > plan.endUs) break;
-      const request = sendOnce(url, agent, dueUs, plan.timeoutMs, plan.onOutcome);
-      plan.lags[next] = request.sentUs - dueUs;
-      plan.inFlight.add(request);
-      void request.done.then(() => plan.inFlight.delete(request));
+      sender.send(dueUs, next);
       next++;
       now = nowUs();
     }
@@ -99,12 +93,4 @@ async function sendSchedule(offsets: Float64Array, plan: Plan): Promise<number> 
     else await nextTurn();
   }
   return next;
-}
-
-// Resolves when every in-flight request has ended, after `ms`, or on abort, whichever comes first.
-async function settleWithin(inFlight: Set<InFlight>, ms: number, signal?: AbortSignal): Promise<void> {
-  if (inFlight.size === 0) return;
-  const finished = new AbortController();
-  void Promise.all([...inFlight].map((request) => request.done)).then(() => finished.abort());
-  await sleep(ms, signal ? AbortSignal.any([finished.signal, signal]) : finished.signal);
 }

@@ -1,6 +1,8 @@
 import http from 'node:http';
 import { H } from '../platform/protocol.js';
-import { newAgent, sendOnce } from './httpSend.js';
+import { nowUs } from '../util/clock.js';
+import { RequestSender } from './httpSend.js';
+import { ConnectionPool } from './connections.js';
 
 // Enough requests for V8 to optimise the send/parse/classify path; about 0.1–0.3 s once per process.
 const ROUNDS = 20;
@@ -29,14 +31,16 @@ async function warmUp(): Promise<void> {
   });
   const address = server.address();
   const url = new URL(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`);
-  const agent = newAgent();
+  const pool = new ConnectionPool(url.origin);
+  const sender = new RequestSender(url, pool, 2_000, () => undefined);
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const batch = Array.from({ length: PER_ROUND }, () => sendOnce(url, agent, 0, 2_000, () => {}).done);
-      await Promise.all(batch);
+      for (let i = 0; i < PER_ROUND; i++) sender.send(nowUs());
+      await sender.settle(2_000);
     }
   } finally {
-    agent.destroy();
+    sender.close();
+    await pool.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }

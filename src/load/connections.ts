@@ -1,0 +1,94 @@
+import { Client, type Dispatcher } from 'undici';
+
+/** What the pool needs of a request: something undici can run, and a way to tell it which connection took it. */
+export interface PooledRequest extends Dispatcher.DispatchHandler {
+  /** True once the request has its outcome (a deadline may end it while it waits for a connection). */
+  readonly settled: boolean;
+  /** Path and query of the GET. */
+  readonly path: string;
+  /** Called when a connection takes the request; the request calls back `release` when it settles. */
+  dispatched(client: Client): void;
+}
+
+// New connections being opened at once. Without a cap, a burst that finds every connection busy opens one
+// per request, each connect costs the sender ~0.1 ms, it falls behind, the backlog comes out as a bigger
+// burst and the storm feeds itself (seen here at 20k req/s: 2,560 sockets and a lag of seconds).
+const MAX_CONNECTING = 8;
+
+const CLIENT_OPTIONS: Client.Options = {
+  pipelining: 1,
+  // Connections outlive a phase's pause, so the next phase does not pay ~1 ms per new loopback connection.
+  keepAliveTimeout: 60_000,
+  keepAliveMaxTimeout: 600_000,
+  // Deadlines are the sender's own, one per request from its send; undici's would count from elsewhere.
+  headersTimeout: 0,
+  bodyTimeout: 0,
+};
+
+/**
+ * Keep-alive connections to one origin for an open-loop sender, one request at a time on each: an idle
+ * connection if there is one (the most recently used, so a few hot ones carry a steady load), else a new
+ * one, else, while MAX_CONNECTING are still connecting, the request waits for the first to come free.
+ * The total is not capped: an open-loop sender must never hold requests back because responses are slow.
+ */
+export class ConnectionPool {
+  private readonly idle: Client[] = [];
+  private readonly all = new Set<Client>();
+  private readonly connecting = new Set<Client>();
+  private readonly waiting: PooledRequest[] = [];
+  private waitHead = 0;
+  private closed = false;
+
+  constructor(private readonly origin: string) {}
+
+  /** Open connections, for tests and the bench. */
+  get size(): number {
+    return this.all.size;
+  }
+
+  dispatch(request: PooledRequest): void {
+    const client = this.idle.pop() ?? (this.connecting.size < MAX_CONNECTING ? this.open() : undefined);
+    if (client) this.start(client, request);
+    else this.waiting.push(request);
+  }
+
+  /** A request on `client` has settled: hand the connection to the next waiting request, or park it. */
+  release(client: Client): void {
+    if (this.closed || client.destroyed || client.closed) {
+      this.all.delete(client);
+      return;
+    }
+    while (this.waitHead < this.waiting.length) {
+      const next = this.waiting[this.waitHead++];
+      if (next && !next.settled) return this.start(client, next);
+    }
+    this.waiting.length = 0;
+    this.waitHead = 0;
+    this.idle.push(client);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.idle.length = 0;
+    const clients = [...this.all];
+    this.all.clear();
+    await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
+  }
+
+  private open(): Client {
+    const client = new Client(this.origin, CLIENT_OPTIONS);
+    this.all.add(client);
+    const connected = (): void => {
+      this.connecting.delete(client);
+    };
+    client.on('connect', connected).on('connectionError', connected);
+    return client;
+  }
+
+  private start(client: Client, request: PooledRequest): void {
+    // A connection the server closed while idle reconnects on its next request: that counts as connecting too.
+    if (!client.stats.connected) this.connecting.add(client);
+    request.dispatched(client);
+    client.dispatch({ path: request.path, method: 'GET' }, request);
+  }
+}

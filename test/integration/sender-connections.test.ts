@@ -1,0 +1,70 @@
+import http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionPool } from '../../src/load/connections.js';
+import { RequestSender } from '../../src/load/httpSend.js';
+import type { Outcome } from '../../src/results/recorder.js';
+import { nowUs } from '../../src/util/clock.js';
+
+// A real loopback server that answers every request after `delayMs`, counting the connections it accepted.
+let connections = 0;
+const server = http.createServer((request, response) => {
+  const delayMs = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('delay') ?? 0);
+  setTimeout(() => response.end('ok'), delayMs);
+});
+server.on('connection', () => connections++);
+let origin = '';
+
+beforeAll(async () => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
+
+async function burst(pool: ConnectionPool, path: string, count: number, timeoutMs = 5_000): Promise<{ outcomes: Outcome[]; lags: Float64Array }> {
+  const outcomes: Outcome[] = [];
+  const lags = new Float64Array(count).fill(-1);
+  const sender = new RequestSender(new URL(path, origin), pool, timeoutMs, (o) => outcomes.push(o), lags);
+  const now = nowUs();
+  for (let i = 0; i < count; i++) sender.send(now, i);
+  await sender.settle(timeoutMs + 2_000);
+  sender.close();
+  return { outcomes, lags };
+}
+
+describe('the open-loop sender’s connection pool', () => {
+  it('answers every request of a burst exactly once, waiting for connections rather than opening one per request at once', async () => {
+    const pool = new ConnectionPool(origin);
+    const { outcomes, lags } = await burst(pool, '/?delay=20', 300);
+    expect(outcomes).toHaveLength(300);
+    expect(outcomes.every((o) => o.ok)).toBe(true);
+    // Every request's send lag was filled in when a connection took it, and none left before it was due.
+    expect([...lags].every((lag) => lag >= 0)).toBe(true);
+    expect(pool.size).toBeGreaterThan(0);
+    expect(pool.size).toBeLessThanOrEqual(300);
+    await pool.close();
+  });
+
+  it('reuses idle keep-alive connections for the next requests', async () => {
+    const pool = new ConnectionPool(origin);
+    await burst(pool, '/', 20);
+    const opened = pool.size;
+    const before = connections;
+    for (let round = 0; round < 5; round++) await burst(pool, '/', Math.min(opened, 10));
+    expect(connections).toBe(before);
+    expect(pool.size).toBe(opened);
+    await pool.close();
+  });
+
+  it('times out a request that waited too long, once, and later requests still go through', async () => {
+    const pool = new ConnectionPool(origin);
+    const slow = await burst(pool, '/?delay=2000', 3, 200);
+    expect(slow.outcomes.map((o) => o.errorKind)).toEqual(['timeout', 'timeout', 'timeout']);
+    const fast = await burst(pool, '/', 5);
+    expect(fast.outcomes.every((o) => o.ok)).toBe(true);
+    await pool.close();
+  });
+});
