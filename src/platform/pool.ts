@@ -4,6 +4,7 @@ import { nowUs } from '../util/clock.js';
 import { ColdlabError, errorMessage } from '../util/errors.js';
 import { ColdStartClassifier } from './coldReason.js';
 import { Slot } from './slot.js';
+import { WarmList } from './warmList.js';
 
 /** How often the keep-alive reaper looks: fine enough that expiry is never late by more than a quarter of keep-alive (the what-if replay uses it too). */
 export const reapEveryMs = (keepAliveMs: number): number => Math.max(10, Math.min(250, keepAliveMs / 4));
@@ -42,6 +43,8 @@ interface Waiter {
  */
 export class Pool {
   private readonly slots = new Map<string, Slot>();
+  /** Ready slots with a free concurrency slot, most recently used first. */
+  private readonly warm = new WarmList<Slot>();
   private readonly queue: Waiter[] = [];
   private readonly retired: InstanceRecord[] = [];
   private readonly classifier = new ColdStartClassifier();
@@ -127,14 +130,9 @@ export class Pool {
     await Promise.all([...this.slots.values()].map((s) => this.retire(s, reason)));
   }
 
+  // Prefer the most recently used instance so the others can go idle and be reaped, as Lambda does.
   private pickWarm(): Slot | undefined {
-    let best: Slot | undefined;
-    for (const slot of this.slots.values()) {
-      if (slot.state !== 'ready' || slot.inflight >= this.options.instanceConcurrency) continue;
-      // Prefer the most recently used instance so the others can go idle and be reaped, as Lambda does.
-      if (!best || slot.lastUsedUs > best.lastUsedUs) best = slot;
-    }
-    return best;
+    return this.warm.first();
   }
 
   private aliveCount(): number {
@@ -168,6 +166,7 @@ export class Pool {
       return;
     }
     slot.markReady(instance, this.msSinceOrigin(), this.clock());
+    this.warm.toFront(slot);
     void instance.exited.then((exit) => {
       if (slot.state === 'stopping') return;
       this.forget(slot, exit.reason === 'oom-killed' ? 'oom-killed' : 'crashed', exit.detail ? new Error(exit.detail) : undefined);
@@ -186,6 +185,7 @@ export class Pool {
 
   private lease(slot: Slot, startKind: 'cold' | 'warm', coldReason: ColdReason | undefined, acquiredUs: number): Lease {
     slot.inflight++;
+    if (slot.inflight >= this.options.instanceConcurrency) this.warm.remove(slot);
     const instance = slot.instance;
     if (!instance) throw new Error(`slot ${slot.id} leased before it was ready`);
     let released = false;
@@ -198,6 +198,7 @@ export class Pool {
         if (released) return;
         released = true;
         slot.onRelease(this.clock());
+        if (slot.state === 'ready') this.warm.toFront(slot);
         if (slot.state === 'ready') this.drainQueueInto(slot);
       },
     };
@@ -228,6 +229,7 @@ export class Pool {
 
   private forget(slot: Slot, reason: NonNullable<InstanceRecord['stopReason']>, error?: Error): void {
     slot.markStopped(this.msSinceOrigin(), reason, error ? errorMessage(error) : undefined);
+    this.warm.remove(slot);
     const failure = error ?? new ColdlabError('POOL_CLOSED', `instance ${slot.id} stopped (${reason}) before it served`, 'the run is ending');
     for (const pending of slot.pending.splice(0)) pending.reject(failure);
     this.slots.delete(slot.id);

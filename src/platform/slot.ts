@@ -1,8 +1,9 @@
 import type { Instance } from '../runtimes/types.js';
 import type { ColdReason, InstanceRecord } from '../results/model.js';
+import type { Linked } from './warmList.js';
 
 /** One instance's place in the pool: its state, in-flight count and lifecycle record. */
-export class Slot {
+export class Slot implements Linked<Slot> {
   state: 'starting' | 'ready' | 'stopping' = 'starting';
   instance: Instance | undefined;
   inflight = 0;
@@ -11,6 +12,10 @@ export class Slot {
   /** Requests waiting for this instance's start (they are cold). */
   readonly pending: { resolve(): void; reject(error: Error): void }[] = [];
   readonly record: InstanceRecord;
+  /** Links in the pool's warm list (platform/warmList.ts). */
+  warmPrev: Slot | undefined;
+  warmNext: Slot | undefined;
+  inWarmList = false;
 
   constructor(
     readonly id: string,
