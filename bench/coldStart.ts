@@ -33,7 +33,7 @@ async function bareSpawn(fn: FunctionSpec): Promise<number> {
 export async function benchColdStart(fn: FunctionSpec, variant: Variant, samples: number): Promise<ColdStartComparison> {
   const runtime = new ProcessRuntime();
   const runId = `bench-cold-${process.pid}`;
-  const prepared = await runtime.prepare(fn, variant);
+  const prepared = await runtime.prepare(fn, variant, runId);
   const bare: number[] = [];
   const coldlab: number[] = [];
   const create: number[] = [];

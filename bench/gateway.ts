@@ -43,7 +43,7 @@ async function measureLatency(url: string, rate: number, durationMs: number): Pr
 export async function benchGateway(fn: FunctionSpec, variant: Variant, rate: number, rounds: number, roundMs: number): Promise<GatewayOverhead> {
   const runtime = new ProcessRuntime();
   const runId = `bench-${process.pid}`;
-  const prepared = await runtime.prepare(fn, variant);
+  const prepared = await runtime.prepare(fn, variant, runId);
   const pool = new Pool({
     maxInstances: 1,
     instanceConcurrency: 64,

@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Instance, InstanceExit, Prepared, ProbeResult, Runtime, StartContext } from '../types.js';
 import type { FunctionSpec, Variant } from '../../scenario/variant.js';
-import { createLimitedCgroup, removeCgroup, removeLeftoverCgroups } from './cgroupLimits.js';
+import { removeCgroup, removeLeftoverCgroups } from './cgroupLimits.js';
 import { dropFromPageCache } from './pageCache.js';
-import { spawnBootstrap } from './spawn.js';
+import { discard, park, unpark, usable, type Parked } from './spare.js';
 import { ProcessInstance } from './instance.js';
 import { readCgroupStats, detectCgroups } from '../../metrics/cgroup.js';
 import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
@@ -22,6 +22,10 @@ export class ProcessRuntime implements Runtime {
   readonly name = 'process' as const;
   private readonly live = new Map<string, Set<Instance>>();
   private readonly drops = new Set<Promise<unknown>>();
+  /** One start parked ahead for the variant being run (spare.ts), and the refill under way. */
+  private spare: Parked | undefined;
+  private refilling: Promise<void> | undefined;
+  private parkCount = 0;
 
   async probe(): Promise<ProbeResult> {
     const mode = await detectCgroups();
@@ -29,7 +33,7 @@ export class ProcessRuntime implements Runtime {
     return { usable: true, details: `node ${process.version}; ${limits}` };
   }
 
-  async prepare(spec: FunctionSpec, variant: Variant): Promise<Prepared> {
+  async prepare(spec: FunctionSpec, variant: Variant, runId: string): Promise<Prepared> {
     const fn = moduleOf(spec, this.name);
     await access(fn.path).catch(() => {
       throw new ColdlabError('FUNCTION_NOT_FOUND', `function module ${fn.path} does not exist`, 'check function.path in the scenario', EXIT.usage);
@@ -39,46 +43,24 @@ export class ProcessRuntime implements Runtime {
       const outcome = await this.dropCache(fn);
       if (!outcome) notes.push('prewarm off: the function files could not be dropped from the page cache, so cold starts read them from memory');
     }
-    return { fn, variant, data: {}, notes };
+    const prepared: Prepared = { fn, variant, data: {}, notes };
+    // The previous variant's parked start has the wrong limits: swap it for one of this variant.
+    await this.dropSpare();
+    this.spare = await this.park(prepared, runId);
+    return prepared;
   }
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
-    const { variant } = prepared;
-    const fn = moduleOf(prepared.fn, this.name);
     const started = nowUs();
-    const notes = [...prepared.notes];
-    const limits = await createLimitedCgroup({
-      name: cgroupName(ctx.runId, ctx.instanceId),
-      memoryBytes: variant.memoryMb * 1024 * 1024,
-      cpus: variant.cpus,
-    });
-    if (!limits.enforced) notes.push(`limits not enforced: ${limits.reason}`);
-    const cgroup = limits.enforced ? limits.ref : null;
-    const env = {
-      ...process.env,
-      ...fn.env,
-      COLDLAB_FN_PATH: fn.path,
-      COLDLAB_HANDLER: fn.handler,
-      COLDLAB_INSTANCE_ID: ctx.instanceId,
-      COLDLAB_MEMORY_MB: String(variant.memoryMb),
-    };
-    let spawned: ReturnType<typeof spawnBootstrap>;
-    try {
-      spawned = spawnBootstrap([process.execPath, BOOTSTRAP], env, dirname(fn.path), limits.enforced ? limits.procsFiles : []);
-    } catch (error) {
-      // spawn() throws at once on what execve would refuse (a NUL in env…): the cgroup made for it goes now, not at the next run.
-      if (cgroup) await removeCgroup(cgroup);
-      throw new ColdlabError('INSTANCE_SPAWN', `could not start instance ${ctx.instanceId}: ${errorMessage(error)}`, 'check function.env and function.path in the scenario');
-    }
-    const spawnedAt = await new Promise<number>((done) => spawned.child.once('spawn', () => done(nowUs())).once('error', () => done(nowUs())));
-    const cleanup = async (): Promise<void> => {
-      spawned.child.kill('SIGKILL');
-      if (cgroup) await removeCgroup(cgroup);
-    };
+    let parked = this.takeSpare(prepared);
+    parked ??= await this.park(prepared, ctx.runId);
+    const goAt = nowUs();
+    unpark(parked, ctx.instanceId);
+    const { spawned, cgroup } = parked;
     const ready = await withTimeout(spawned.ready, START_TIMEOUT_MS, ctx.signal, () =>
       new ColdlabError('INSTANCE_START_TIMEOUT', `instance ${ctx.instanceId} did not answer within ${START_TIMEOUT_MS / 1000} s`, 'look at the function init; raise memoryMb if it is CPU-starved'),
     ).catch(async (error: unknown) => {
-      await cleanup();
+      await discard(parked);
       throw error;
     });
     const instance = new ProcessInstance(
@@ -86,18 +68,22 @@ export class ProcessRuntime implements Runtime {
       `http://127.0.0.1:${ready.port}`,
       spawned.child,
       cgroup,
-      limits.enforced,
-      notes,
-      { createMs: (spawnedAt - started) / 1000, bootMs: ready.bootMs, initMs: ready.initMs, totalMs: (nowUs() - started) / 1000 },
+      parked.limitsEnforced,
+      parked.notes,
+      // createMs: cgroup and shell, ~0 when a parked start was ready (made off the timed path).
+      { createMs: (goAt - started) / 1000, bootMs: ready.bootMs, initMs: ready.initMs, totalMs: (nowUs() - started) / 1000 },
       (code, signal, stopping) => this.classifyExit(cgroup, code, signal, stopping, spawned.stderrTail()),
     );
     this.track(ctx.runId, instance);
+    this.refill(prepared, ctx.runId);
     // Keep the files out of the page cache for the next cold start, off the timed path.
-    if (!variant.prewarm) void this.dropCache(fn);
+    if (!prepared.variant.prewarm) void this.dropCache(moduleOf(prepared.fn, this.name));
     return instance;
   }
 
   async dispose(runId: string): Promise<void> {
+    await this.refilling;
+    if (this.spare?.runId === runId) await this.dropSpare();
     const instances = [...(this.live.get(runId) ?? [])];
     await Promise.all(instances.map((i) => i.stop()));
     await Promise.all(this.drops);
@@ -106,6 +92,49 @@ export class ProcessRuntime implements Runtime {
 
   async cleanupLeftovers(): Promise<string[]> {
     return removeLeftoverCgroups();
+  }
+
+  private park(prepared: Prepared, runId: string): Promise<Parked> {
+    const fn = moduleOf(prepared.fn, this.name);
+    const env = {
+      ...process.env,
+      ...fn.env,
+      COLDLAB_FN_PATH: fn.path,
+      COLDLAB_HANDLER: fn.handler,
+      COLDLAB_MEMORY_MB: String(prepared.variant.memoryMb),
+    };
+    return park({ prepared, runId, cgroupName: cgroupName(runId, `park${++this.parkCount}`), command: [process.execPath, BOOTSTRAP], env, cwd: dirname(fn.path) });
+  }
+
+  private takeSpare(prepared: Prepared): Parked | undefined {
+    const spare = this.spare;
+    if (!spare || spare.prepared !== prepared) return undefined;
+    this.spare = undefined;
+    if (usable(spare)) return spare;
+    void discard(spare);
+    return undefined;
+  }
+
+  // Parks the next start once this one is done, so it is ready before the next cold start asks for it.
+  private refill(prepared: Prepared, runId: string): void {
+    if (this.spare || this.refilling) return;
+    this.refilling = this.park(prepared, runId).then(
+      (parked) => {
+        this.refilling = undefined;
+        if (this.spare) void discard(parked);
+        else this.spare = parked;
+      },
+      () => {
+        // A failed refill costs nothing but speed: the next start parks its own and reports the error.
+        this.refilling = undefined;
+      },
+    );
+  }
+
+  private async dropSpare(): Promise<void> {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare) await discard(spare);
   }
 
   private track(runId: string, instance: Instance): void {
