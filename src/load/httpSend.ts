@@ -24,7 +24,6 @@ class Exchange implements PooledRequest {
   constructor(
     private readonly sender: RequestSender,
     readonly path: string,
-    readonly index: number,
     readonly intendedUs: number,
     /** When the sender handed it over (µs): its deadline counts from here. */
     readonly handedUs: number,
@@ -33,7 +32,7 @@ class Exchange implements PooledRequest {
   dispatched(client: Client): void {
     this.client = client;
     this.sentUs = nowUs();
-    this.sender.onSent(this.index, this.sentUs - this.intendedUs);
+    this.sender.onSent(this.intendedUs, this.sentUs);
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
@@ -64,7 +63,7 @@ class Exchange implements PooledRequest {
     // Ended while it waited for a connection: it leaves (as a failure) now, and its send lag says so.
     if (this.sentUs === 0) {
       this.sentUs = nowUs();
-      this.sender.onSent(this.index, this.sentUs - this.intendedUs);
+      this.sender.onSent(this.intendedUs, this.sentUs);
     }
     this.settle({ ok: false, errorKind: failure, ...(this.status ? { status: this.status } : {}) });
     this.controller?.abort(new Error(failure));
@@ -98,8 +97,8 @@ export class RequestSender {
     private readonly pool: ConnectionPool,
     timeoutMs: number,
     private readonly onOutcome: (o: Outcome) => void,
-    /** Filled in when given: actual − intended send time of request N (µs), N being send()'s index. */
-    private readonly lags?: Float64Array,
+    /** Told when a connection takes each request: its intended and actual send time (µs), for send lag. */
+    private readonly onSentAt?: (intendedUs: number, sentUs: number) => void,
   ) {
     this.path = `${url.pathname}${url.search}`;
     this.timeoutUs = timeoutMs * 1000;
@@ -111,9 +110,9 @@ export class RequestSender {
     return this.inFlightCount;
   }
 
-  /** Hands request number `index`, intended at `intendedUs`, to a connection now (or as soon as one is free). */
-  send(intendedUs: number, index = 0): void {
-    const exchange = new Exchange(this, this.path, index, intendedUs, nowUs());
+  /** Hands a request intended at `intendedUs` to a connection now (or as soon as one is free). */
+  send(intendedUs: number): void {
+    const exchange = new Exchange(this, this.path, intendedUs, nowUs());
     this.queue.push(exchange);
     this.inFlightCount++;
     this.ticker ??= setInterval(() => this.expire(), this.tickMs).unref();
@@ -145,8 +144,8 @@ export class RequestSender {
   }
 
   /** Called by an Exchange when a connection takes it. */
-  onSent(index: number, lagUs: number): void {
-    if (this.lags) this.lags[index] = lagUs;
+  onSent(intendedUs: number, sentUs: number): void {
+    this.onSentAt?.(intendedUs, sentUs);
   }
 
   /** Called once per request by its Exchange. */

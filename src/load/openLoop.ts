@@ -4,8 +4,8 @@ import type { SendLag } from '../results/model.js';
 import { nowUs, sleep } from '../util/clock.js';
 import { poolFor } from './agents.js';
 import { RequestSender } from './httpSend.js';
-import { phaseDurationMs, scheduleOffsetsUs, type OpenLoopPhase } from './schedule.js';
-import { summariseSendLag } from './sendLag.js';
+import { phaseDurationMs, scheduleCursor, type OpenLoopPhase, type ScheduleCursor } from './schedule.js';
+import { SendLagRecorder } from './sendLag.js';
 import { warmUpSender } from './warmup.js';
 
 export interface SenderOptions {
@@ -41,16 +41,17 @@ const ABORT_GRACE_MS = 1_000;
  * rate (sent / scheduled duration) shows it, and the recorder marks the phase invalid.
  */
 export async function runOpenLoop(phase: OpenLoopPhase, options: SenderOptions): Promise<OpenLoopRun> {
-  const offsets = scheduleOffsetsUs(phase);
+  const cursor = scheduleCursor(phase);
   const scheduledMs = phaseDurationMs(phase);
   const signal = options.signal;
-  if (offsets.length > 0) await warmUpSender();
+  if (cursor.count > 0) await warmUpSender();
   const url = new URL(options.url);
-  const lags = new Float64Array(offsets.length);
-  const sender = new RequestSender(url, poolFor(url), options.timeoutMs, options.onOutcome, lags);
-  const startUs = nowUs();
+  const lag = new SendLagRecorder(scheduledMs * 1000);
+  let startUs = nowUs();
+  const sender = new RequestSender(url, poolFor(url), options.timeoutMs, options.onOutcome, (intendedUs, sentUs) => lag.record(intendedUs - startUs, sentUs - intendedUs));
+  startUs = nowUs();
   const endUs = startUs + scheduledMs * 1000;
-  const sent = await sendSchedule(offsets, sender, { signal, startUs, endUs });
+  const sent = await sendSchedule(cursor, sender, { signal, startUs, endUs });
   // Idle phases, and schedules whose last request is due before the end, still last the scheduled time.
   const remainingMs = (endUs - nowUs()) / 1000;
   if (remainingMs > 0) await sleep(remainingMs, signal);
@@ -60,10 +61,10 @@ export async function runOpenLoop(phase: OpenLoopPhase, options: SenderOptions):
   sender.close();
   const seconds = scheduledMs / 1000;
   return {
-    scheduled: offsets.length,
+    scheduled: cursor.count,
     sent,
     achievedRate: seconds > 0 ? sent / seconds : 0,
-    sendLag: summariseSendLag(offsets, lags, sent),
+    sendLag: lag.summary(),
     durationMs: (nowUs() - startUs) / 1000,
   };
 }
@@ -75,20 +76,22 @@ interface Plan {
 }
 
 // The scheduler loop: sends everything due, then sleeps or spins until the next due time; returns how many went out.
-async function sendSchedule(offsets: Float64Array, sender: RequestSender, plan: Plan): Promise<number> {
+async function sendSchedule(cursor: ScheduleCursor, sender: RequestSender, plan: Plan): Promise<number> {
   let next = 0;
-  while (next < offsets.length && !plan.signal?.aborted) {
+  let dueOffsetUs = cursor.count > 0 ? cursor.next() : 0;
+  while (next < cursor.count && !plan.signal?.aborted) {
     let now = nowUs();
     if (now > plan.endUs) break;
-    for (let turn = 0; turn < MAX_SENDS_PER_TURN && next < offsets.length; turn++) {
-      const dueUs = plan.startUs + (offsets[next] ?? 0);
+    for (let turn = 0; turn < MAX_SENDS_PER_TURN && next < cursor.count; turn++) {
+      const dueUs = plan.startUs + dueOffsetUs;
       if (dueUs > now || now > plan.endUs) break;
-      sender.send(dueUs, next);
+      sender.send(dueUs);
       next++;
+      if (next < cursor.count) dueOffsetUs = cursor.next();
       now = nowUs();
     }
-    if (next >= offsets.length) break;
-    const waitUs = plan.startUs + (offsets[next] ?? 0) - nowUs();
+    if (next >= cursor.count) break;
+    const waitUs = plan.startUs + dueOffsetUs - nowUs();
     if (waitUs > SPIN_WINDOW_US) await sleep((waitUs - 1000) / 1000, plan.signal);
     else await nextTurn();
   }

@@ -12,22 +12,46 @@ const EPSILON = 1e-9;
 // After the last burst the phase lasts a little longer so its responses land inside the phase.
 const BURST_TAIL_MAX_MS = 1000;
 
-/** Intended send times (µs from the phase start, ascending): the open-loop sender's whole plan, computed up front. */
-export function scheduleOffsetsUs(phase: OpenLoopPhase): Float64Array {
+/** Intended send times one at a time, in order: the sender's plan without holding it whole (a soak sends millions). */
+export interface ScheduleCursor {
+  /** Requests in the schedule. */
+  readonly count: number;
+  /** The next intended send time, µs from the phase start; call it at most `count` times. */
+  next(): number;
+}
+
+export function scheduleCursor(phase: OpenLoopPhase): ScheduleCursor {
   switch (phase.kind) {
-    case 'constant':
-      return constantOffsets(phase.rate, phase.duration / 1000);
+    case 'constant': {
+      const { rate } = phase;
+      return indexed(Math.floor((rate * phase.duration) / 1000 + EPSILON), (k) => (k * US_PER_S) / rate);
+    }
     case 'poisson':
-      return poissonOffsets(phase.rate, phase.duration / 1000, phase.seed ?? 1);
+      return poissonCursor(phase.rate, phase.duration / 1000, phase.seed ?? 1);
     case 'ramp':
-      return rampOffsets(phase);
+      return rampCursor(phase);
     case 'burst':
-      return burstOffsets(phase);
+      return indexed(phase.size * phase.count, (i) => Math.floor(i / phase.size) * phase.every * 1000);
     case 'idle':
-      return new Float64Array(0);
-    case 'trace':
-      return traceReplay(phase).offsetsUs;
+      return indexed(0, () => 0);
+    case 'trace': {
+      const offsets = traceReplay(phase).offsetsUs;
+      return indexed(offsets.length, (i) => offsets[i] ?? 0);
+    }
   }
+}
+
+/** Intended send times (µs from the phase start, ascending), all at once: for planning and tests. */
+export function scheduleOffsetsUs(phase: OpenLoopPhase): Float64Array {
+  const cursor = scheduleCursor(phase);
+  const offsets = new Float64Array(cursor.count);
+  for (let i = 0; i < offsets.length; i++) offsets[i] = cursor.next();
+  return offsets;
+}
+
+function indexed(count: number, at: (i: number) => number): ScheduleCursor {
+  let i = 0;
+  return { count, next: () => at(i++) };
 }
 
 /** How long a phase lasts on the schedule, ms (the sender may take longer to drain in-flight requests). */
@@ -66,24 +90,21 @@ function burstTailMs(phase: BurstPhase): number {
 
 // wrk2's plan: request k is due at k / rate.
 export function constantOffsets(rate: number, seconds: number): Float64Array {
-  const count = Math.floor(rate * seconds + EPSILON);
-  const offsets = new Float64Array(count);
-  for (let k = 0; k < count; k++) offsets[k] = (k * US_PER_S) / rate;
-  return offsets;
+  return scheduleOffsetsUs({ kind: 'constant', rate, duration: seconds * 1000 });
 }
 
-// Exponential gaps with mean 1/rate give a Poisson arrival process; the seed makes it reproducible.
-function poissonOffsets(rate: number, seconds: number, seed: number): Float64Array {
-  const random = mulberry32(seed);
+// Exponential gaps with mean 1/rate give a Poisson arrival process; the seed makes it reproducible. The count
+// comes from a first pass of the same generator, so the plan is known without being stored.
+function poissonCursor(rate: number, seconds: number, seed: number): ScheduleCursor {
   const endUs = seconds * US_PER_S;
-  const offsets: number[] = [];
-  let t = 0;
-  for (;;) {
-    t += (-Math.log(1 - random()) / rate) * US_PER_S;
-    if (t >= endUs) break;
-    offsets.push(t);
-  }
-  return Float64Array.from(offsets);
+  const gaps = (): (() => number) => {
+    const random = mulberry32(seed);
+    let t = 0;
+    return () => (t += (-Math.log(1 - random()) / rate) * US_PER_S);
+  };
+  let count = 0;
+  for (const gap = gaps(); gap() < endUs; ) count++;
+  return { count, next: gaps() };
 }
 
 /**
@@ -91,22 +112,11 @@ function poissonOffsets(rate: number, seconds: number, seed: number): Float64Arr
  * Request n is due when N(t) = n; the root is written as 2n / (b + √(b² + 4an)) so it stays exact when
  * the ramp is flat (a = 0) and when it goes down (a < 0).
  */
-function rampOffsets(phase: RampPhase): Float64Array {
+function rampCursor(phase: RampPhase): ScheduleCursor {
   const seconds = phase.duration / 1000;
-  if (seconds <= 0) return new Float64Array(0);
+  if (seconds <= 0) return indexed(0, () => 0);
   const a = (phase.to - phase.from) / (2 * seconds);
   const b = phase.from;
   const count = Math.floor(((phase.from + phase.to) / 2) * seconds + EPSILON);
-  const offsets = new Float64Array(count);
-  for (let n = 0; n < count; n++) {
-    const root = Math.sqrt(Math.max(0, b * b + 4 * a * n));
-    offsets[n] = n === 0 ? 0 : ((2 * n) / (b + root)) * US_PER_S;
-  }
-  return offsets;
-}
-
-function burstOffsets(phase: BurstPhase): Float64Array {
-  const offsets = new Float64Array(phase.size * phase.count);
-  for (let k = 0; k < phase.count; k++) offsets.fill(k * phase.every * 1000, k * phase.size, (k + 1) * phase.size);
-  return offsets;
+  return indexed(count, (n) => (n === 0 ? 0 : ((2 * n) / (b + Math.sqrt(Math.max(0, b * b + 4 * a * n)))) * US_PER_S));
 }

@@ -5,33 +5,76 @@ import { newHistogram, recordUs, type Histogram } from '../results/histogram.js'
 export const GROWING_LAG_MIN_US = 5_000;
 export const GROWING_LAG_FACTOR = 2;
 
+// The schedule's span is cut into this many time buckets, each with its own lag histogram, so the first and
+// last quarter of what was sent can be compared without keeping one lag per request (a long soak sends millions).
+const BUCKETS = 64;
+
 /**
- * Summarises how late each request left (actual − intended send). Lag is compared between the first and
- * last quarter of the schedule's *time span*, not of the send order, so one big burst that takes a few
- * milliseconds to write out is not mistaken for a sender falling further and further behind.
+ * Collects how late each request left (actual − intended send) in constant memory. Lag is compared between
+ * the first and last quarter of the schedule's *time span* that was sent, not of the send order, so one big
+ * burst that takes a few milliseconds to write out is not mistaken for a sender falling further behind.
  */
-export function summariseSendLag(offsetsUs: Float64Array, lagsUs: Float64Array, sent: number): SendLag {
-  if (sent === 0) return { p50Us: 0, p99Us: 0, maxUs: 0, growing: false };
-  const whole = newHistogram();
-  const first = newHistogram();
-  const last = newHistogram();
-  const spanUs = offsetsUs[sent - 1] ?? 0;
-  for (let i = 0; i < sent; i++) {
-    const lag = lagsUs[i] ?? 0;
-    recordLag(whole, lag);
-    if (spanUs <= 0) continue;
-    const quarter = Math.min(3, Math.floor(((offsetsUs[i] ?? 0) / spanUs) * 4));
-    if (quarter === 0) recordLag(first, lag);
-    else if (quarter === 3) recordLag(last, lag);
+export class SendLagRecorder {
+  private readonly whole = newHistogram();
+  private readonly buckets: Array<Histogram | undefined> = new Array<Histogram | undefined>(BUCKETS);
+  private lastOffsetUs = 0;
+  private sent = 0;
+
+  /** `spanUs`: the schedule's length, µs (the offsets recorded lie within it). */
+  constructor(private readonly spanUs: number) {}
+
+  record(offsetUs: number, lagUs: number): void {
+    this.sent++;
+    recordLag(this.whole, lagUs);
+    if (offsetUs > this.lastOffsetUs) this.lastOffsetUs = offsetUs;
+    const index = this.bucketOf(offsetUs);
+    let bucket = this.buckets[index];
+    if (!bucket) {
+      bucket = newHistogram();
+      this.buckets[index] = bucket;
+    }
+    recordLag(bucket, lagUs);
   }
-  const growing =
-    first.totalCount > 0 &&
-    last.totalCount > 0 &&
-    median(last) >= GROWING_LAG_MIN_US &&
-    median(last) > GROWING_LAG_FACTOR * median(first);
-  return { p50Us: whole.getValueAtPercentile(50), p99Us: whole.getValueAtPercentile(99), maxUs: whole.maxValue, growing };
+
+  summary(): SendLag {
+    if (this.sent === 0) return { p50Us: 0, p99Us: 0, maxUs: 0, growing: false };
+    const whole = this.whole;
+    // Quarters of the span actually sent: a sender that fell behind sent only the start of the schedule.
+    const sentTo = this.bucketOf(this.lastOffsetUs) + 1;
+    const first = this.merge(0, Math.max(1, Math.ceil(sentTo / 4)));
+    const last = this.merge(Math.floor((sentTo * 3) / 4), sentTo);
+    const growing =
+      this.lastOffsetUs > 0 &&
+      first.totalCount > 0 &&
+      last.totalCount > 0 &&
+      median(last) >= GROWING_LAG_MIN_US &&
+      median(last) > GROWING_LAG_FACTOR * median(first);
+    return { p50Us: whole.getValueAtPercentile(50), p99Us: whole.getValueAtPercentile(99), maxUs: whole.maxValue, growing };
+  }
+
+  private bucketOf(offsetUs: number): number {
+    if (this.spanUs <= 0) return 0;
+    return Math.min(BUCKETS - 1, Math.max(0, Math.floor((offsetUs / this.spanUs) * BUCKETS)));
+  }
+
+  private merge(from: number, to: number): Histogram {
+    const merged = newHistogram();
+    for (let i = from; i < to; i++) {
+      const bucket = this.buckets[i];
+      if (bucket) merged.add(bucket);
+    }
+    return merged;
+  }
 }
 
+/** The same summary from whole arrays (tests, and schedules small enough to keep). */
+export function summariseSendLag(offsetsUs: Float64Array, lagsUs: Float64Array, sent: number): SendLag {
+  // The span up to the last request sent, plus a hair so that request falls inside the last bucket.
+  const spanUs = sent > 0 ? (offsetsUs[sent - 1] ?? 0) * (1 + 1e-9) : 0;
+  const recorder = new SendLagRecorder(spanUs);
+  for (let i = 0; i < sent; i++) recorder.record(offsetsUs[i] ?? 0, lagsUs[i] ?? 0);
+  return recorder.summary();
+}
 // Lag can be a hair negative when a send fires just before its due time (timer granularity): count it as 0.
 function recordLag(histogram: Histogram, lagUs: number): void {
   recordUs(histogram, Math.max(0, lagUs));
