@@ -39,6 +39,8 @@ interface SimInstance {
   slots: Float64Array;
   /** The latest of `slots`: when the instance goes idle. */
   lastFreeUs: number;
+  /** The reaper tick that stops it if no request comes first (Infinity for provisioned instances). */
+  reapUs: number;
   /** Busy time of the closed busy stretches, and the open stretch [blockFrom, blockTo]. */
   busyUs: number;
   blockFrom: number;
@@ -61,11 +63,15 @@ export function replay(arrivals: ArrivalColumns, policy: ReplayPolicy): ReplayOu
   // Live instances in the order they started (ties go to the older one, as in the pool).
   const live: SimInstance[] = [];
   const make = (provisioned: boolean, startedUs: number, readyUs: number): SimInstance => {
-    const instance: SimInstance = { provisioned, startedUs, readyUs, slots: new Float64Array(conc).fill(readyUs), lastFreeUs: readyUs, busyUs: 0, blockFrom: readyUs, blockTo: readyUs };
+    const instance: SimInstance = { provisioned, startedUs, readyUs, slots: new Float64Array(conc).fill(readyUs), lastFreeUs: readyUs, reapUs: Infinity, busyUs: 0, blockFrom: readyUs, blockTo: readyUs };
+    instance.reapUs = reapTime(instance);
     live.push(instance);
+    nextReapUs = Math.min(nextReapUs, instance.reapUs);
     return instance;
   };
-  const reapTime = (s: SimInstance): number => Math.ceil((Math.max(s.readyUs, s.lastFreeUs) + keepAliveUs) / tickUs) * tickUs;
+  const reapTime = (s: SimInstance): number => (s.provisioned ? Infinity : Math.ceil((Math.max(s.readyUs, s.lastFreeUs) + keepAliveUs) / tickUs) * tickUs);
+  // The earliest reap among the live instances: until then no arrival needs to look for expired ones.
+  let nextReapUs = Infinity;
   const settle = (s: SimInstance, stoppedUs: number): void => {
     const aliveUs = Math.max(0, stoppedUs - s.startedUs);
     out.aliveUs += aliveUs;
@@ -74,7 +80,10 @@ export function replay(arrivals: ArrivalColumns, policy: ReplayPolicy): ReplayOu
   const serve = (s: SimInstance, slot: number, from: number, serviceUs: number): void => {
     const to = from + serviceUs;
     s.slots[slot] = to;
-    if (to > s.lastFreeUs) s.lastFreeUs = to;
+    if (to > s.lastFreeUs) {
+      s.lastFreeUs = to;
+      s.reapUs = reapTime(s);
+    }
     if (from > s.blockTo) {
       s.busyUs += s.blockTo - s.blockFrom;
       s.blockFrom = from;
@@ -88,13 +97,19 @@ export function replay(arrivals: ArrivalColumns, policy: ReplayPolicy): ReplayOu
   for (let a = 0; a < atUs.length; a++) {
     const t = atUs[a] ?? 0;
     const serviceUs = (services[a] ?? 0) * weight;
-    // Reap, keeping the survivors in order.
-    let kept = 0;
-    for (const s of live) {
-      if (!s.provisioned && reapTime(s) <= t) settle(s, reapTime(s));
-      else live[kept++] = s;
+    // Reap, keeping the survivors in order. A reap time only moves later, so nextReapUs is a lower bound.
+    if (nextReapUs <= t) {
+      let kept = 0;
+      nextReapUs = Infinity;
+      for (const s of live) {
+        if (s.reapUs <= t) settle(s, s.reapUs);
+        else {
+          live[kept++] = s;
+          if (s.reapUs < nextReapUs) nextReapUs = s.reapUs;
+        }
+      }
+      live.length = kept;
     }
-    live.length = kept;
     // Ready, with a free slot; the most recently used first, as the pool prefers (so the others can be reaped).
     let warm: SimInstance | undefined;
     let warmSlot = -1;
@@ -140,7 +155,7 @@ export function replay(arrivals: ArrivalColumns, policy: ReplayPolicy): ReplayOu
       out.queuedRequests += weight;
     }
   }
-  for (const s of live) settle(s, s.provisioned ? policy.endUs : Math.min(reapTime(s), Math.max(policy.endUs, s.lastFreeUs)));
+  for (const s of live) settle(s, s.provisioned ? policy.endUs : Math.min(s.reapUs, Math.max(policy.endUs, s.lastFreeUs)));
   return out;
 }
 

@@ -1,15 +1,10 @@
 import { Command, CommanderError } from 'commander';
 import { processIO, type IO } from './io.js';
-import { runCommand } from './run.js';
-import { reportCommand } from './report.js';
-import { mergeCommand } from './merge.js';
-import { schemaCommand } from './schema.js';
-import { doctorCommand } from './doctor.js';
-import { planCommand } from './plan.js';
+// Types only: each command's module (and what it pulls in: the sender, the charts, the metrics server) loads
+// when that command runs, so `coldlab report` does not pay for `coldlab run`'s imports.
+import type { runCommand } from './run.js';
 import type { PlanFlags } from '../plan/options.js';
-import { adviseCommand } from './advise.js';
-import { compareCommand } from './compare.js';
-import { gateCommand, type GateCommandOptions } from './gate.js';
+import type { GateCommandOptions } from './gate.js';
 import { EXIT } from '../util/errors.js';
 import { reportFailure } from './failure.js';
 import { VERSION } from '../util/version.js';
@@ -38,7 +33,7 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--shard <i/n>', 'run only the i-th of n contiguous blocks of the variants × repetitions (merge the shards with `coldlab merge`)')
     .option('--junit <file>', 'write JUnit XML: one test case per threshold (and per compared metric with --ab)')
     .option('--metrics-port <port>', 'serve OpenMetrics on http://127.0.0.1:<port>/metrics while the run goes');
-  gateFlags(run).action(async (files: string[], options: Parameters<typeof runCommand>[2]) => setExit(await runCommand(io, files, options)));
+  gateFlags(run).action(async (files: string[], options: Parameters<typeof runCommand>[2]) => setExit(await (await import('./run.js')).runCommand(io, files, options)));
   cli
     .command('advise')
     .description('tuning recommendations of a run (memory size, warm pool, keep-alive, prewarm) with their cost')
@@ -46,7 +41,7 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--prices <file>', 'YAML or JSON prices (the keys of a scenario\'s cost: section) instead of the run\'s own')
     .option('--json', 'machine-readable output')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (file: string, options: { prices?: string; json?: boolean; verbose?: boolean }) => setExit(await adviseCommand(io, file, options)));
+    .action(async (file: string, options: { prices?: string; json?: boolean; verbose?: boolean }) => setExit(await (await import('./advise.js')).adviseCommand(io, file, options)));
   cli
     .command('compare')
     .description('two runs side by side: P50/P99 warm and cold, instance cold starts, cost')
@@ -54,21 +49,21 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .argument('<b>', 'results.json of the second run (B)')
     .option('-o, --out <file>', 'HTML file to write (default: compare.html next to B)')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (a: string, b: string, options: { out?: string; verbose?: boolean }) => setExit(await compareCommand(io, a, b, options)));
+    .action(async (a: string, b: string, options: { out?: string; verbose?: boolean }) => setExit(await (await import('./compare.js')).compareCommand(io, a, b, options)));
   cli
     .command('report')
     .description('(re)write the HTML report of a results.json')
     .argument('<results>', 'results.json')
     .option('-o, --out <dir>', 'folder for index.html (default: next to results.json)')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (file: string, options: { out?: string; verbose?: boolean }) => setExit(await reportCommand(io, file, options)));
+    .action(async (file: string, options: { out?: string; verbose?: boolean }) => setExit(await (await import('./report.js')).reportCommand(io, file, options)));
   cli
     .command('merge')
     .description('merge results files of the same scenario (histograms are added, never averaged)')
     .argument('<results...>', 'results.json files')
     .requiredOption('-o, --out <file>', 'merged results file to write')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (files: string[], options: { out: string; verbose?: boolean }) => setExit(await mergeCommand(io, files, options)));
+    .action(async (files: string[], options: { out: string; verbose?: boolean }) => setExit(await (await import('./merge.js')).mergeCommand(io, files, options)));
   const gate = cli
     .command('gate')
     .description('judge a results file: its thresholds, and with --baseline a comparison of per-repetition figures (exit 99 on regression, 4 if a run is invalid)')
@@ -77,12 +72,12 @@ export function program(io: IO, setExit: (code: number) => void): Command {
   gateFlags(gate)
     .option('--junit <file>', 'write JUnit XML: one test case per threshold and per compared metric')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (file: string, options: GateCommandOptions) => setExit(await gateCommand(io, file, options)));
+    .action(async (file: string, options: GateCommandOptions) => setExit(await (await import('./gate.js')).gateCommand(io, file, options)));
   cli
     .command('schema')
     .description('print the JSON Schema of scenario files (for editor completion)')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(() => setExit(schemaCommand(io)));
+    .action(async () => setExit((await import('./schema.js')).schemaCommand(io)));
   cli
     .command('plan')
     .description('simulate the platform for a load: cold-start probability, P50/P99, instances and cost; a table of candidates; or --validate a run')
@@ -112,14 +107,14 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--validate <results>', 're-simulate a results file\'s own run and compare with what it measured')
     .option('--json', 'print one JSON object')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (options: PlanFlags) => setExit(await planCommand(io, options)));
+    .action(async (options: PlanFlags) => setExit(await (await import('./plan.js')).planCommand(io, options)));
   cli
     .command('doctor')
     .description('show which runtimes are usable here and how to fix the others')
     .option('--cleanup', 'remove containers, cgroups and processes left by earlier runs')
     .option('--json', 'machine-readable output')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (options: { cleanup?: boolean; json?: boolean; verbose?: boolean }) => setExit(await doctorCommand(io, options)));
+    .action(async (options: { cleanup?: boolean; json?: boolean; verbose?: boolean }) => setExit(await (await import('./doctor.js')).doctorCommand(io, options)));
   // The internal-error hint says "re-run with --verbose": every command, present and future, must take it.
   for (const command of cli.commands) {
     if (!command.options.some((o) => o.long === '--verbose')) command.option('-v, --verbose', 'show stack traces on errors');

@@ -136,6 +136,46 @@ describe('charts, drawn to SVG in Node', () => {
     expect(logAxis(Array.from({ length: 2 * days }, (_, i) => 1 + (i % 500))).domain).toEqual([1, 1000]);
   });
 
+  it('a 35-minute timeline: at most ~1,000 points a series, one-second spikes and dips kept, bars over stretches', async () => {
+    const [v] = sampleRunResult({ variants: [{ timeline: 'none' }] }).variants;
+    if (!v) throw new Error('no variant');
+    const seconds = 2_100;
+    v.timeline = Array.from({ length: seconds }, (_, t) => ({
+      t,
+      requests: t === 700 ? 1_000 : t === 1_500 ? 9_000 : 5_000,
+      errors: t === 1_234 ? 7 : 0,
+      coldStarts: t === 42 || t === 43 ? 2 : 0,
+      instances: t === 901 ? 60 : 20,
+      ...(t >= 1_000 && t < 1_020 ? {} : { p50Us: 3_000 }),
+      p99Us: t === 1_111 ? 950_000 : 9_000,
+      instancesMemoryBytes: (t === 333 ? 900 : 400) * 1024 * 1024,
+    }));
+    type Row = Record<string, number | string | null>;
+    const latency = specOf(latencyChart(v)) as unknown as { layer: Array<{ data: { values: Row[] } }> };
+    const [, cold, lines] = latency.layer;
+    const p99 = lines?.data.values.filter((r) => r.series === 'P99') ?? [];
+    expect(p99.length).toBeLessThanOrEqual(1_000);
+    expect(p99.some((r) => r.ms === 950)).toBe(true);
+    // Twenty seconds without a P50 still break its line.
+    expect(lines?.data.values.filter((r) => r.series === 'P50' && r.ms === null).length).toBeGreaterThanOrEqual(4);
+    // Two seconds of cold starts in one 5-s stretch: one mark with both counts.
+    expect(cold?.data.values).toEqual([{ x: 42.5, n: 4 }]);
+    const load = specOf(loadChart(v)) as unknown as { vconcat: Array<{ data: { values: Row[] } }> };
+    const [requests, instances, memory] = load.vconcat;
+    const bars = requests?.data.values ?? [];
+    expect(bars.filter((b) => b.kind === 'requests').length).toBe(Math.ceil(seconds / 5));
+    // The dip (1,000 req/s) is the solid part of its bar; the peak (9,000) the light part of another; the errors survive.
+    expect(bars.some((b) => b.kind === 'requests' && b.n === 1_000)).toBe(true);
+    expect(bars.some((b) => b.kind === 'busiest second' && b.n === 9_000 && b.base === 5_000)).toBe(true);
+    expect(bars.filter((b) => b.kind === 'errors')).toEqual([expect.objectContaining({ n: 7 })]);
+    expect(instances?.data.values.some((r) => r.n === 60)).toBe(true);
+    expect(memory?.data.values.some((r) => r.mib === 900)).toBe(true);
+    for (const panel of load.vconcat) expect(panel.data.values.length).toBeLessThanOrEqual(1_001);
+    expect('caption' in loadChart(v) && loadChart(v)).toMatchObject({ caption: expect.stringContaining('Each bar covers 5 s') });
+    const svg = await renderSvg(specOf(loadChart(v)), 't9');
+    expect((svg.match(/<path [^>]*fill="#b8c0cc"/g) ?? []).length).toBe(Math.ceil(seconds / 5));
+  });
+
   it('the same results give the same charts', async () => {
     const a = await renderCharts(result);
     const b = await renderCharts(result);

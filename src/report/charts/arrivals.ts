@@ -2,6 +2,7 @@ import type { VariantResult } from '../../results/model.js';
 import { variantArrivals } from '../../plan/replay.js';
 import { phaseWindowMs } from '../../plan/measured.js';
 import { COLORS } from './theme.js';
+import { rangeBars } from './thin.js';
 
 type Panel = Record<string, unknown>;
 
@@ -11,7 +12,7 @@ type Panel = Record<string, unknown>;
  * trace can be read against the cold starts they caused. Undefined when there is no trace phase, or its
  * trace file can no longer be read.
  */
-export function arrivalsPanel(v: VariantResult, x: (last: boolean) => Record<string, unknown>): ((last: boolean) => Panel) | undefined {
+export function arrivalsPanel(v: VariantResult, x: (last: boolean) => Record<string, unknown>, width = 1): ((last: boolean) => Panel) | undefined {
   if (!v.variant.phases.some((p) => p.kind === 'trace')) return undefined;
   let arrivals: ReturnType<typeof variantArrivals>;
   try {
@@ -23,17 +24,13 @@ export function arrivalsPanel(v: VariantResult, x: (last: boolean) => Record<str
   const [fromMs] = phaseWindowMs(v);
   // A thinned log's kept arrivals each stand for `weight` requests: the bars are then estimates.
   const weight = arrivals.sample?.oneIn ?? 1;
-  const firstSecond = Math.floor(fromMs / 1000);
-  const perSecond = new Float64Array(Math.max(0, Math.floor((fromMs + (arrivals.offsetsUs.at(-1) ?? 0) / 1000) / 1000) - firstSecond + 1));
-  for (const us of arrivals.offsetsUs) perSecond[Math.floor((fromMs + us / 1000) / 1000) - firstSecond]! += weight;
-  const bars: Array<{ t: number; t2: number; kind: string; n: number }> = [];
-  perSecond.forEach((n, i) => {
-    if (n > 0) bars.push({ t: firstSecond + i + 0.08, t2: firstSecond + i + 0.92, kind: 'arrivals', n });
-  });
-  const values = [
-    ...bars,
-    ...v.timeline.filter((p) => p.coldStarts > 0).map((p) => ({ t: p.t + 0.08, t2: p.t + 0.92, kind: 'cold starts', n: p.coldStarts })),
-  ];
+  // Counted from second 0, so stretches of `width` seconds line up with the timeline's.
+  const perSecond = new Float64Array(Math.max(0, Math.floor((fromMs + (arrivals.offsetsUs.at(-1) ?? 0) / 1000) / 1000) + 1));
+  for (const us of arrivals.offsetsUs) perSecond[Math.floor((fromMs + us / 1000) / 1000)]! += weight;
+  // Thinned, each bar reaches the busiest second of its stretch.
+  const bars = (kind: string, values: ArrayLike<number>, first: number): Array<{ t: number; t2: number; kind: string; n: number }> =>
+    rangeBars(values, first, width).flatMap((b) => (b.hi > 0 ? [{ t: b.t, t2: b.t2, kind, n: b.hi }] : []));
+  const values = [...bars('arrivals', perSecond, 0), ...bars('cold starts', v.timeline.map((p) => p.coldStarts), v.timeline[0]?.t ?? 0)];
   return (last) => ({
     data: { values },
     mark: { type: 'bar' },

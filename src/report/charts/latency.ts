@@ -1,5 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { VariantResult } from '../../results/model.js';
+import type { TimelinePoint, VariantResult } from '../../results/model.js';
+import { bucketSeconds, minMaxThin } from './thin.js';
 import { COLORS, CONFIG, PLOT_WIDTH, fitLabel, logAxis } from './theme.js';
 import { TIME_TITLE, timeDomain } from './timeAxis.js';
 import type { Chart } from './render.js';
@@ -24,13 +25,17 @@ export function latencyChart(v: VariantResult): Chart {
   const points = v.timeline.filter((p) => p.p50Us !== undefined || p.p99Us !== undefined);
   if (points.length === 0) return { label: LABEL, empty: 'No latency over time: no request completed in this variant.' };
   const domain = timeDomain(v);
+  // A long run keeps each stretch's lowest and highest second per series: the plot has fewer pixels than seconds.
+  const width = bucketSeconds(v.timeline.length);
   // A second without completed requests is a gap in the lines, not a zero (which a log scale cannot show).
-  const latency = v.timeline.flatMap((p) => [
-    { x: p.t + 0.5, series: 'P50', ms: p.p50Us === undefined ? null : Math.max(p.p50Us, 1) / 1000 },
-    { x: p.t + 0.5, series: 'P99', ms: p.p99Us === undefined ? null : Math.max(p.p99Us, 1) / 1000 },
-  ]);
+  const series = (name: 'P50' | 'P99', us: (p: TimelinePoint) => number | undefined): Array<{ x: number; series: string; ms: number | null }> =>
+    minMaxThin(v.timeline, us, width).map((p) => {
+      const value = us(p);
+      return { x: p.t + 0.5, series: name, ms: value === undefined ? null : Math.max(value, 1) / 1000 };
+    });
+  const latency = [...series('P50', (p) => p.p50Us), ...series('P99', (p) => p.p99Us)];
   const y = logAxis(latency.flatMap((r) => (r.ms === null ? [] : [r.ms])));
-  const cold = v.timeline.filter((p) => p.coldStarts > 0).map((p) => ({ x: p.t + 0.5, n: p.coldStarts }));
+  const cold = coldMarks(v.timeline, width);
   const x = { scale: { domain, nice: false, zero: false }, axis: { title: TIME_TITLE, grid: false } } as const;
   const spec: TopLevelSpec = {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -86,9 +91,25 @@ export function latencyChart(v: VariantResult): Chart {
       },
     ],
   };
-  return {
-    label: LABEL,
-    caption: 'P50 and P99 of the requests completed in each second, in ms from the intended send time (log scale). Phases are shaded; dashed lines mark the seconds with cold starts, with their count.',
-    spec,
-  };
+  const caption =
+    width <= 1
+      ? 'P50 and P99 of the requests completed in each second, in ms from the intended send time (log scale). Phases are shaded; dashed lines mark the seconds with cold starts, with their count.'
+      : `P50 and P99 of the requests completed in each second, in ms from the intended send time (log scale); of every ${width} s the lowest and highest second are drawn, so spikes stay visible. Phases are shaded; dashed lines mark the ${width}-s stretches with cold starts, with their count.`;
+  return { label: LABEL, caption, spec };
+}
+
+// Seconds (or, thinned, stretches of `width` seconds) with cold starts: one mark at the first such second, with the count.
+function coldMarks(timeline: readonly TimelinePoint[], width: number): Array<{ x: number; n: number }> {
+  const marks: Array<{ x: number; n: number }> = [];
+  for (let from = 0; from < timeline.length; from += width) {
+    let n = 0;
+    let first: TimelinePoint | undefined;
+    for (let i = from; i < Math.min(timeline.length, from + width); i++) {
+      const p = timeline[i]!;
+      if (p.coldStarts > 0) first ??= p;
+      n += p.coldStarts;
+    }
+    if (first) marks.push({ x: first.t + 0.5, n });
+  }
+  return marks;
 }

@@ -13,6 +13,7 @@ export const COLORS = {
   p50: '#0e9384',
   p99: '#7f56d9',
   requests: '#b8c0cc',
+  requestsPeak: '#dde1e7',
   errors: '#b42318',
   instances: '#344054',
   memory: '#0e9384',
