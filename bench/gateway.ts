@@ -4,11 +4,12 @@ import { startGateway } from '../src/platform/gateway.js';
 import { runOpenLoop } from '../src/load/openLoop.js';
 import { PhaseRecorder } from '../src/results/recorder.js';
 import type { Variant, FunctionSpec } from '../src/scenario/variant.js';
+import { Client } from 'undici';
 import { type Nginx, nginxBinary, startNginx } from './nginx.js';
 
 type Latency = { p50Us: number; p99Us: number };
-/** One round on one path: latency, requests sent, and the CPU the bench process and nginx used meanwhile. */
-type Round = Latency & { sent: number; benchCpuUs: number; nginxCpuUs: number };
+/** One round on one path: latency and requests sent. */
+type Round = Latency & { sent: number };
 
 export interface GatewayOverhead {
   rate: number;
@@ -19,16 +20,29 @@ export interface GatewayOverhead {
   nginx: Latency | string;
   /** max − min of the direct path's P99 over the rounds: the run's own noise at P99. */
   directP99SpreadUs: number;
-  /** CPU per proxied request, µs: the gateway's (bench process CPU in gateway rounds minus direct rounds) and nginx's own. */
+  /**
+   * CPU per proxied request, µs, from sequential requests (one in flight, no open-loop spinning to blur it):
+   * the gateway's is this process's CPU per request through it minus per request straight to the instance,
+   * nginx's is its own processes' CPU per request (from /proc, 10 ms ticks, hence many requests).
+   */
   cpuPerRequestUs: { gateway: number; nginx?: number };
 }
 
-async function measure(url: string, rate: number, durationMs: number, nginxCpu: () => Promise<number>): Promise<Round> {
-  const cpu0 = process.cpuUsage();
-  const nginx0 = await nginxCpu();
-  const latency = await measureLatency(url, rate, durationMs);
-  const cpu = process.cpuUsage(cpu0);
-  return { ...latency, benchCpuUs: cpu.user + cpu.system, nginxCpuUs: (await nginxCpu()) - nginx0 };
+const CPU_REQUESTS = 5_000;
+
+// Sequential GETs through one keep-alive connection: the bench process's CPU and nginx's for CPU_REQUESTS of them.
+async function cpuOf(url: string, nginxCpu: () => Promise<number>): Promise<{ benchUs: number; nginxUs: number }> {
+  const client = new Client(url);
+  try {
+    for (let i = 0; i < 200; i++) await (await client.request({ path: '/', method: 'GET' })).body.dump();
+    const nginx0 = await nginxCpu();
+    const cpu0 = process.cpuUsage();
+    for (let i = 0; i < CPU_REQUESTS; i++) await (await client.request({ path: '/', method: 'GET' })).body.dump();
+    const cpu = process.cpuUsage(cpu0);
+    return { benchUs: (cpu.user + cpu.system) / CPU_REQUESTS, nginxUs: ((await nginxCpu()) - nginx0) / CPU_REQUESTS };
+  } finally {
+    await client.close();
+  }
 }
 
 async function measureLatency(url: string, rate: number, durationMs: number): Promise<Latency & { sent: number }> {
@@ -57,18 +71,19 @@ export async function benchGateway(fn: FunctionSpec, variant: Variant, rate: num
   if (!instanceUrl) throw new Error('no provisioned instance');
   const binary = nginxBinary();
   let nginx: Nginx | string = 'nginx is not installed (apt-get install nginx)';
-  const paths: Array<{ url: string; rounds: Round[] }> = [];
+  const paths: Array<{ url: string; rounds: Round[]; cpu?: { benchUs: number; nginxUs: number } }> = [];
   const nginxCpu = (): Promise<number> => (typeof nginx === 'string' ? Promise.resolve(0) : nginx.cpuUs());
   try {
     if (binary) nginx = await startNginx(binary, instanceUrl).catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
     for (const url of [instanceUrl, gateway.url, ...(typeof nginx === 'string' ? [] : [nginx.url])]) paths.push({ url, rounds: [] });
-    for (const path of paths) await measure(path.url, rate, 500, nginxCpu); // warm-up: connections and JIT on every path
+    for (const path of paths) await measureLatency(path.url, rate, 500); // warm-up: connections and JIT on every path
     for (let i = 0; i < rounds; i++) {
       for (let k = 0; k < paths.length; k++) {
         const path = paths[(i + k) % paths.length];
-        if (path) path.rounds.push(await measure(path.url, rate, roundMs, nginxCpu));
+        if (path) path.rounds.push(await measureLatency(path.url, rate, roundMs));
       }
     }
+    for (const path of paths) path.cpu = await cpuOf(path.url, nginxCpu);
   } finally {
     if (typeof nginx !== 'string') await nginx.stop();
     await gateway.close();
@@ -78,8 +93,6 @@ export async function benchGateway(fn: FunctionSpec, variant: Variant, rate: num
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
   const of = (k: number): Latency => ({ p50Us: median(paths[k]?.rounds.map((d) => d.p50Us) ?? []), p99Us: median(paths[k]?.rounds.map((d) => d.p99Us) ?? []) });
   const directP99 = paths[0]?.rounds.map((d) => d.p99Us) ?? [];
-  const sum = (k: number, f: (r: Round) => number): number => (paths[k]?.rounds ?? []).reduce((a, r) => a + f(r), 0);
-  const perRequest = (k: number, f: (r: Round) => number): number => sum(k, f) / Math.max(1, sum(k, (r) => r.sent));
   return {
     rate,
     rounds,
@@ -88,8 +101,8 @@ export async function benchGateway(fn: FunctionSpec, variant: Variant, rate: num
     nginx: typeof nginx === 'string' ? nginx : of(2),
     directP99SpreadUs: Math.max(...directP99) - Math.min(...directP99),
     cpuPerRequestUs: {
-      gateway: perRequest(1, (r) => r.benchCpuUs) - perRequest(0, (r) => r.benchCpuUs),
-      ...(paths.length > 2 ? { nginx: perRequest(2, (r) => r.nginxCpuUs) } : {}),
+      gateway: (paths[1]?.cpu?.benchUs ?? NaN) - (paths[0]?.cpu?.benchUs ?? NaN),
+      ...(paths[2]?.cpu ? { nginx: paths[2].cpu.nginxUs } : {}),
     },
   };
 }

@@ -46,7 +46,7 @@ async function gateway(): Promise<BenchRow[]> {
   console.log(`  P50 direct ${ms(direct.p50Us)}  via gateway ${ms(through.p50Us)} (added ${signed(through.p50Us - direct.p50Us)})${typeof nginx === 'string' ? '' : `  via nginx ${ms(nginx.p50Us)} (added ${signed(nginx.p50Us - direct.p50Us)})`}`);
   console.log(`  P99 direct ${ms(direct.p99Us)}  via gateway ${ms(through.p99Us)} (added ${signed(through.p99Us - direct.p99Us)})${typeof nginx === 'string' ? '' : `  via nginx ${ms(nginx.p99Us)} (added ${signed(nginx.p99Us - direct.p99Us)})`}  direct P99 spread over rounds ${ms(gw.directP99SpreadUs)}`);
   const cpu = gw.cpuPerRequestUs;
-  console.log(`  CPU per proxied request: gateway ${cpu.gateway.toFixed(0)} µs (bench process, gateway rounds minus direct rounds)${cpu.nginx === undefined ? '' : `  nginx ${cpu.nginx.toFixed(0)} µs (its master and worker)`}`);
+  console.log(`  CPU per proxied request, 5,000 sequential requests per path: gateway ${cpu.gateway.toFixed(0)} µs (this process per request through it minus straight to the instance)${cpu.nginx === undefined ? '' : `  nginx ${cpu.nginx.toFixed(0)} µs (its master and worker, from /proc)`}`);
   if (typeof nginx === 'string') {
     console.log(`  nginx: not measured, ${nginx}`);
     return [{ figure: `gateway P50 added at ${gw.rate} req/s`, baseline: 'nginx not measured', coldlab: signed(through.p50Us - direct.p50Us), ratio: '—', goal: "≤ nginx's", met: undefined }];
