@@ -65,14 +65,16 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
       void fdCount().then((fds) => samples.push({ rss: rssMb(), fds }));
     }, 1000);
   }, fromMs);
-  const quiet = { ...processIO(), out: () => undefined, err: () => undefined, isTTY: false };
+  let said = '';
+  const quiet = { ...processIO(), out: () => undefined, err: (text: string) => void (said += text), isTTY: false };
   try {
     const exitCode = await main(['run', file, '--out', dir, '--json'], quiet);
     clearTimeout(begin);
     clearInterval(timer);
     const runDir = (await readdir(dir, { withFileTypes: true })).find((e) => e.isDirectory());
-    const results = runDir ? join(dir, runDir.name, 'results.json') : '';
-    const bytes = results ? (await stat(results)).size : NaN;
+    if (!runDir) throw new Error(`the soak run wrote no results (exit code ${exitCode}):\n${said}`);
+    const results = join(dir, runDir.name, 'results.json');
+    const bytes = (await stat(results)).size;
     // A fresh `coldlab report` process, as a user runs it: Node's start and module loading count too.
     await execa('npm', ['run', 'build'], { stdio: 'ignore' });
     const started = nowUs();

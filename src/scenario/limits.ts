@@ -12,8 +12,10 @@ export const LIMITS = {
   problemsShown: 20,
   /** Open-loop rate of one phase (constant, poisson, ramp ends), requests per second. */
   rate: 50_000,
-  /** Requests one open-loop phase may schedule (its send plan is held in memory up front). */
-  requestsPerPhase: 5_000_000,
+  /** Requests one open-loop phase may schedule: the sender streams its plan, so this bounds the run (a day at ~1,160 req/s) and a Poisson plan's counting pass, not memory. */
+  requestsPerPhase: 100_000_000,
+  /** Arrivals one trace phase may replay (they are spread from per-minute counts and held in memory up front). */
+  traceArrivals: 5_000_000,
   /** Requests in one burst. */
   burstSize: 10_000,
   /** Bursts in one burst phase. */

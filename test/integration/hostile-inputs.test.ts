@@ -36,7 +36,7 @@ const CASES: Array<[name: string, args: string, exit: number, says: RegExp]> = [
   ['repetitions', 'run {s}/repetitions-huge.yaml -o {out}', 2, /repetitions must be at most 100/],
   ['memory', 'run {s}/memory-huge.yaml -o {out}', 2, /matrix\.memoryMb must be at most 65,536/],
   ['seed', 'run {s}/seed-huge.yaml -o {out}', 2, /seed must be at most 9,007,199,254,740,991 \(got 1e300\)/],
-  ['requests per phase', 'run {s}/requests-per-phase.yaml -o {out}', 2, /would send 4,320,000,000 requests, more than the limit of 5,000,000/],
+  ['requests per phase', 'run {s}/requests-per-phase.yaml -o {out}', 2, /would send 4,320,000,000 requests, more than the limit of 100,000,000/],
   ['matrix explosion, even with --dry-run', 'run {s}/matrix-explosion.yaml --dry-run', 2, /expands to 10,000 variant runs[^\n]*limit of 1,000\n\s+hint: list fewer values \(runtimes 1, memoryMb 10/],
   // 4. settings that can do nothing
   ['zero duration', 'run {s}/zero-duration.yaml -o {out}', 2, /phases\[0\]\.duration: a duration of 0s does nothing/],

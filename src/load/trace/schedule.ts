@@ -10,8 +10,8 @@ export type TracePhase = Extract<Phase, { kind: 'trace' }>;
 const MINUTE_US = 60_000_000;
 /** Highest arrival rate a replay may reach in any trace minute after compression: the rate limit of other phases. */
 export const MAX_TRACE_RATE = LIMITS.rate;
-/** Most arrivals one trace phase may hold (the sender plans them all up front): the limit of other open-loop phases. */
-export const MAX_TRACE_ARRIVALS = LIMITS.requestsPerPhase;
+/** Most arrivals one trace phase may hold (they are spread and kept up front). */
+export const MAX_TRACE_ARRIVALS = LIMITS.traceArrivals;
 
 /** What a trace phase replays: its arrivals (µs from the phase start, ascending), length and a label. */
 export interface TraceReplay {
