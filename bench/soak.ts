@@ -20,6 +20,9 @@ export interface SoakBench {
   rssPeakMb: number;
   fdsStart: number;
   fdsEnd: number;
+  /** Highest open-fd count in the first and in the second half of the sampled window: a leak raises the second. */
+  fdsPeakFirstHalf: number;
+  fdsPeakSecondHalf: number;
   exitCode: number;
   resultsBytesPerVariant: number;
   reportMs: number;
@@ -62,7 +65,10 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
     const t0 = Date.now();
     timer = setInterval(() => {
       if (Date.now() - t0 > untilMs - fromMs) return clearInterval(timer);
-      void fdCount().then((fds) => samples.push({ rss: rssMb(), fds }));
+      void fdCount().then((fds) => {
+        samples.push({ rss: rssMb(), fds });
+        if (process.env.BENCH_SOAK_TRACE) console.error(`${samples.length} s: rss ${rssMb().toFixed(0)} MB fds ${fds}`);
+      });
     }, 1000);
   }, fromMs);
   let said = '';
@@ -82,7 +88,22 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
     const reportMs = (nowUs() - started) / 1000;
     const first = samples[0] ?? { rss: NaN, fds: NaN };
     const last = samples.at(-1) ?? first;
-    return { rate, seconds, rssStartMb: first.rss, rssEndMb: last.rss, rssPeakMb: Math.max(...samples.map((s) => s.rss)), fdsStart: first.fds, fdsEnd: last.fds, exitCode, resultsBytesPerVariant: bytes, reportMs };
+    const half = Math.ceil(samples.length / 2);
+    const peak = (part: typeof samples): number => Math.max(...part.map((s) => s.fds));
+    return {
+      rate,
+      seconds,
+      rssStartMb: first.rss,
+      rssEndMb: last.rss,
+      rssPeakMb: Math.max(...samples.map((s) => s.rss)),
+      fdsStart: first.fds,
+      fdsEnd: last.fds,
+      fdsPeakFirstHalf: peak(samples.slice(0, half)),
+      fdsPeakSecondHalf: peak(samples.slice(half)),
+      exitCode,
+      resultsBytesPerVariant: bytes,
+      reportMs,
+    };
   } finally {
     clearTimeout(begin);
     clearInterval(timer);

@@ -15,6 +15,13 @@ export interface PooledRequest extends Dispatcher.DispatchHandler {
 // burst and the storm feeds itself (seen here at 20k req/s: 2,560 sockets and a lag of seconds).
 const MAX_CONNECTING = 8;
 
+// Idle connections past the most recently used RESERVE are closed after REAP_IDLE_MS: a burst (a GC pause,
+// a cold start holding requests) opens hundreds, and keep-alive alone would keep them all for a minute,
+// held in place by the next burst (seen in a 35-minute soak: open fds 1,960 → 4,310). The reserve stays
+// open across pauses between phases, so a phase does not start by paying for new connections.
+const RESERVE = 64;
+const REAP_IDLE_MS = 5_000;
+
 const CLIENT_OPTIONS: Client.Options = {
   pipelining: 1,
   // Connections outlive a phase's pause, so the next phase does not pay ~1 ms per new loopback connection.
@@ -36,8 +43,10 @@ export class ConnectionPool {
   private readonly all = new Set<Client>();
   private readonly connecting = new Set<Client>();
   private readonly waiting: PooledRequest[] = [];
+  private readonly idleSince = new WeakMap<Client, number>();
   private waitHead = 0;
   private closed = false;
+  private reaper: NodeJS.Timeout | undefined;
 
   constructor(private readonly origin: string) {}
 
@@ -65,14 +74,32 @@ export class ConnectionPool {
     this.waiting.length = 0;
     this.waitHead = 0;
     this.idle.push(client);
+    this.idleSince.set(client, Date.now());
+    if (this.idle.length > RESERVE) this.reaper ??= setInterval(() => this.reap(), REAP_IDLE_MS / 2).unref();
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.reaper) clearInterval(this.reaper);
     this.idle.length = 0;
     const clients = [...this.all];
     this.all.clear();
     await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
+  }
+
+  // The idle stack's bottom holds the least recently used connections: close those idle too long, keep the reserve.
+  private reap(): void {
+    const cutoff = Date.now() - REAP_IDLE_MS;
+    let keep = 0;
+    while (keep < this.idle.length - RESERVE && (this.idleSince.get(this.idle[keep] as Client) ?? 0) <= cutoff) keep++;
+    for (const client of this.idle.splice(0, keep)) {
+      this.all.delete(client);
+      void client.close().catch(() => undefined);
+    }
+    if (this.idle.length <= RESERVE && this.reaper) {
+      clearInterval(this.reaper);
+      this.reaper = undefined;
+    }
   }
 
   private open(): Client {
