@@ -29,7 +29,9 @@ function poolOf(instance: Instance): Pool {
       headersTimeout: 0,
       bodyTimeout: 0,
     });
-    void instance.exited.then(() => created.destroy().catch(() => undefined));
+    // close(), not destroy(): an instance that is stopping may still be answering (a Wasm host answers a
+    // request its worker timed out on after the worker is gone); a dead one's sockets fail on their own.
+    void instance.exited.then(() => created.close().catch(() => undefined));
     pools.set(instance, created);
     pool = created;
   }
