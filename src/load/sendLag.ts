@@ -40,9 +40,10 @@ export class SendLagRecorder {
     if (this.sent === 0) return { p50Us: 0, p99Us: 0, maxUs: 0, growing: false };
     const whole = this.whole;
     // Quarters of the span actually sent: a sender that fell behind sent only the start of the schedule.
-    const sentTo = this.bucketOf(this.lastOffsetUs) + 1;
-    const first = this.merge(0, Math.max(1, Math.ceil(sentTo / 4)));
-    const last = this.merge(Math.floor((sentTo * 3) / 4), sentTo);
+    // Each quarter takes every bucket its time range touches, so a short phase (5 requests) still has
+    // more than one request in each, as the exact quarters would.
+    const first = this.merge(0, this.bucketOf(this.lastOffsetUs / 4) + 1);
+    const last = this.merge(this.bucketOf((this.lastOffsetUs * 3) / 4), this.bucketOf(this.lastOffsetUs) + 1);
     const growing =
       this.lastOffsetUs > 0 &&
       first.totalCount > 0 &&

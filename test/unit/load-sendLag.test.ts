@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summariseSendLag } from '../../src/load/sendLag.js';
+import { SendLagRecorder, summariseSendLag } from '../../src/load/sendLag.js';
 
 function plan(count: number, gapUs: number, lag: (i: number) => number): [Float64Array, Float64Array] {
   return [Float64Array.from({ length: count }, (_, i) => i * gapUs), Float64Array.from({ length: count }, (_, i) => lag(i))];
@@ -39,4 +39,20 @@ describe('summariseSendLag', () => {
     const [offsets, lags] = plan(1000, 1000, (i) => (i < 500 ? 10 : 1_000_000));
     expect(summariseSendLag(offsets, lags, 500).maxUs).toBeLessThan(1000);
   });
+
+  it('does not call one late request at the end of a short phase a growing lag', () => {
+    // A 1 s phase of 5 requests (the gate's end-to-end test) whose last request left 5.5 ms late.
+    const offsets = Float64Array.from([0, 200_000, 400_000, 600_000, 800_000]);
+    const lags = Float64Array.from([100, 100, 100, 100, 5_500]);
+    expect(summariseSendLag(offsets, lags, 5).growing).toBe(false);
+  });
+
+  it('the streaming recorder agrees with the whole-array summary when the phase spans the schedule', () => {
+    const recorder = new SendLagRecorder(1_000_000);
+    const offsets = Float64Array.from({ length: 1000 }, (_, i) => i * 1000);
+    const lags = Float64Array.from({ length: 1000 }, (_, i) => i * 100);
+    offsets.forEach((offset, i) => recorder.record(offset, lags[i] ?? 0));
+    expect(recorder.summary()).toEqual(summariseSendLag(offsets, lags, 1000));
+  });
 });
+
