@@ -6,13 +6,14 @@ export interface PooledRequest extends Dispatcher.DispatchHandler {
   readonly settled: boolean;
   /** Path and query of the GET. */
   readonly path: string;
-  /** Called when a connection takes the request; the request calls back `release` when it settles. */
+  /** Called when a connection takes the request; the pool's `release` frees the connection when it settles. */
   dispatched(client: Client): void;
 }
 
 // New connections being opened at once. Without a cap, a burst that finds every connection busy opens one
-// per request, each connect costs the sender ~0.1 ms, it falls behind, the backlog comes out as a bigger
-// burst and the storm feeds itself (seen here at 20k req/s: 2,560 sockets and a lag of seconds).
+// per request and the backlog each connect adds comes out as a bigger burst (seen here at 20k req/s with
+// undici's own pool, which has no such cap: 2,560 requests in flight and a lag of seconds). The cap slows
+// that growth; on a host busy with other work it still reached about 2,000 connections.
 const MAX_CONNECTING = 8;
 
 // Idle connections past the most recently used RESERVE are closed after REAP_IDLE_MS: a burst (a GC pause,
@@ -42,6 +43,7 @@ export class ConnectionPool {
   private readonly idle: Client[] = [];
   private readonly all = new Set<Client>();
   private readonly connecting = new Set<Client>();
+  private readonly connected = new WeakSet<Client>();
   private readonly waiting: PooledRequest[] = [];
   private readonly idleSince = new WeakMap<Client, number>();
   private waitHead = 0;
@@ -105,16 +107,20 @@ export class ConnectionPool {
   private open(): Client {
     const client = new Client(this.origin, CLIENT_OPTIONS);
     this.all.add(client);
-    const connected = (): void => {
-      this.connecting.delete(client);
-    };
-    client.on('connect', connected).on('connectionError', connected);
+    // Kept from undici's events rather than read from client.stats, which builds an object per call.
+    client
+      .on('connect', () => {
+        this.connecting.delete(client);
+        this.connected.add(client);
+      })
+      .on('connectionError', () => this.connecting.delete(client))
+      .on('disconnect', () => this.connected.delete(client));
     return client;
   }
 
   private start(client: Client, request: PooledRequest): void {
     // A connection the server closed while idle reconnects on its next request: that counts as connecting too.
-    if (!client.stats.connected) this.connecting.add(client);
+    if (!this.connected.has(client)) this.connecting.add(client);
     request.dispatched(client);
     client.dispatch({ path: request.path, method: 'GET' }, request);
   }

@@ -5,8 +5,8 @@ import { nowUs } from '../util/clock.js';
 import { classifyResponse } from './classify.js';
 import { ConnectionPool, type PooledRequest } from './connections.js';
 
-// undici's dispatcher, not node:http's ClientRequest: profiled here, node:http spent ~95 µs of the sender's
-// CPU per request (ClientRequest, agent bookkeeping, a timer each), which capped one sender thread near 10k req/s.
+// undici's dispatcher, not node:http's ClientRequest: profiled here, node:http spent about 100 µs of the
+// sender's CPU per request (ClientRequest, agent bookkeeping, a timer each); one thread sent 10,600–12,400 req/s of 20,000 asked.
 
 type Failure = 'timeout' | 'aborted' | 'connection';
 

@@ -47,9 +47,9 @@ export async function runOpenLoop(phase: OpenLoopPhase, options: SenderOptions):
   if (cursor.count > 0) await warmUpSender();
   const url = new URL(options.url);
   const lag = new SendLagRecorder(scheduledMs * 1000);
-  let startUs = nowUs();
+  // Send lag is recorded only once sending starts, by when startUs is set.
   const sender = new RequestSender(url, poolFor(url), options.timeoutMs, options.onOutcome, (intendedUs, sentUs) => lag.record(intendedUs - startUs, sentUs - intendedUs));
-  startUs = nowUs();
+  const startUs = nowUs();
   const endUs = startUs + scheduledMs * 1000;
   const sent = await sendSchedule(cursor, sender, { signal, startUs, endUs });
   // Idle phases, and schedules whose last request is due before the end, still last the scheduled time.

@@ -198,8 +198,9 @@ export class Pool {
         if (released) return;
         released = true;
         slot.onRelease(this.clock());
-        if (slot.state === 'ready') this.warm.toFront(slot);
-        if (slot.state === 'ready') this.drainQueueInto(slot);
+        if (slot.state !== 'ready') return;
+        this.warm.toFront(slot);
+        this.drainQueueInto(slot);
       },
     };
   }

@@ -8,7 +8,7 @@ import { dropFromPageCache } from './pageCache.js';
 import { discard, park, unpark, usable, type Parked } from './spare.js';
 import { ProcessInstance } from './instance.js';
 import { readCgroupStats, detectCgroups } from '../../metrics/cgroup.js';
-import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
+import { ColdlabError, EXIT } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
 import { withTimeout } from '../../util/timeout.js';
 import { type ModuleFunction, moduleOf } from '../moduleFunction.js';
@@ -52,8 +52,7 @@ export class ProcessRuntime implements Runtime {
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
     const started = nowUs();
-    let parked = this.takeSpare(prepared);
-    parked ??= await this.park(prepared, ctx.runId);
+    const parked = this.takeSpare(prepared) ?? (await this.park(prepared, ctx.runId));
     const goAt = nowUs();
     unpark(parked, ctx.instanceId);
     const { spawned, cgroup } = parked;
