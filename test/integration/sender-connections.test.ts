@@ -68,4 +68,22 @@ describe('the open-loop sender’s connection pool', () => {
     expect(fast.outcomes.every((o) => o.ok)).toBe(true);
     await pool.close();
   });
+
+  it('reports every request to a refused port as a connection failure, more of them than may connect at once, without crashing', async () => {
+    // A port that was just free: connects are refused, each failed connect errors the requests waiting on it.
+    const closed = http.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const address = closed.address();
+    const refused = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const pool = new ConnectionPool(refused);
+    const outcomes: Outcome[] = [];
+    const sender = new RequestSender(new URL('/', refused), pool, 2_000, (o) => outcomes.push(o));
+    for (let i = 0; i < 40; i++) sender.send(nowUs());
+    await sender.settle(4_000);
+    sender.close();
+    expect(outcomes).toHaveLength(40);
+    expect(new Set(outcomes.map((o) => o.errorKind))).toEqual(new Set(['connection']));
+    await pool.close();
+  });
 });
