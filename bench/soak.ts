@@ -1,20 +1,18 @@
-// `npm run bench -- soak` (issue 13, point 4): a long steady run through the whole lab, in this process,
-// watching coldlab's own resident memory and open file descriptors, then the size of results.json and the
-// time a fresh `coldlab report` process takes on it (the bench builds dist/ first, which bin/coldlab.mjs
-// runs). BENCH_SOAK_RATE and BENCH_SOAK_S set the load (default 1,000 req/s for 20 s; the issue's
+// `npm run bench -- soak` (issue 13, point 4): a long steady run through the whole lab, as a user runs it
+// (`coldlab run` from the built dist/, a process of its own, not this tsx process with its source-mapped
+// stack traces), watching that process's resident memory and open file descriptors from /proc, then the size
+// of results.json and the time a fresh `coldlab report` process takes on it. BENCH_SOAK_RATE and BENCH_SOAK_S set the load (default 1,000 req/s for 20 s; the issue's
 // 10 million requests are e.g. BENCH_SOAK_RATE=5000 BENCH_SOAK_S=2000).
-import { readdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { readdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { main } from '../src/cli/main.js';
-import { processIO } from '../src/cli/io.js';
 import { nowUs } from '../src/util/clock.js';
 
 export interface SoakBench {
   rate: number;
   seconds: number;
-  /** Resident memory of this process a quarter into the load (after warm-up growth) and at its end, MB. */
+  /** Resident memory of the `coldlab run` process a quarter into the load (after warm-up growth) and at its end, MB. */
   rssStartMb: number;
   rssEndMb: number;
   rssPeakMb: number;
@@ -28,8 +26,9 @@ export interface SoakBench {
   reportMs: number;
 }
 
-const fdCount = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
-const rssMb = (): number => process.memoryUsage().rss / 1024 / 1024;
+const fdCount = async (pid: number): Promise<number> => (await readdir(`/proc/${pid}/fd`)).length;
+// VmRSS from /proc/<pid>/status, in kB.
+const rssMb = async (pid: number): Promise<number> => Number(/VmRSS:\s+(\d+)/.exec(await readFile(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
 
 function scenario(rate: number, seconds: number): string {
   return `name: soak
@@ -60,29 +59,35 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
   // second; teardown afterwards closes sockets and would flatter the end figures.
   const fromMs = Math.max(2000, (seconds * 1000) / 4);
   const untilMs = seconds * 1000;
+  // Built first: bin/coldlab.mjs runs dist/, for the run as for the report.
+  await execa('npm', ['run', 'build'], { stdio: 'ignore' });
+  const run = execa(process.execPath, [resolve('bin/coldlab.mjs'), 'run', file, '--out', dir, '--json'], { reject: false, all: true });
+  const pid = run.pid;
+  if (pid === undefined) throw new Error('`coldlab run` did not start');
   let timer: NodeJS.Timeout | undefined;
   const begin = setTimeout(() => {
     const t0 = Date.now();
     timer = setInterval(() => {
       if (Date.now() - t0 > untilMs - fromMs) return clearInterval(timer);
-      void fdCount().then((fds) => {
-        samples.push({ rss: rssMb(), fds });
-        if (process.env.BENCH_SOAK_TRACE) console.error(`${samples.length} s: rss ${rssMb().toFixed(0)} MB fds ${fds}`);
-      });
+      void Promise.all([rssMb(pid), fdCount(pid)]).then(
+        ([rss, fds]) => {
+          samples.push({ rss, fds });
+          if (process.env.BENCH_SOAK_TRACE) console.error(`${samples.length} s: rss ${rss.toFixed(0)} MB fds ${fds}`);
+        },
+        () => undefined, // the run ended between two samples
+      );
     }, 1000);
   }, fromMs);
-  let said = '';
-  const quiet = { ...processIO(), out: () => undefined, err: (text: string) => void (said += text), isTTY: false };
   try {
-    const exitCode = await main(['run', file, '--out', dir, '--json'], quiet);
+    const done = await run;
+    const exitCode = done.exitCode ?? -1;
     clearTimeout(begin);
     clearInterval(timer);
     const runDir = (await readdir(dir, { withFileTypes: true })).find((e) => e.isDirectory());
-    if (!runDir) throw new Error(`the soak run wrote no results (exit code ${exitCode}):\n${said}`);
+    if (!runDir) throw new Error(`the soak run wrote no results (exit code ${exitCode}):\n${String(done.all ?? '')}`);
     const results = join(dir, runDir.name, 'results.json');
     const bytes = (await stat(results)).size;
     // A fresh `coldlab report` process, as a user runs it: Node's start and module loading count too.
-    await execa('npm', ['run', 'build'], { stdio: 'ignore' });
     const started = nowUs();
     await execa(process.execPath, [resolve('bin/coldlab.mjs'), 'report', results, '--out', join(dir, 'report')], { stdio: 'ignore' });
     const reportMs = (nowUs() - started) / 1000;
@@ -105,6 +110,7 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
       reportMs,
     };
   } finally {
+    run.kill();
     clearTimeout(begin);
     clearInterval(timer);
     await rm(dir, { recursive: true, force: true });

@@ -193,5 +193,17 @@ export class RequestSender {
       this.queue.splice(0, this.head);
       this.head = 0;
     }
+    // Behind one slow request, a timeout's worth of settled ones piles up (50,000 at 5,000 req/s and a 10 s
+    // timeout); when they outnumber those in flight, keep only the unsettled, still in deadline order.
+    const held = this.queue.length - this.head;
+    if (held > 4096 && held > 4 * this.inFlightCount) {
+      let kept = 0;
+      for (let i = this.head; i < this.queue.length; i++) {
+        const exchange = this.queue[i];
+        if (exchange && !exchange.settled) this.queue[kept++] = exchange;
+      }
+      this.queue.length = kept;
+      this.head = 0;
+    }
   }
 }

@@ -86,4 +86,32 @@ describe('the open-loop sender’s connection pool', () => {
     expect(new Set(outcomes.map((o) => o.errorKind))).toEqual(new Set(['connection']));
     await pool.close();
   });
+
+  it('still times out a slow request once thousands of fast ones have settled behind it (the deadline queue drops settled ones)', async () => {
+    // Its own server: the first request hangs, every later one is answered at once.
+    let seen = 0;
+    const hanging = http.createServer((_request, response) => {
+      if (seen++ > 0) response.end('ok');
+    });
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const address = hanging.address();
+    const url = new URL(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/`);
+    const pool = new ConnectionPool(url.origin);
+    const outcomes: Outcome[] = [];
+    const sender = new RequestSender(url, pool, 1_500, (o) => outcomes.push(o));
+    sender.send(nowUs());
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 6_000; i++) {
+      sender.send(nowUs());
+      if (i % 200 === 199) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await sender.settle(4_000);
+    sender.close();
+    expect(outcomes).toHaveLength(6_001);
+    expect(outcomes.filter((o) => o.errorKind === 'timeout')).toHaveLength(1);
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(6_000);
+    await pool.close();
+    hanging.closeAllConnections();
+    await new Promise<void>((resolve) => hanging.close(() => resolve()));
+  });
 });
