@@ -32,20 +32,25 @@ afterAll(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-describe.each(['plan-steady', 'plan-bursts', 'plan-trace'])('plan --validate on a real run of %s', (name) => {
-  // 30% / 25%: on 2026-11-26, on a quiet host, runs of the code as it stands missed the earlier 15% by up to
-  // 25% (plan-trace: 21.8% predicted vs 29.1% measured); the earlier session saw ≤ 9.5%. Suspected: the
-  // process runtime's parked-start refill joining a cgroup (which holds up forks host-wide for an RCU
-  // grace period) while a burst's other instances boot. Not settled; see the README's Capacity planning.
-  it('predicts the cold-start rate and mean instances within 30%, P99 within 25%', () => {
+// Cold-start rate and mean instances within `bound`, P99 within 20%. Runs are small (55–140 requests), so one
+// keep-alive close call flips several cold starts at once: plan-bursts and plan-trace keep their idle gaps
+// clear of keep-alive (see plan-trace.yaml) and hold 15%. plan-steady cannot: a quarter of its Poisson gaps
+// outlast keep-alive by design, so a few end within a reaper tick of it in every run; on 2026-11-26 three
+// quiet-host runs missed by 2.0%, 13.0% and 15.4%, hence 20% for it.
+describe.each([
+  ['plan-steady', 0.2],
+  ['plan-bursts', 0.15],
+  ['plan-trace', 0.15],
+])('plan --validate on a real run of %s', (name, bound) => {
+  it(`predicts the cold-start rate and mean instances within ${bound * 100}%, P99 within 20%`, () => {
     const v = validations.get(name);
     expect(v?.skipped).toBeUndefined();
     const { predicted, measured, error } = v ?? {};
     // Shown on failure: the figures, not just the ratio.
     const detail = JSON.stringify({ predicted: { cold: predicted?.coldStartProbability, p99: predicted?.p99Ms, instances: predicted?.meanInstances }, measured: { cold: measured?.coldStartProbability, p99: measured?.p99Ms, instances: measured?.meanInstances } });
     expect(measured?.coldRequests, detail).toBeGreaterThan(3);
-    expect(Math.abs(error?.coldStartProbability ?? Infinity), detail).toBeLessThanOrEqual(0.3);
-    expect(Math.abs(error?.meanInstances ?? Infinity), detail).toBeLessThanOrEqual(0.3);
-    expect(Math.abs(error?.p99Ms ?? Infinity), detail).toBeLessThanOrEqual(0.25);
+    expect(Math.abs(error?.coldStartProbability ?? Infinity), detail).toBeLessThanOrEqual(bound);
+    expect(Math.abs(error?.meanInstances ?? Infinity), detail).toBeLessThanOrEqual(bound);
+    expect(Math.abs(error?.p99Ms ?? Infinity), detail).toBeLessThanOrEqual(0.2);
   });
 });
