@@ -54,6 +54,8 @@ async function coldlabClosedRate(url: string, connections: number, durationMs: n
 export async function benchSender(rates: number[], durationMs: number, closedRounds = 3, connections = 16): Promise<SenderBench> {
   const server = await startServer();
   try {
+    // The server's own first second (JIT) is not what is measured: warm it before the first try.
+    await autocannonRate(server.url, connections, 2000);
     const tries: OpenLoopTry[] = [];
     for (const rate of [...rates].sort((a, b) => b - a)) {
       const t = await openLoop(server.url, rate, durationMs);
