@@ -1,5 +1,4 @@
-import net from 'node:net';
-import { buildConnector, Client, type Dispatcher } from 'undici';
+import { Client, type Dispatcher } from 'undici';
 
 /** What the pool needs of a request: something undici can run, and a way to tell it which connection took it. */
 export interface PooledRequest extends Dispatcher.DispatchHandler {
@@ -23,9 +22,6 @@ const MAX_CONNECTING = 8;
 // open across pauses between phases, so a phase does not start by paying for new connections.
 const RESERVE = 64;
 const REAP_IDLE_MS = 5_000;
-
-// undici's own connector, for every connect but a preconnected client's first.
-const connector = buildConnector({});
 
 const CLIENT_OPTIONS: Client.Options = {
   pipelining: 1,
@@ -84,37 +80,6 @@ export class ConnectionPool {
     if (this.idle.length > RESERVE) this.reaper ??= setInterval(() => this.reap(), REAP_IDLE_MS / 2).unref();
   }
 
-  /**
-   * Opens connections until `count` are idle, before a phase starts, and resolves once they are
-   * established (or failed). A phase's first requests otherwise find no connection and wait for new ones
-   * under MAX_CONNECTING; nearly all late sends of a steady phase fall in its first 500 ms. Measured at
-   * 10,000 req/s for 5 s against a warmed trivial server, three runs each: 3,365–5,547 requests left more
-   * than 2 ms late with it, 4,967–10,592 without.
-   */
-  async preconnect(count: number): Promise<void> {
-    const url = new URL(this.origin);
-    const wanted = Math.max(0, count - this.idle.length);
-    const sockets = await Promise.all(
-      Array.from({ length: wanted }, () =>
-        new Promise<net.Socket | undefined>((resolve) => {
-          const socket = net.connect({ host: url.hostname, port: Number(url.port || 80), noDelay: true });
-          socket.once('connect', () => resolve(socket)).once('error', () => resolve(undefined));
-        }),
-      ),
-    );
-    for (const socket of sockets) {
-      if (!socket) continue;
-      if (this.closed) {
-        socket.destroy();
-        continue;
-      }
-      const client = this.open(socket);
-      this.idle.push(client);
-      this.idleSince.set(client, Date.now());
-    }
-    if (this.idle.length > RESERVE) this.reaper ??= setInterval(() => this.reap(), REAP_IDLE_MS / 2).unref();
-  }
-
   async close(): Promise<void> {
     this.closed = true;
     if (this.reaper) clearInterval(this.reaper);
@@ -139,17 +104,8 @@ export class ConnectionPool {
     }
   }
 
-  /** A new client; `socket`, an established connection, serves its first connect (preconnect). */
-  private open(socket?: net.Socket): Client {
-    let first = socket;
-    const connect: buildConnector.connector = (options, callback) => {
-      const ready = first;
-      first = undefined;
-      // Called back on a later tick, as a real connect is: undici's resume ignores a nested call.
-      if (ready && !ready.destroyed) queueMicrotask(() => callback(null, ready));
-      else connector(options, callback);
-    };
-    const client = new Client(this.origin, { ...CLIENT_OPTIONS, connect });
+  private open(): Client {
+    const client = new Client(this.origin, CLIENT_OPTIONS);
     this.all.add(client);
     // Kept from undici's events rather than read from client.stats, which builds an object per call.
     client

@@ -30,9 +30,6 @@ export interface OpenLoopRun {
 const SPIN_WINDOW_US = 1_500;
 // Let responses be processed between sends even when a big burst (or a backlog) is due at once.
 const MAX_SENDS_PER_TURN = 256;
-// Connections opened before a phase: its mean rate times PRECONNECT_MS of requests in flight, at most MAX_PRECONNECT.
-const PRECONNECT_MS = 50;
-const MAX_PRECONNECT = 256;
 // After an abort, in-flight requests get this long to finish before they are cut off.
 const ABORT_GRACE_MS = 1_000;
 
@@ -49,12 +46,9 @@ export async function runOpenLoop(phase: OpenLoopPhase, options: SenderOptions):
   const signal = options.signal;
   if (cursor.count > 0) await warmUpSender();
   const url = new URL(options.url);
-  const pool = poolFor(url);
-  // Connections for PRECONNECT_MS of the phase's mean rate are open before its clock starts.
-  if (cursor.count > 0 && scheduledMs > 0) await pool.preconnect(Math.min(MAX_PRECONNECT, Math.ceil((cursor.count / scheduledMs) * PRECONNECT_MS)));
   const lag = new SendLagRecorder(scheduledMs * 1000);
   // Send lag is recorded only once sending starts, by when startUs is set.
-  const sender = new RequestSender(url, pool, options.timeoutMs, options.onOutcome, (intendedUs, sentUs) => lag.record(intendedUs - startUs, sentUs - intendedUs));
+  const sender = new RequestSender(url, poolFor(url), options.timeoutMs, options.onOutcome, (intendedUs, sentUs) => lag.record(intendedUs - startUs, sentUs - intendedUs));
   const startUs = nowUs();
   const endUs = startUs + scheduledMs * 1000;
   const sent = await sendSchedule(cursor, sender, { signal, startUs, endUs });

@@ -4,7 +4,6 @@ import { ConnectionPool } from '../../src/load/connections.js';
 import { RequestSender } from '../../src/load/httpSend.js';
 import type { Outcome } from '../../src/results/recorder.js';
 import { nowUs } from '../../src/util/clock.js';
-import { waitFor } from '../helpers/wait.js';
 
 // A real loopback server that answers every request after `delayMs`, counting the connections it accepted.
 let connections = 0;
@@ -114,19 +113,5 @@ describe('the open-loop sender’s connection pool', () => {
     await pool.close();
     hanging.closeAllConnections();
     await new Promise<void>((resolve) => hanging.close(() => resolve()));
-  });
-
-  it('preconnects: the connections are open before any request, and the next requests ride them', async () => {
-    const pool = new ConnectionPool(origin);
-    const before = connections;
-    await pool.preconnect(6);
-    expect(pool.size).toBe(6);
-    // The server side's 'connection' events come on its own turn of the loop.
-    await waitFor(async () => (connections - before === 6 ? true : undefined), 2_000, 10);
-    const { outcomes } = await burst(pool, '/?delay=20', 6);
-    expect(outcomes.every((o) => o.ok)).toBe(true);
-    expect(connections - before).toBe(6);
-    expect(pool.size).toBe(6);
-    await pool.close();
   });
 });
