@@ -1,8 +1,9 @@
 // `npm run bench -- soak` (issue 13, point 4): a long steady run through the whole lab, as a user runs it
 // (`coldlab run` from the built dist/, a process of its own, not this tsx process with its source-mapped
-// stack traces), watching that process's resident memory and open file descriptors from /proc, then the size
-// of results.json and the time a fresh `coldlab report` process takes on it. BENCH_SOAK_RATE and BENCH_SOAK_S set the load (default 1,000 req/s for 20 s; the issue's
-// 10 million requests are e.g. BENCH_SOAK_RATE=5000 BENCH_SOAK_S=2000).
+// stack traces), watching that process's resident memory and open file descriptors from /proc, then the
+// size of results.json and the time a fresh `coldlab report` process takes on it. BENCH_SOAK_RATE and
+// BENCH_SOAK_S set the load (default 1,000 req/s for 20 s; the issue's 10 million requests are e.g.
+// BENCH_SOAK_RATE=5000 BENCH_SOAK_S=2000).
 import { readdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';

@@ -36,7 +36,7 @@ afterAll(async () => {
 // keep-alive close call flips several cold starts at once: plan-bursts and plan-trace keep their idle gaps
 // clear of keep-alive (see plan-trace.yaml) and hold 15%. plan-steady cannot: a quarter of its Poisson gaps
 // outlast keep-alive by design, so a few end within a reaper tick of it in every run; on 2026-11-26 three
-// quiet-host runs missed by 2.0%, 13.0% and 15.4%, hence 20% for it.
+// quiet-host runs were off by +2.0%, −13.0% and +15.4%, hence 20% for it.
 describe.each([
   ['plan-steady', 0.2],
   ['plan-bursts', 0.15],
