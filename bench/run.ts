@@ -13,7 +13,7 @@ import { benchMicrovmColdStart } from './microvmColdStart.js';
 import type { OciColdStart } from './ociColdStart.js';
 import { benchPlan } from './plan.js';
 import { benchWasm, WASM_STARTS } from './wasmColdStart.js';
-import { benchSoak } from './soak.js';
+import { benchSoak, RAMP_S } from './soak.js';
 import { type BenchRow, formatBenchTable, ratioOf } from './table.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
@@ -194,10 +194,11 @@ async function wasm(): Promise<BenchRow[]> {
 async function soak(): Promise<BenchRow[]> {
   const s = await benchSoak(Number(process.env.BENCH_SOAK_RATE) || 1000, Number(process.env.BENCH_SOAK_S) || 20);
   const growth = s.rssEndMb - s.rssStartMb;
-  console.log(`soak: ${s.rate} req/s for ${s.seconds} s through the lab (process runtime, exit code ${s.exitCode}${s.exitCode === 4 ? ': the run was marked invalid' : ''}):`);
+  console.log(`soak: ${s.rate} req/s for ${s.seconds} s after a ${RAMP_S} s ramp, through the lab (process runtime, exit code ${s.exitCode}${s.exitCode === 4 ? ': the run was marked invalid' : ''}):`);
   console.log(`  coldlab RSS ${s.rssStartMb.toFixed(0)} MB a quarter into the load → ${s.rssEndMb.toFixed(0)} MB at its end (peak ${s.rssPeakMb.toFixed(0)} MB); open fds ${s.fdsStart} → ${s.fdsEnd}, peak ${s.fdsPeakFirstHalf} in the window's first half and ${s.fdsPeakSecondHalf} in its second`);
   console.log(`  results.json ${(s.resultsBytesPerVariant / 1024).toFixed(0)} KiB for its one variant; \`coldlab report\` on it took ${ms1(s.reportMs)}`);
   return [
+    { figure: `soak run at ${s.rate} req/s`, baseline: '—', coldlab: `exit code ${s.exitCode}`, ratio: '—', goal: 'valid (exit 0)', met: s.exitCode === 0 },
     { figure: `RSS growth over ${s.seconds} s at ${s.rate} req/s`, baseline: `${s.rssStartMb.toFixed(0)} MB`, coldlab: `${s.rssEndMb.toFixed(0)} MB`, ratio: `${growth >= 0 ? '+' : ''}${growth.toFixed(1)} MB`, goal: '< +50 MB', met: growth < 50 },
     // Sockets come and go with bursts (a connection per request in flight); a leak would raise the later peak.
     { figure: 'open fds, peak of each half', baseline: String(s.fdsPeakFirstHalf), coldlab: String(s.fdsPeakSecondHalf), ratio: `${s.fdsPeakSecondHalf - s.fdsPeakFirstHalf >= 0 ? '+' : ''}${s.fdsPeakSecondHalf - s.fdsPeakFirstHalf}`, goal: 'no growth (≤ +8)', met: s.fdsPeakSecondHalf - s.fdsPeakFirstHalf <= 8 },
