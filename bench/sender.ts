@@ -4,8 +4,10 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import autocannon from 'autocannon';
-import { runOpenLoop } from '../src/load/openLoop.js';
-import { runClosedLoop } from '../src/load/closedLoop.js';
+import { runPhase } from '../src/lab/phase.js';
+import { Timeline } from '../src/results/timeline.js';
+import type { Phase } from '../src/scenario/schema.js';
+import { nowUs } from '../src/util/clock.js';
 import { type Stats, stats } from './stats.js';
 
 export interface OpenLoopTry {
@@ -35,20 +37,24 @@ async function startServer(): Promise<{ url: string; stop(): void }> {
   return { url: `http://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL') };
 }
 
+// A phase as a run drives it: every outcome goes into the phase's HDR histograms and the per-second timeline.
+const phaseOf = (phase: Phase, url: string) => runPhase(phase, 'bench', { url, timeoutMs: 5000, startMs: 0, timeline: new Timeline(nowUs()), signal: new AbortController().signal });
+
 async function openLoop(url: string, rate: number, durationMs: number): Promise<OpenLoopTry> {
-  const run = await runOpenLoop({ kind: 'constant', rate, duration: durationMs }, { url, timeoutMs: 5000, onOutcome: () => undefined });
-  const share = run.scheduled > 0 ? run.sent / run.scheduled : 0;
-  return { targetRate: rate, achievedRate: run.achievedRate, sendLagP50Us: run.sendLag.p50Us, sendLagP99Us: run.sendLag.p99Us, lagGrowing: run.sendLag.growing, held: share >= 0.99 && run.sendLag.p99Us <= 1000 && !run.sendLag.growing };
+  const run = await phaseOf({ kind: 'constant', rate, duration: durationMs }, url);
+  const share = run.scheduled ? run.sent / run.scheduled : 0;
+  const lag = run.sendLag ?? { p50Us: NaN, p99Us: NaN, growing: true };
+  return { targetRate: rate, achievedRate: run.achievedRate, sendLagP50Us: lag.p50Us, sendLagP99Us: lag.p99Us, lagGrowing: lag.growing, held: share >= 0.99 && lag.p99Us <= 1000 && !lag.growing };
 }
 
 async function autocannonRate(url: string, connections: number, durationMs: number): Promise<number> {
   const result = await autocannon({ url, connections, duration: durationMs / 1000 });
-  return result.requests.total / (durationMs / 1000);
+  // Over its own measured run time, as coldlab's phase rate is over its own: both include connecting and stopping.
+  return result.requests.total / result.duration;
 }
 
 async function coldlabClosedRate(url: string, connections: number, durationMs: number): Promise<number> {
-  const run = await runClosedLoop({ kind: 'saturate', connections, duration: durationMs }, { url, timeoutMs: 5000, onOutcome: () => undefined });
-  return run.achievedRate;
+  return (await phaseOf({ kind: 'saturate', connections, duration: durationMs }, url)).achievedRate;
 }
 
 export async function benchSender(rates: number[], durationMs: number, closedRounds = 3, connections = 16): Promise<SenderBench> {

@@ -23,6 +23,7 @@ export async function runClosedLoop(phase: SaturatePhase, options: SenderOptions
     sent++;
     options.onOutcome(outcome);
   };
+  const answers = new Answers(options.timeoutMs * 1000, report);
   const startUs = nowUs();
   await new Promise<void>((resolve, reject) => {
     const instance = autocannon(
@@ -33,10 +34,11 @@ export async function runClosedLoop(phase: SaturatePhase, options: SenderOptions
         // autocannon's timeout is whole seconds, at least 1; shorter deadlines are applied per response below.
         timeout: Math.max(1, options.timeoutMs / 1000),
         sampleInt: SAMPLE_INTERVAL_MS,
-        setupClient: (client) => watchClient(client, options.timeoutMs, report),
+        setupClient: (client) => watchClient(client, answers, report),
       },
       (error: unknown) => {
         options.signal?.removeEventListener('abort', stop);
+        answers.flush();
         if (error) reject(new ColdlabError('LOAD_CLOSED_LOOP', `autocannon failed: ${String(error)}`, 'Check the gateway URL and the saturate phase settings.'));
         else resolve();
       },
@@ -51,16 +53,57 @@ export async function runClosedLoop(phase: SaturatePhase, options: SenderOptions
   return { sent, achievedRate: durationMs > 0 ? sent / (durationMs / 1000) : 0, durationMs };
 }
 
+/** One answered request, kept raw until the connection's next request is on its way. */
+interface Answer {
+  sentUs: number;
+  endUs: number;
+  status: number;
+  raw: readonly unknown[];
+}
+
+/**
+ * Turns answers into Outcomes on a microtask, after the parse that produced them has returned. autocannon
+ * emits 'response' before it writes that connection's next request, so classifying and recording inside
+ * the listener lengthened every round trip (measured: about 7% fewer requests than autocannon alone).
+ */
+class Answers {
+  private queue: Answer[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly timeoutUs: number,
+    private readonly report: (o: Outcome) => void,
+  ) {}
+
+  add(answer: Answer): void {
+    this.queue.push(answer);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(this.flush);
+  }
+
+  readonly flush = (): void => {
+    this.scheduled = false;
+    const answers = this.queue;
+    this.queue = [];
+    for (const { sentUs, endUs, status, raw } of answers) {
+      if (endUs - sentUs > this.timeoutUs) this.report({ intendedUs: sentUs, sentUs, endUs, ok: false, errorKind: 'timeout', status });
+      else this.report({ intendedUs: sentUs, sentUs, endUs, ...classifyResponse(status, headersFromRaw(raw)) });
+    }
+  };
+}
+
 /**
  * Follows one autocannon connection (pipelining 1, so at most one request is pending). Event order, from
  * lib/httpClient.js: headers → response → request (next); on a timeout the client reconnects and emits the
  * next 'request' *before* 'timeout'; on a socket error 'connError' comes first; a peer close just reconnects.
  * 'request', 'timeout' and 'connError' are real Client events that @types/autocannon leaves out, hence addListener.
  */
-function watchClient(client: autocannon.Client, timeoutMs: number, report: (o: Outcome) => void): void {
+function watchClient(client: autocannon.Client, answers: Answers, report: (o: Outcome) => void): void {
   let pendingUs: number | undefined;
   let orphanUs: number | undefined;
-  let headers: Record<string, string> = {};
+  // http-parser-js makes a new header list for each message, so holding this one until the flush is safe.
+  let raw: readonly unknown[] = [];
   const fail = (sentUs: number, errorKind: string): void => report({ intendedUs: sentUs, sentUs, endUs: nowUs(), ok: false, errorKind });
 
   client.addListener('request', () => {
@@ -75,18 +118,15 @@ function watchClient(client: autocannon.Client, timeoutMs: number, report: (o: O
       });
     }
     pendingUs = nowUs();
-    headers = {};
+    raw = [];
   });
   client.on('headers', (info: unknown) => {
-    headers = headersFromRaw(rawHeaders(info));
+    raw = rawHeaders(info);
   });
   client.on('response', (statusCode: number) => {
     if (pendingUs === undefined) return;
-    const sentUs = pendingUs;
+    answers.add({ sentUs: pendingUs, endUs: nowUs(), status: statusCode, raw });
     pendingUs = undefined;
-    const endUs = nowUs();
-    if (endUs - sentUs > timeoutMs * 1000) return report({ intendedUs: sentUs, sentUs, endUs, ok: false, errorKind: 'timeout', status: statusCode });
-    report({ intendedUs: sentUs, sentUs, endUs, ...classifyResponse(statusCode, headers) });
   });
   client.addListener('timeout', () => {
     const lost = orphanUs ?? pendingUs;
