@@ -9,11 +9,11 @@ const url = `http://127.0.0.1:${port}`;
 await autocannon({ url, connections: 16, duration: 2 });
 const cfgs: Record<string, () => Promise<number>> = {
   plain: async () => (await autocannon({ url, connections: 16, duration: 3 })).requests.total,
-  sample100: async () => (await autocannon({ url, connections: 16, duration: 3, sampleInt: 100, timeout: 5 })).requests.total,
-  setupNoop: async () => (await autocannon({ url, connections: 16, duration: 3, setupClient: () => undefined })).requests.total,
+
+
   coldlab: async () => (await runClosedLoop({ kind: 'saturate', connections: 16, duration: 3000 }, { url, timeoutMs: 5000, onOutcome: () => undefined })).sent,
 };
 const res: Record<string, number[]> = {};
-for (let i = 0; i < 3; i++) for (const [k, f] of Object.entries(cfgs)) (res[k] ??= []).push(Math.round((await f()) / 3));
+for (let i = 0; i < 6; i++) for (const [k, f] of Object.entries(cfgs)) (res[k] ??= []).push(Math.round((await f()) / 3));
 console.log(res);
 child.kill();
