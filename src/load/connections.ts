@@ -65,11 +65,6 @@ export class ConnectionPool {
 
   /** A request on `client` has settled: hand the connection to the next waiting request, or park it. */
   release(client: Client): void {
-    // Connecting lasts until the first answer: on loopback the kernel finishes the handshake before the
-    // server has accepted, so undici's 'connect' came while the connection still sat in the accept queue,
-    // the cap let the next ones through, and a burst filled the gateway's queue until handshakes were
-    // dropped and retried a second later (seen here: a 4,096-deep queue full for 17 s of a 60 s run).
-    if (this.connecting.delete(client)) this.connected.add(client);
     if (this.closed || client.destroyed || client.closed) {
       this.all.delete(client);
       return;
@@ -114,6 +109,10 @@ export class ConnectionPool {
     this.all.add(client);
     // Kept from undici's events rather than read from client.stats, which builds an object per call.
     client
+      .on('connect', () => {
+        this.connecting.delete(client);
+        this.connected.add(client);
+      })
       .on('connectionError', () => this.connecting.delete(client))
       .on('disconnect', () => this.connected.delete(client));
     return client;

@@ -10,8 +10,6 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-const ACCEPT_BACKLOG = 65_535;
-
 function fail(res: http.ServerResponse, status: number, kind: string, message: string): void {
   if (res.headersSent) {
     res.destroy();
@@ -42,9 +40,7 @@ export async function startGateway(pool: Pool): Promise<Gateway> {
     );
   });
   server.keepAliveTimeout = 65_000;
-  // A full accept queue drops the handshake's last ACK and the client waits a 1 s retransmit; Node's default
-  // backlog of 511 filled under a 5,000 req/s backlog (seen here: 97 overflows in a 60 s run), the kernel caps it at somaxconn.
-  await new Promise<void>((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: ACCEPT_BACKLOG }, resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -49,23 +49,6 @@ describe('the open-loop sender’s connection pool', () => {
     await pool.close();
   });
 
-  it('opens no more than 8 connections before any of them has answered, though the kernel finished their handshakes', async () => {
-    const pool = new ConnectionPool(origin);
-    const outcomes: Outcome[] = [];
-    const sender = new RequestSender(new URL('/?delay=1000', origin), pool, 10_000, (o) => outcomes.push(o));
-    // Sent one by one, as a schedule does: each new send finds the earlier connections handshaken (not answered).
-    for (let i = 0; i < 24; i++) {
-      sender.send(nowUs());
-      await new Promise((resolve) => setTimeout(resolve, 3));
-    }
-    expect(outcomes).toHaveLength(0);
-    expect(pool.size).toBe(8);
-    await sender.settle(12_000);
-    sender.close();
-    expect(outcomes.filter((o) => o.ok)).toHaveLength(24);
-    await pool.close();
-  });
-
   it('reuses idle keep-alive connections for the next requests', async () => {
     const pool = new ConnectionPool(origin);
     await burst(pool, '/', 20);
