@@ -19,7 +19,15 @@ export interface SoakBench {
   rssPeakMb: number;
   fdsStart: number;
   fdsEnd: number;
-  /** Highest open-fd count in the first and in the second half of the sampled window: a leak raises the second. */
+  /**
+   * Median open-fd count in the first and in the second half of the sampled window: a leak raises the
+   * second. The median, not the peak: a stall's backlog goes out on new connections (an open-loop sender
+   * never holds requests back), two fds each with both ends in this process, closed again after 5 s idle,
+   * so the peak of a half is the worst stall in it, not a trend.
+   */
+  fdsMedianFirstHalf: number;
+  fdsMedianSecondHalf: number;
+  /** Highest open-fd count in each half: what the worst stall in it opened. */
   fdsPeakFirstHalf: number;
   fdsPeakSecondHalf: number;
   exitCode: number;
@@ -108,6 +116,7 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
     const last = samples.at(-1) ?? first;
     const half = Math.ceil(samples.length / 2);
     const peak = (part: typeof samples): number => Math.max(...part.map((s) => s.fds));
+    const median = (part: typeof samples): number => [...part].sort((a, b) => a.fds - b.fds)[Math.floor(part.length / 2)]?.fds ?? NaN;
     return {
       rate,
       seconds,
@@ -116,6 +125,8 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
       rssPeakMb: Math.max(...samples.map((s) => s.rss)),
       fdsStart: first.fds,
       fdsEnd: last.fds,
+      fdsMedianFirstHalf: median(samples.slice(0, half)),
+      fdsMedianSecondHalf: median(samples.slice(half)),
       fdsPeakFirstHalf: peak(samples.slice(0, half)),
       fdsPeakSecondHalf: peak(samples.slice(half)),
       exitCode,
