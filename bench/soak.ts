@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { nowUs } from '../src/util/clock.js';
+import { stats } from './stats.js';
 
 export interface SoakBench {
   rate: number;
@@ -115,8 +116,8 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
     const first = samples[0] ?? { rss: NaN, fds: NaN };
     const last = samples.at(-1) ?? first;
     const half = Math.ceil(samples.length / 2);
-    const peak = (part: typeof samples): number => Math.max(...part.map((s) => s.fds));
-    const median = (part: typeof samples): number => [...part].sort((a, b) => a.fds - b.fds)[Math.floor(part.length / 2)]?.fds ?? NaN;
+    const firstFds = stats(samples.slice(0, half).map((s) => s.fds));
+    const secondFds = stats(samples.slice(half).map((s) => s.fds));
     return {
       rate,
       seconds,
@@ -125,10 +126,10 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
       rssPeakMb: Math.max(...samples.map((s) => s.rss)),
       fdsStart: first.fds,
       fdsEnd: last.fds,
-      fdsMedianFirstHalf: median(samples.slice(0, half)),
-      fdsMedianSecondHalf: median(samples.slice(half)),
-      fdsPeakFirstHalf: peak(samples.slice(0, half)),
-      fdsPeakSecondHalf: peak(samples.slice(half)),
+      fdsMedianFirstHalf: firstFds.p50,
+      fdsMedianSecondHalf: secondFds.p50,
+      fdsPeakFirstHalf: firstFds.max,
+      fdsPeakSecondHalf: secondFds.max,
       exitCode,
       resultsBytesPerVariant: bytes,
       reportMs,
