@@ -5,7 +5,7 @@ const pools = new Map<string, ConnectionPool>();
 /**
  * One keep-alive connection pool per gateway origin for the whole process, so a phase reuses the connections
  * the previous phase opened instead of paying ~1 ms per new loopback connection inside its first latencies.
- * undici unrefs idle sockets, so keeping pools around never holds the process open.
+ * Idle connections are unref'd (WireConnection.park), so keeping pools around never holds the process open.
  */
 export function poolFor(url: URL): ConnectionPool {
   let pool = pools.get(url.origin);

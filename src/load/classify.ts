@@ -28,16 +28,27 @@ export function classifyResponse(status: number, headers: HeaderBag): Verdict {
   return verdict;
 }
 
-/** Lower-cases a flat [name, value, name, value...] list, the shape autocannon's parser hands over. */
-export function headersFromRaw(raw: readonly unknown[]): Record<string, string> {
-  const headers: Record<string, string> = {};
+const PREFIX = 'x-coldlab-';
+const NONE: HeaderBag = Object.freeze({});
+
+/**
+ * The same rule from a flat [name, value, name, value...] list (both senders' parsers hand one over). Only
+ * the gateway's and the instance's x-coldlab-* headers decide anything, so only those are lower-cased and
+ * kept: the rest of each response costs a length check, not a string and an object slot.
+ */
+export function classifyRaw(status: number, raw: readonly unknown[]): Verdict {
+  let bag: Record<string, string> | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
     const name = raw[i];
     const value = raw[i + 1];
-    if (typeof name === 'string' && typeof value === 'string') {
-      const key = name.toLowerCase();
-      if (headers[key] === undefined) headers[key] = value;
-    }
+    if (typeof name !== 'string' || typeof value !== 'string' || name.length <= PREFIX.length) continue;
+    // 'x' or 'X' first, before paying for a lower-cased copy.
+    if ((name.charCodeAt(0) | 0x20) !== 0x78) continue;
+    const key = name.toLowerCase();
+    if (!key.startsWith(PREFIX)) continue;
+    bag ??= {};
+    // The first of repeated headers counts, as node:http's parsed headers have it.
+    if (bag[key] === undefined) bag[key] = value;
   }
-  return headers;
+  return classifyResponse(status, bag ?? NONE);
 }

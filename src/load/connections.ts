@@ -1,18 +1,18 @@
-import { Client, type Dispatcher } from 'undici';
+import { WireConnection, type WireHandler } from './wire.js';
 
-/** What the pool needs of a request: something undici can run, and a way to tell it which connection took it. */
-export interface PooledRequest extends Dispatcher.DispatchHandler {
+/** What the pool needs of a request: its bytes, something to hear the answer, and a way to tell it which connection took it. */
+export interface PooledRequest extends WireHandler {
   /** True once the request has its outcome (a deadline may end it while it waits for a connection). */
   readonly settled: boolean;
-  /** Path and query of the GET. */
-  readonly path: string;
+  /** The whole request head, the same bytes for every request of a sender. */
+  readonly head: Buffer;
   /** Called when a connection takes the request; the pool's `release` frees the connection when it settles. */
-  dispatched(client: Client): void;
+  dispatched(connection: WireConnection): void;
 }
 
 // New connections being opened at once. Without a cap, a burst that finds every connection busy opens one
 // per request and the backlog each connect adds comes out as a bigger burst (seen here at 20k req/s with
-// undici's own pool, which has no such cap: 2,560 requests in flight and a lag of seconds). The cap slows
+// undici's own pool, used before ./wire.ts, which has no such cap: 2,560 requests in flight and a lag of seconds). The cap slows
 // that growth; on a host busy with other work it still reached about 2,000 connections.
 const MAX_CONNECTING = 8;
 
@@ -23,16 +23,6 @@ const MAX_CONNECTING = 8;
 const RESERVE = 64;
 const REAP_IDLE_MS = 5_000;
 
-const CLIENT_OPTIONS: Client.Options = {
-  pipelining: 1,
-  // Connections outlive a phase's pause, so the next phase does not pay ~1 ms per new loopback connection.
-  keepAliveTimeout: 60_000,
-  keepAliveMaxTimeout: 600_000,
-  // Deadlines are the sender's own, one per request from its send; undici's would count from elsewhere.
-  headersTimeout: 0,
-  bodyTimeout: 0,
-};
-
 /**
  * Keep-alive connections to one origin for an open-loop sender, one request at a time on each: an idle
  * connection if there is one (the most recently used, so a few hot ones carry a steady load), else a new
@@ -40,17 +30,31 @@ const CLIENT_OPTIONS: Client.Options = {
  * The total is not capped: an open-loop sender must never hold requests back because responses are slow.
  */
 export class ConnectionPool {
-  private readonly idle: Client[] = [];
-  private readonly all = new Set<Client>();
-  private readonly connecting = new Set<Client>();
-  private readonly connected = new WeakSet<Client>();
+  private readonly idle: WireConnection[] = [];
+  private readonly all = new Set<WireConnection>();
   private readonly waiting: PooledRequest[] = [];
-  private readonly idleSince = new WeakMap<Client, number>();
+  private readonly host: string;
+  private readonly port: number;
+  private connecting = 0;
   private waitHead = 0;
   private closed = false;
   private reaper: NodeJS.Timeout | undefined;
+  private readonly events = {
+    onConnect: (): void => {
+      this.connecting--;
+    },
+    onClose: (connection: WireConnection): void => {
+      if (!connection.connected) this.connecting--;
+      this.all.delete(connection);
+    },
+  };
 
-  constructor(private readonly origin: string) {}
+  constructor(origin: string) {
+    const url = new URL(origin);
+    // net.connect wants an IPv6 literal without the URL's brackets.
+    this.host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    this.port = Number(url.port) || 80;
+  }
 
   /** Open connections, for tests and the bench. */
   get size(): number {
@@ -58,70 +62,77 @@ export class ConnectionPool {
   }
 
   dispatch(request: PooledRequest): void {
-    const client = this.idle.pop() ?? (this.connecting.size < MAX_CONNECTING ? this.open() : undefined);
-    if (client) this.start(client, request);
+    const connection = this.takeIdle() ?? (this.connecting < MAX_CONNECTING ? this.open() : undefined);
+    if (connection) this.start(connection, request);
     else this.waiting.push(request);
   }
 
-  /** A request on `client` has settled: hand the connection to the next waiting request, or park it. */
-  release(client: Client): void {
-    if (this.closed || client.destroyed || client.closed) {
-      this.all.delete(client);
+  /** A request on `connection` has settled: hand the connection to the next waiting request, or park it. */
+  release(connection: WireConnection): void {
+    const next = this.nextWaiting();
+    if (connection.closed || this.closed) {
+      // A dead connection's place goes to a new one when requests wait: a refused or reset connect then
+      // fails each waiting request in turn instead of leaving it to its deadline.
+      if (next) {
+        if (!this.closed && this.connecting < MAX_CONNECTING) this.start(this.open(), next);
+        else this.waiting[--this.waitHead] = next;
+      }
       return;
     }
-    while (this.waitHead < this.waiting.length) {
-      const next = this.waiting[this.waitHead++];
-      if (next && !next.settled) return this.start(client, next);
-    }
-    this.waiting.length = 0;
-    this.waitHead = 0;
-    this.idle.push(client);
-    this.idleSince.set(client, Date.now());
+    if (next) return this.start(connection, next);
+    connection.park(Date.now());
+    this.idle.push(connection);
     if (this.idle.length > RESERVE) this.reaper ??= setInterval(() => this.reap(), REAP_IDLE_MS / 2).unref();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.closed = true;
     if (this.reaper) clearInterval(this.reaper);
     this.idle.length = 0;
-    const clients = [...this.all];
+    for (const connection of this.all) connection.destroy();
     this.all.clear();
-    await Promise.all(clients.map((c) => c.destroy().catch(() => undefined)));
+    return Promise.resolve();
+  }
+
+  // The oldest request still waiting that has not ended meanwhile (a deadline ends waiting requests too).
+  private nextWaiting(): PooledRequest | undefined {
+    while (this.waitHead < this.waiting.length) {
+      const next = this.waiting[this.waitHead++];
+      if (next && !next.settled) return next;
+    }
+    this.waiting.length = 0;
+    this.waitHead = 0;
+    return undefined;
+  }
+
+  // The most recently used idle connection still open (the server may have closed some while they idled).
+  private takeIdle(): WireConnection | undefined {
+    let connection = this.idle.pop();
+    while (connection?.closed) connection = this.idle.pop();
+    return connection;
   }
 
   // The idle stack's bottom holds the least recently used connections: close those idle too long, keep the reserve.
   private reap(): void {
     const cutoff = Date.now() - REAP_IDLE_MS;
     let keep = 0;
-    while (keep < this.idle.length - RESERVE && (this.idleSince.get(this.idle[keep] as Client) ?? 0) <= cutoff) keep++;
-    for (const client of this.idle.splice(0, keep)) {
-      this.all.delete(client);
-      void client.close().catch(() => undefined);
-    }
+    while (keep < this.idle.length - RESERVE && (this.idle[keep]?.idleSinceMs ?? 0) <= cutoff) keep++;
+    for (const connection of this.idle.splice(0, keep)) connection.destroy();
     if (this.idle.length <= RESERVE && this.reaper) {
       clearInterval(this.reaper);
       this.reaper = undefined;
     }
   }
 
-  private open(): Client {
-    const client = new Client(this.origin, CLIENT_OPTIONS);
-    this.all.add(client);
-    // Kept from undici's events rather than read from client.stats, which builds an object per call.
-    client
-      .on('connect', () => {
-        this.connecting.delete(client);
-        this.connected.add(client);
-      })
-      .on('connectionError', () => this.connecting.delete(client))
-      .on('disconnect', () => this.connected.delete(client));
-    return client;
+  private open(): WireConnection {
+    const connection = new WireConnection(this.host, this.port, this.events);
+    this.connecting++;
+    this.all.add(connection);
+    return connection;
   }
 
-  private start(client: Client, request: PooledRequest): void {
-    // A connection the server closed while idle reconnects on its next request: that counts as connecting too.
-    if (!this.connected.has(client)) this.connecting.add(client);
-    request.dispatched(client);
-    client.dispatch({ path: request.path, method: 'GET' }, request);
+  private start(connection: WireConnection, request: PooledRequest): void {
+    request.dispatched(connection);
+    connection.request(request.head, request);
   }
 }

@@ -1,6 +1,6 @@
 import { H, type GatewayTags } from '../platform/protocol.js';
 
-/** Response headers with lower-case names, as node:http gives them (autocannon's are lower-cased by the caller). */
+/** Response headers with lower-case names, as node:http gives them (raw header lists are lower-cased by classifyRaw). */
 export type HeaderBag = Readonly<Record<string, string | string[] | number | undefined>>;
 
 function header(headers: HeaderBag, name: string): string | undefined {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gatewayErrorOf, parseTags } from '../../src/load/tags.js';
-import { classifyResponse, headersFromRaw } from '../../src/load/classify.js';
+import { classifyRaw, classifyResponse } from '../../src/load/classify.js';
 
 const cold = {
   'x-coldlab-start': 'cold',
@@ -48,7 +48,10 @@ describe('classifyResponse', () => {
     expect(classifyResponse(200, { 'x-coldlab-gateway-error': 'upstream' }).ok).toBe(false);
   });
 
-  it('turns a raw header list into lower-case names, first value wins', () => {
-    expect(headersFromRaw(['X-Coldlab-Start', 'warm', 'Set-Cookie', 'a', 'set-cookie', 'b', 'odd'])).toEqual({ 'x-coldlab-start': 'warm', 'set-cookie': 'a' });
+  it('reads a raw header list whatever the case of its names, the first of a repeated header winning', () => {
+    const raw = ['Date', 'x', 'X-Coldlab-Start', 'warm', 'x-coldlab-start', 'cold', 'X-COLDLAB-INSTANCE', 'i3', 'X-Other', 'y', 'odd'];
+    expect(classifyRaw(200, raw)).toEqual({ ok: true, status: 200, tags: { startKind: 'warm', instanceId: 'i3' } });
+    expect(classifyRaw(502, ['X-Coldlab-Gateway-Error', 'upstream'])).toEqual({ ok: false, status: 502, errorKind: 'gateway:upstream' });
+    expect(classifyRaw(204, [])).toEqual({ ok: true, status: 204 });
   });
 });
