@@ -196,6 +196,8 @@ async function soak(): Promise<BenchRow[]> {
   const s = await benchSoak(Number(process.env.BENCH_SOAK_RATE) || 1000, Number(process.env.BENCH_SOAK_S) || 20);
   const growth = s.rssEndMb - s.rssStartMb;
   console.log(`soak: ${s.rate} req/s for ${s.seconds} s after a ${RAMP_S} s ramp, through the lab (process runtime, exit code ${s.exitCode}${s.exitCode === 4 ? ': the run was marked invalid' : ''}):`);
+  for (const reason of s.invalidReasons) console.log(`  invalid: ${reason}`);
+  console.log(`  send lag per phase: ${s.phaseLags.map((p) => `${p.name} P99 ${p.p99Ms.toFixed(3)} ms, max ${p.maxMs.toFixed(1)} ms`).join('; ')}`);
   console.log(`  coldlab RSS ${s.rssStartMb.toFixed(0)} MB a quarter into the load → ${s.rssEndMb.toFixed(0)} MB at its end (peak ${s.rssPeakMb.toFixed(0)} MB); open fds ${s.fdsStart} → ${s.fdsEnd}, median ${s.fdsMedianFirstHalf} in the window's first half and ${s.fdsMedianSecondHalf} in its second, peak ${s.fdsPeakFirstHalf} and ${s.fdsPeakSecondHalf}`);
   console.log(`  results.json ${(s.resultsBytesPerVariant / 1024).toFixed(0)} KiB for its one variant; \`coldlab report\` on it took ${ms1(s.reportMs)}`);
   return [

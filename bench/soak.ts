@@ -32,6 +32,10 @@ export interface SoakBench {
   fdsPeakFirstHalf: number;
   fdsPeakSecondHalf: number;
   exitCode: number;
+  /** Why the run's variant was marked invalid, as results.json says (empty when it was valid). */
+  invalidReasons: string[];
+  /** Each phase's send lag P99 and max, ms, from results.json. */
+  phaseLags: Array<{ name: string; p99Ms: number; maxMs: number }>;
   resultsBytesPerVariant: number;
   reportMs: number;
 }
@@ -72,6 +76,17 @@ requestTimeoutMs: 10s
 `;
 }
 
+// The parts of results.json the soak reports: why its variant was invalid, and each phase's send lag.
+function verdictOf(results: unknown): Pick<SoakBench, 'invalidReasons' | 'phaseLags'> {
+  type Phase = { name?: string; sendLag?: { p99Us?: number; maxUs?: number } };
+  type Variant = { invalidReasons?: string[]; phases?: Phase[] };
+  const variants = ((results ?? {}) as { variants?: Variant[] }).variants ?? [];
+  return {
+    invalidReasons: variants.flatMap((v) => v.invalidReasons ?? []),
+    phaseLags: variants.flatMap((v) => (v.phases ?? []).map((p) => ({ name: p.name ?? '?', p99Ms: (p.sendLag?.p99Us ?? NaN) / 1000, maxMs: (p.sendLag?.maxUs ?? NaN) / 1000 }))),
+  };
+}
+
 export async function benchSoak(rate: number, seconds: number): Promise<SoakBench> {
   const dir = await mkdtemp(join(tmpdir(), 'coldlab-soak-'));
   const file = join(dir, 'soak.yaml');
@@ -109,6 +124,7 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
     if (!runDir) throw new Error(`the soak run wrote no results (exit code ${exitCode}):\n${String(done.all ?? '')}`);
     const results = join(dir, runDir.name, 'results.json');
     const bytes = (await stat(results)).size;
+    const { invalidReasons, phaseLags } = verdictOf(JSON.parse(await readFile(results, 'utf8')) as unknown);
     // A fresh `coldlab report` process, as a user runs it: Node's start and module loading count too.
     const started = nowUs();
     await execa(process.execPath, [resolve('bin/coldlab.mjs'), 'report', results, '--out', join(dir, 'report')], { stdio: 'ignore' });
@@ -131,6 +147,8 @@ export async function benchSoak(rate: number, seconds: number): Promise<SoakBenc
       fdsPeakFirstHalf: firstFds.max,
       fdsPeakSecondHalf: secondFds.max,
       exitCode,
+      invalidReasons,
+      phaseLags,
       resultsBytesPerVariant: bytes,
       reportMs,
     };
