@@ -26,7 +26,8 @@ const REAP_IDLE_MS = 5_000;
 /**
  * Keep-alive connections to one origin for an open-loop sender, one request at a time on each: an idle
  * connection if there is one (the most recently used, so a few hot ones carry a steady load), else a new
- * one, else, while MAX_CONNECTING are still connecting, the request waits for the first to come free.
+ * one, else, while MAX_CONNECTING are still connecting, the request waits in line for the first
+ * connection to come free or the first connect slot, whichever comes first.
  * The total is not capped: an open-loop sender must never hold requests back because responses are slow.
  */
 export class ConnectionPool {
@@ -42,10 +43,13 @@ export class ConnectionPool {
   private readonly events = {
     onConnect: (): void => {
       this.connecting--;
+      this.openForWaiting();
     },
     onClose: (connection: WireConnection): void => {
-      if (!connection.connected) this.connecting--;
       this.all.delete(connection);
+      if (connection.connected) return;
+      this.connecting--;
+      this.openForWaiting();
     },
   };
 
@@ -62,6 +66,12 @@ export class ConnectionPool {
   }
 
   dispatch(request: PooledRequest): void {
+    // First come, first served: behind requests already waiting, a new one waits too.
+    if (this.peekWaiting()) {
+      this.waiting.push(request);
+      this.openForWaiting();
+      return;
+    }
     const connection = this.takeIdle() ?? (this.connecting < MAX_CONNECTING ? this.open() : undefined);
     if (connection) this.start(connection, request);
     else this.waiting.push(request);
@@ -69,16 +79,13 @@ export class ConnectionPool {
 
   /** A request on `connection` has settled: hand the connection to the next waiting request, or park it. */
   release(connection: WireConnection): void {
-    const next = this.nextWaiting();
     if (connection.closed || this.closed) {
       // A dead connection's place goes to a new one when requests wait: a refused or reset connect then
       // fails each waiting request in turn instead of leaving it to its deadline.
-      if (next) {
-        if (!this.closed && this.connecting < MAX_CONNECTING) this.start(this.open(), next);
-        else this.waiting[--this.waitHead] = next;
-      }
+      this.openForWaiting();
       return;
     }
+    const next = this.nextWaiting();
     if (next) return this.start(connection, next);
     connection.park(Date.now());
     this.idle.push(connection);
@@ -92,6 +99,32 @@ export class ConnectionPool {
     for (const connection of this.all) connection.destroy();
     this.all.clear();
     return Promise.resolve();
+  }
+
+  /**
+   * Opens connections for the oldest waiting requests while fewer than MAX_CONNECTING are being opened.
+   * Called whenever a connect ends (done or failed): waiting requests were otherwise served only by
+   * answers, one per answer, while newer requests took the freed connect slots, so after a stall (a
+   * dropped SYN is retried a second later) the queue drained at the answer rate and its oldest
+   * requests were seconds late (a 10-million-request soak here: send lag P99 79 ms, max 2.0 s).
+   */
+  private openForWaiting(): void {
+    while (!this.closed && this.connecting < MAX_CONNECTING) {
+      const next = this.nextWaiting();
+      if (!next) return;
+      this.start(this.open(), next);
+    }
+  }
+
+  // Whether a request still waits, dropping those a deadline ended meanwhile off the front.
+  private peekWaiting(): boolean {
+    while (this.waitHead < this.waiting.length) {
+      if (!this.waiting[this.waitHead]?.settled) return true;
+      this.waitHead++;
+    }
+    this.waiting.length = 0;
+    this.waitHead = 0;
+    return false;
   }
 
   // The oldest request still waiting that has not ended meanwhile (a deadline ends waiting requests too).

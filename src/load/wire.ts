@@ -57,6 +57,10 @@ export class WireConnection {
         this.connected = true;
         this.events.onConnect(this);
       })
+      // The server's goodbye (an idle keep-alive timeout): no new request goes to it between now and 'close'.
+      .on('end', () => {
+        this.closed = true;
+      })
       // The error's cause reaches the request through 'close', which always follows.
       .on('error', () => undefined)
       .on('close', () => this.gone());
