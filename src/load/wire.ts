@@ -66,10 +66,6 @@ export class WireConnection {
       .on('close', () => this.gone());
   }
 
-  get busy(): boolean {
-    return this.handler !== undefined;
-  }
-
   /** Writes one request (its whole head); the connection must be idle and open. */
   request(head: Buffer, handler: WireHandler): void {
     this.handler = handler;
