@@ -13,7 +13,7 @@ const ABORT_GRACE_MS = 1_000;
 /**
  * Saturation: `connections` requests in flight at all times, each answer sending the next one (closed loop by
  * design, so no rate and no coordinated-omission correction: a request is intended when it is sent). It runs
- * on the open-loop sender's own client (./wire.ts): the same deadlines, failures and tags, and less of the
+ * on the open-loop sender's own client (../http1/connection.ts): the same deadlines, failures and tags, and less of the
  * lab's thread per request than autocannon's client, whose throughput on the same server is its bench
  * baseline. When the phase's time is up no new request goes out, and those in flight are waited for (up to
  * their deadline), so `sent` counts every request sent and each has its outcome.

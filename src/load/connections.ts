@@ -1,4 +1,4 @@
-import { WireConnection, type WireHandler } from './wire.js';
+import { WireConnection, type WireHandler } from '../http1/connection.js';
 
 /** What the pool needs of a request: its bytes, something to hear the answer, and a way to tell it which connection took it. */
 export interface PooledRequest extends WireHandler {
@@ -12,7 +12,7 @@ export interface PooledRequest extends WireHandler {
 
 // New connections being opened at once. Without a cap, a burst that finds every connection busy opens one
 // per request and the backlog each connect adds comes out as a bigger burst (seen here at 20k req/s with
-// undici's own pool, used before ./wire.ts, which has no such cap: 2,560 requests in flight and a lag of seconds). The cap slows
+// undici's own pool, used before ../http1/connection.ts, which has no such cap: 2,560 requests in flight and a lag of seconds). The cap slows
 // that growth; on a host busy with other work it still reached about 2,000 connections.
 const MAX_CONNECTING = 8;
 

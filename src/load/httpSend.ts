@@ -2,9 +2,9 @@ import type { Outcome } from '../results/recorder.js';
 import { nowUs } from '../util/clock.js';
 import { classifyRaw } from './classify.js';
 import { ConnectionPool, type PooledRequest } from './connections.js';
-import { getHead, type WireConnection } from './wire.js';
+import { getHead, type WireConnection } from '../http1/connection.js';
 
-// Its own wire client (./wire.ts), not node:http's ClientRequest (about 100 µs of the sender's CPU per
+// Its own wire client (../http1/connection.ts), not node:http's ClientRequest (about 100 µs of the sender's CPU per
 // request, profiled here) or undici's dispatcher (23–26 µs against the wire client's 17–19 µs).
 
 type Failure = 'timeout' | 'aborted' | 'connection';

@@ -1,95 +1,112 @@
-import type http from 'node:http';
-import { Pool, type Dispatcher } from 'undici';
+import { WireConnection, type WireHandler } from '../http1/connection.js';
 import type { Instance } from '../runtimes/types.js';
+import type { Exchange } from './front.js';
+import { CRLF, LAST_CHUNK, chunkHeader, headerLines, isBodyless, rawHeader } from '../http1/text.js';
 import type { Lease } from './pool.js';
 import { H } from './protocol.js';
 
-/** How the gateway answers itself when the instance fails it. */
-export type Fail = (res: http.ServerResponse, status: number, kind: string, message: string) => void;
-
-// Per-connection headers a proxy must not pass on (RFC 9110 §7.6.1); each side's client sets its own.
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'expect']);
+// Methods whose request may go twice (RFC 9110 §9.2.2): only those are sent again after a kept connection fails.
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+// An idle connection older than this is not reused: node:http's own servers close theirs after 5 s, and a
+// request written as the server closes would fail for nothing.
+const REUSE_IDLE_MS = 4_000;
 
 /**
- * One keep-alive connection pool per instance, made on its first request and closed when it exits. undici,
- * not node:http's ClientRequest: it writes the request in the same tick and hands back status, headers,
- * body and end straight from its parser, where ClientRequest and IncomingMessage cost a stream and several
- * ticks each way (profiled: the ClientRequest path was most of the gateway's own CPU per request).
+ * Keep-alive connections to one instance, one request at a time each, as many as its requests in flight:
+ * the instance's concurrency limit is the pool's (platform/pool.ts), so no cap here.
  */
-const pools = new WeakMap<Instance, Pool>();
-function poolOf(instance: Instance): Pool {
-  let pool = pools.get(instance);
-  if (!pool) {
-    const created = new Pool(new URL(instance.url).origin, {
-      connections: null,
-      pipelining: 1,
-      keepAliveTimeout: 60_000,
-      keepAliveMaxTimeout: 600_000,
-      // The load side's request deadline is the one that counts; the gateway waits as long as the instance takes.
-      headersTimeout: 0,
-      bodyTimeout: 0,
+class Upstream {
+  private readonly idle: WireConnection[] = [];
+  readonly url: URL;
+
+  constructor(instance: Instance) {
+    this.url = new URL(instance.url);
+    // An instance that is stopping may still be answering (a Wasm host answers a request its worker timed out
+    // on after the worker is gone): busy connections finish on their own, idle ones go now.
+    void instance.exited.then(() => {
+      for (const connection of this.idle.splice(0)) connection.destroy();
     });
-    // close(), not destroy(): an instance that is stopping may still be answering (a Wasm host answers a
-    // request its worker timed out on after the worker is gone); a dead one's sockets fail on their own.
-    void instance.exited.then(() => created.close().catch(() => undefined));
-    pools.set(instance, created);
-    pool = created;
   }
-  return pool;
-}
 
-/** The client's raw headers minus hop-by-hop ones, still a flat name, value… list. */
-function forwardedHeaders(raw: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = raw[i] ?? '';
-    if (!HOP_BY_HOP.has(name.toLowerCase())) out.push(name, raw[i + 1] ?? '');
+  /** The most recently used idle connection (its server has most likely kept it), or a new one. */
+  take(): WireConnection {
+    const now = Date.now();
+    for (let connection = this.idle.pop(); connection; connection = this.idle.pop()) {
+      if (!connection.closed && now - connection.idleSinceMs < REUSE_IDLE_MS) return connection;
+      connection.destroy();
+    }
+    return new WireConnection(this.url.hostname, Number(this.url.port), { onConnect: () => undefined, onClose: () => undefined });
   }
-  return out;
+
+  give(connection: WireConnection): void {
+    if (connection.closed) return;
+    connection.park(Date.now());
+    this.idle.push(connection);
+  }
 }
 
-function hasBody(req: http.IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+const upstreams = new WeakMap<Instance, Upstream>();
+function upstreamOf(instance: Instance): Upstream {
+  let upstream = upstreams.get(instance);
+  if (!upstream) {
+    upstream = new Upstream(instance);
+    upstreams.set(instance, upstream);
+  }
+  return upstream;
 }
 
-/** Relays one instance response to the client: its headers plus the gateway's tags, then its body as it comes. */
-class Relay implements Dispatcher.DispatchHandler {
+/** The request as the instance gets it: the client's head minus hop-by-hop headers, its body re-framed. */
+function requestHead(exchange: Exchange, host: string): string {
+  let head = `${exchange.method} ${exchange.url} HTTP/1.1\r\n`;
+  // HTTP/1.1 needs a host, which an HTTP/1.0 client may not have sent (RFC 9112 §3.2).
+  if (rawHeader(exchange.rawHeaders, 'host') === undefined) head += `host: ${host}\r\n`;
+  // A chunked body goes on chunked: a content-length beside it would be a lie (RFC 9112 §6.3).
+  if (exchange.body === 'chunked') return `${head}${headerLines(exchange.rawHeaders, 'content-length')}transfer-encoding: chunked\r\n\r\n`;
+  return `${head}${headerLines(exchange.rawHeaders)}\r\n`;
+}
+
+/** Relays one instance answer to the client: its headers plus the gateway's tags, then its body as it comes. */
+class Relay implements WireHandler {
   private released = false;
+  private answered = false;
 
   constructor(
-    private readonly res: http.ServerResponse,
+    private readonly exchange: Exchange,
     private readonly lease: Lease,
-    private readonly fail: Fail,
+    private readonly upstream: Upstream,
+    private readonly connection: WireConnection,
+    private readonly reused: boolean,
   ) {}
 
-  onRequestStart(): void {
-    // Nothing to do before the response; required so undici uses this handler's callback style.
+  onHeaders(status: number, raw: readonly string[], message: string): void {
+    this.answered = true;
+    const framing = rawHeader(raw, 'content-length') !== undefined ? 'length' : isBodyless(this.exchange.method, status) ? 'none' : 'chunked';
+    this.exchange.head(status, message, raw, this.tags(), framing);
   }
 
-  onResponseStart(controller: Dispatcher.DispatchController, statusCode: number): void {
-    const headers = this.tags(responseHeaders(controller.rawHeaders));
-    if (this.res.destroyed) return;
-    this.res.writeHead(statusCode, headers);
+  onBody(chunk: Buffer): void {
+    // Backpressure: a slow client pauses the instance's answer instead of growing the gateway's memory.
+    if (this.exchange.send(chunk) || this.exchange.gone) return;
+    this.connection.pause();
+    this.exchange.onDrain(() => this.connection.resume());
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.res.destroyed) return;
-    // Backpressure: a slow client pauses the instance's response instead of growing the gateway's memory.
-    if (!this.res.write(chunk)) {
-      controller.pause();
-      this.res.once('drain', () => controller.resume());
+  onEnd(): void {
+    this.release();
+    this.upstream.give(this.connection);
+    this.exchange.end();
+  }
+
+  onError(error: Error): void {
+    // A kept connection the instance closed just as the request went out: nothing was answered, so an
+    // idempotent request with no body to replay goes again on a new connection, as a browser or undici would.
+    const exchange = this.exchange;
+    if (this.reused && !this.answered && exchange.body === 'none' && IDEMPOTENT.has(exchange.method) && !exchange.gone) {
+      send(this.exchange, this.lease, this.upstream, this.upstream.take(), false);
+      return;
     }
-  }
-
-  onResponseEnd(): void {
     this.release();
-    if (!this.res.destroyed) this.res.end();
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    this.release();
-    this.fail(this.res, 502, 'upstream', `instance ${this.lease.instance.id} failed: ${error.message}`);
+    this.exchange.fail(502, 'upstream', `instance ${this.lease.instance.id} failed: ${error.message}`);
   }
 
   private release(): void {
@@ -98,41 +115,40 @@ class Relay implements Dispatcher.DispatchHandler {
     this.lease.release();
   }
 
-  // Appended to the instance's own headers: whether this request started cold, where, and what it waited.
-  private tags(raw: string[]): string[] {
+  // Added to the instance's own headers: whether this request started cold, where, and what it waited.
+  private tags(): string {
     const lease = this.lease;
-    raw.push(H.startKind, lease.startKind, H.instance, lease.instance.id, H.queueUs, String(Math.round(lease.queueUs)));
+    let tags = `${H.startKind}: ${lease.startKind}\r\n${H.instance}: ${lease.instance.id}\r\n${H.queueUs}: ${Math.round(lease.queueUs)}\r\n`;
     if (lease.startKind === 'cold') {
-      if (lease.coldReason) raw.push(H.coldReason, lease.coldReason);
+      if (lease.coldReason) tags += `${H.coldReason}: ${lease.coldReason}\r\n`;
       const start = lease.instance.start;
-      if (start.initMs !== undefined) raw.push(H.initMs, start.initMs.toFixed(3));
-      raw.push(H.startMs, start.totalMs.toFixed(3));
+      if (start.initMs !== undefined) tags += `${H.initMs}: ${start.initMs.toFixed(3)}\r\n`;
+      tags += `${H.startMs}: ${start.totalMs.toFixed(3)}\r\n`;
     }
-    return raw;
+    return tags;
   }
 }
 
-// Header bytes are Latin-1 on the wire (RFC 9110 §5.5), so they are decoded as such, not as UTF-8.
-const text = (value: Buffer | string | undefined): string => (typeof value === 'string' ? value : (value?.toString('latin1') ?? ''));
-
-/** The instance's raw response headers as strings, hop-by-hop ones dropped (Node's server sets its own). */
-function responseHeaders(raw: Dispatcher.DispatchController['rawHeaders']): string[] {
-  const out: string[] = [];
-  if (!Array.isArray(raw)) return out;
-  for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = text(raw[i]);
-    if (!HOP_BY_HOP.has(name.toLowerCase())) out.push(name, text(raw[i + 1]));
-  }
-  return out;
+function send(exchange: Exchange, lease: Lease, upstream: Upstream, connection: WireConnection, reused: boolean): void {
+  connection.request(requestHead(exchange, upstream.url.host), new Relay(exchange, lease, upstream, connection, reused), exchange.method === 'HEAD');
+  if (exchange.body === 'none') return;
+  const chunked = exchange.body === 'chunked';
+  // Request bodies are small in a function benchmark: what the instance is slow to take waits in the socket's buffer.
+  exchange.pipeBody({
+    write: (chunk) => {
+      if (chunk.length === 0) return;
+      if (chunked) connection.write(Buffer.concat([Buffer.from(chunkHeader(chunk.length), 'latin1'), chunk, CRLF]));
+      else connection.write(chunk);
+    },
+    end: () => {
+      if (chunked) connection.write(LAST_CHUNK);
+    },
+  });
 }
 
-/** Sends the client's request to the leased instance and relays the answer; the lease ends with the response. */
-export function forward(req: http.IncomingMessage, res: http.ServerResponse, lease: Lease, fail: Fail): void {
-  const options: Dispatcher.DispatchOptions = {
-    path: req.url ?? '/',
-    method: (req.method ?? 'GET') as Dispatcher.HttpMethod,
-    headers: forwardedHeaders(req.rawHeaders),
-    body: hasBody(req) ? req : null,
-  };
-  poolOf(lease.instance).dispatch(options, new Relay(res, lease, fail));
+/** Sends the client's request to the leased instance and relays the answer; the lease ends with the answer. */
+export function forward(exchange: Exchange, lease: Lease): void {
+  const upstream = upstreamOf(lease.instance);
+  const connection = upstream.take();
+  send(exchange, lease, upstream, connection, connection.answered > 0);
 }

@@ -6,7 +6,7 @@ import { RequestSender } from '../../src/load/httpSend.js';
 import type { Outcome } from '../../src/results/recorder.js';
 import { nowUs } from '../../src/util/clock.js';
 
-// The sender's own HTTP/1.1 client (src/load/wire.ts) against real servers answering in each framing a
+// The sender's own HTTP/1.1 client (src/http1/connection.ts) against real servers answering in each framing a
 // server may use: content-length, chunked, until the connection closes, `connection: close`, a 1xx first.
 let connections = 0;
 const server = http.createServer((request, response) => {

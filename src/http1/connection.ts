@@ -3,7 +3,9 @@ import { HTTPParser } from 'http-parser-js';
 
 /** What a connection tells the request it carries: exactly one of `onEnd` or `onError`, after at most one `onHeaders`. */
 export interface WireHandler {
-  onHeaders(status: number, rawHeaders: readonly string[]): void;
+  onHeaders(status: number, rawHeaders: readonly string[], statusMessage: string): void;
+  /** The body as it arrives, each chunk the handler's own copy; without this method bodies are dropped unread. */
+  onBody?(chunk: Buffer): void;
   onEnd(): void;
   onError(error: Error): void;
 }
@@ -27,8 +29,8 @@ export function getHead(url: URL): Buffer {
 }
 
 /**
- * One keep-alive HTTP/1.1 connection carrying one GET at a time, on a bare socket with http-parser-js (the
- * parser autocannon uses). The load generator's client is the lab's own cost. undici's dispatcher took
+ * One keep-alive HTTP/1.1 connection carrying one request at a time, on a bare socket with http-parser-js (the
+ * parser autocannon uses). The sender sends GETs on it, the gateway relays any request to an instance. The load generator's client is the lab's own cost. undici's dispatcher took
  * 23–26 µs of CPU per request here, this client 17–19 µs (four requests in flight against a trivial
  * server), and undici builds a Client with its own parser for every new connection: at 20,000 req/s, where
  * each stall of the server makes the sender open hundreds of connections, send lag P99 went from 31 ms to
@@ -41,7 +43,11 @@ export class WireConnection {
   closed = false;
   /** When it last became idle (ms, Date.now()), for the pool's reaper. */
   idleSinceMs = 0;
+  /** Requests it has answered: a failure on a connection that answered before may be the server's idle close. */
+  answered = 0;
   private handler: WireHandler | undefined;
+  // The answer to a HEAD has a length but no body.
+  private bodyless = false;
   // A 1xx answer precedes the real one on the same request: its end is not the request's end.
   private informational = false;
   private keepAlive = true;
@@ -49,7 +55,9 @@ export class WireConnection {
   private readonly parser = new HTTPParser(HTTPParser.RESPONSE);
 
   constructor(host: string, port: number, private readonly events: WireEvents) {
-    this.parser[HTTPParser.kOnHeadersComplete] = (info) => this.headers(info.statusCode, info.headers, info.shouldKeepAlive);
+    this.parser[HTTPParser.kOnHeadersComplete] = (info) => this.headers(info.statusCode, info.statusMessage, info.headers, info.shouldKeepAlive);
+    // Views into the shared read buffer: copied, since the next read overwrites it.
+    this.parser[HTTPParser.kOnBody] = (chunk, start, length) => this.handler?.onBody?.(Buffer.from(chunk.subarray(start, start + length)));
     this.parser[HTTPParser.kOnMessageComplete] = () => this.complete();
     this.socket = net.connect({ host, port, noDelay: true, onread: { buffer: READ_BUFFER, callback: (length, buffer) => this.data(buffer, length) } });
     this.socket
@@ -66,11 +74,30 @@ export class WireConnection {
       .on('close', () => this.gone());
   }
 
-  /** Writes one request (its whole head); the connection must be idle and open. */
-  request(head: Buffer, handler: WireHandler): void {
+  /** Writes one request's head (a body follows through `write`); the connection must be idle and open. */
+  request(head: Buffer | string, handler: WireHandler, bodyless = false): void {
     this.handler = handler;
+    this.bodyless = bodyless;
     this.socket.ref();
-    this.socket.write(head);
+    this.socket.write(head, 'latin1');
+  }
+
+  /** Request body bytes; false when the socket's buffer is full (wait for `onDrain`). */
+  write(chunk: Buffer): boolean {
+    return this.socket.write(chunk);
+  }
+
+  onDrain(listener: () => void): void {
+    this.socket.once('drain', listener);
+  }
+
+  /** Stops reading answers until `resume`: the side the answer goes to is not keeping up. */
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
   }
 
   /** Idle from now on: an idle connection does not hold the process open. */
@@ -98,11 +125,13 @@ export class WireConnection {
     return true;
   }
 
-  private headers(status: number, raw: string[], keepAlive: boolean): void {
+  // Returns the parser's skipBody: 1 for no body to read.
+  private headers(status: number, message: string, raw: string[], keepAlive: boolean): number {
     this.informational = status >= 100 && status < 200 && status !== 101;
-    if (this.informational) return;
+    if (this.informational) return 0;
     this.keepAlive = keepAlive;
-    this.handler?.onHeaders(status, raw);
+    this.handler?.onHeaders(status, raw, message);
+    return this.bodyless ? 1 : 0;
   }
 
   private complete(): void {
@@ -112,6 +141,7 @@ export class WireConnection {
     }
     const handler = this.handler;
     this.handler = undefined;
+    this.answered++;
     // A server that said `connection: close` gets no second request on this socket.
     if (!this.keepAlive) this.destroy();
     handler?.onEnd();
