@@ -30,11 +30,11 @@ export function getHead(url: URL): Buffer {
 
 /**
  * One keep-alive HTTP/1.1 connection carrying one request at a time, on a bare socket with http-parser-js (the
- * parser autocannon uses). The sender sends GETs on it, the gateway relays any request to an instance. The load generator's client is the lab's own cost. undici's dispatcher took
- * 23–26 µs of CPU per request here, this client 17–19 µs (four requests in flight against a trivial
- * server), and undici builds a Client with its own parser for every new connection: at 20,000 req/s, where
- * each stall of the server makes the sender open hundreds of connections, send lag P99 went from 31 ms to
- * 2.2 ms with this client (one bench run each, 2026-11-26). A GET needs a fixed head out, status and headers in.
+ * parser autocannon uses). The sender sends its GETs on it, and the gateway relays requests to instances on it.
+ * Both are the lab's own cost. undici's dispatcher took 23–26 µs of CPU per request here, this client 17–19 µs
+ * (four requests in flight against a trivial server), and undici builds a Client with its own parser for every
+ * new connection: at 20,000 req/s, where each stall of the server makes the sender open hundreds of
+ * connections, send lag P99 went from 31 ms to 2.2 ms with this client (one bench run each, 2026-11-26).
  */
 export class WireConnection {
   /** True once the handshake is done. */
