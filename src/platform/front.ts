@@ -69,6 +69,8 @@ export class Exchange {
     let head = statusLine(status, message) + headerLines(rawHeaders) + extra;
     if (this.chunked) head += 'transfer-encoding: chunked\r\n';
     if (this.connection.endsWith(this)) head += 'connection: close\r\n';
+    // An HTTP/1.0 client keeps its connection only when told so (ApacheBench's -k waits for the close otherwise).
+    else if (!this.http11) head += 'connection: keep-alive\r\n';
     this.connection.write(this, Buffer.from(`${head}\r\n`, 'latin1'));
   }
 
@@ -135,6 +137,7 @@ export class FrontConnection {
   private readonly queue: Exchange[] = [];
   // The connection ends once this one's answer is out.
   private last: Exchange | undefined;
+  private corked = false;
   private parsing: Exchange | undefined;
   private readonly parser = new HTTPParser(HTTPParser.REQUEST);
 
@@ -165,8 +168,21 @@ export class FrontConnection {
       exchange.held.push(data);
       return true;
     }
+    // What one tick writes (an answer's head, its body, its last chunk, as one read from the instance
+    // brings them) leaves in one writev: written one by one, the head went out in a segment of its own,
+    // and the client woke for it before the body came.
+    if (!this.corked) {
+      this.corked = true;
+      this.socket.cork();
+      process.nextTick(this.uncork);
+    }
     return this.socket.write(data);
   }
+
+  private readonly uncork = (): void => {
+    this.corked = false;
+    this.socket.uncork();
+  };
 
   /** An answer is complete: the next one's held output goes out, or the connection ends if this was its last. */
   finished(exchange: Exchange): void {
@@ -235,7 +251,7 @@ export class FrontConnection {
   }
 
   private gone(): void {
-    for (const exchange of this.queue) exchange.markGone();
+    for (const exchange of this.queue.splice(0)) exchange.markGone();
     this.parsing?.markGone();
   }
 }

@@ -15,6 +15,7 @@ const upstream = http.createServer((req, res) => {
   req.setEncoding('utf8').on('data', (c: string) => (body += c));
   req.on('end', () => {
     seen.push(`${req.method} ${req.url} ${body}`);
+    if (req.url === '/sized') return void res.end('sized'); // no writeHead: node:http sends a content-length
     if (req.url === '/slow') return void setTimeout(() => res.end('slow'), 60);
     if (req.url === '/empty') {
       res.writeHead(204, { 'x-fn': 'empty' });
@@ -153,6 +154,13 @@ describe('the gateway’s HTTP/1.1 server side', () => {
     expect(text.endsWith('\r\n\r\npart1-part2')).toBe(true);
     // Sent on as HTTP/1.1, with the host the client (as 1.0 may) left out.
     expect(seen).toContain('GET /stream ');
+  });
+
+  it('keeps an HTTP/1.0 client’s connection when it asked to, and tells it so', async () => {
+    const { text, closed } = await talk(gateway, 'GET /sized HTTP/1.0\r\nconnection: keep-alive\r\n\r\nGET /sized HTTP/1.0\r\nconnection: keep-alive\r\n\r\n', (t) => count(t, 'sized') === 2);
+    expect(closed).toBe(false);
+    expect(count(text, 'connection: keep-alive')).toBe(2);
+    expect(text).not.toMatch(/transfer-encoding/i);
   });
 
   it('streams a chunked request body to the instance, answering 100-continue first', async () => {
