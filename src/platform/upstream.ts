@@ -39,9 +39,18 @@ class Upstream {
   }
 
   give(connection: WireConnection): void {
-    if (connection.closed) return;
-    connection.park(Date.now());
-    this.idle.push(connection);
+    const now = Date.now();
+    if (!connection.closed) {
+      connection.park(now);
+      this.idle.push(connection);
+    }
+    // Taken last in first out, the oldest idle connections sit at the bottom: those too old to be reused
+    // are closed here rather than left open until the instance's own keep-alive timeout (65 s for coldlab's
+    // runners) while a burst's worth of them holds descriptors at both ends.
+    for (let oldest = this.idle[0]; oldest && (oldest.closed || now - oldest.idleSinceMs >= REUSE_IDLE_MS); oldest = this.idle[0]) {
+      this.idle.shift();
+      oldest.destroy();
+    }
   }
 }
 
