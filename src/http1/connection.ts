@@ -82,13 +82,9 @@ export class WireConnection {
     this.socket.write(head, 'latin1');
   }
 
-  /** Request body bytes; false when the socket's buffer is full (wait for `onDrain`). */
-  write(chunk: Buffer): boolean {
-    return this.socket.write(chunk);
-  }
-
-  onDrain(listener: () => void): void {
-    this.socket.once('drain', listener);
+  /** Request body bytes, after `request`. */
+  write(chunk: Buffer): void {
+    this.socket.write(chunk);
   }
 
   /** Stops reading answers until `resume`: the side the answer goes to is not keeping up. */

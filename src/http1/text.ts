@@ -24,12 +24,13 @@ export function statusLine(status: number, message?: string): string {
   return `HTTP/1.1 ${status} ${message || STATUS_CODES[status] || 'Unknown'}\r\n`;
 }
 
-/** A chunk of a chunked body (RFC 9112 §7.1): its size in hex, the bytes, CRLF. */
-export function chunkHeader(size: number): string {
-  return `${size.toString(16)}\r\n`;
+const CRLF = Buffer.from('\r\n', 'latin1');
+
+/** `data` as one chunk of a chunked body (RFC 9112 §7.1): its size in hex, the bytes, CRLF. */
+export function chunk(data: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`, 'latin1'), data, CRLF]);
 }
 
-export const CRLF = Buffer.from('\r\n', 'latin1');
 export const LAST_CHUNK = Buffer.from('0\r\n\r\n', 'latin1');
 
 /** Answers that never carry a body whatever their headers say (RFC 9110 §6.4.1). */

@@ -1,7 +1,7 @@
 import type net from 'node:net';
 import { HTTPParser } from 'http-parser-js';
 import { H } from './protocol.js';
-import { CRLF, LAST_CHUNK, chunkHeader, headerLines, rawHeader, statusLine } from '../http1/text.js';
+import { LAST_CHUNK, chunk, headerLines, statusLine } from '../http1/text.js';
 
 // A client's idle keep-alive connection is closed after this long (node:http's server used 65 s here too).
 const IDLE_TIMEOUT_MS = 65_000;
@@ -23,6 +23,10 @@ export interface BodySink {
 export class Exchange {
   /** How the request's own body is delimited: none, content-length, or chunked. */
   readonly body: 'none' | 'length' | 'chunked';
+  /** The client sent a host header (an HTTP/1.0 client may not). */
+  readonly hasHost: boolean;
+  /** The client waits for `100 Continue` before it sends its body. */
+  readonly expectsContinue: boolean;
   /** The client is gone: nothing written reaches it. */
   gone = false;
   headSent = false;
@@ -45,9 +49,21 @@ export class Exchange {
     /** The client keeps the connection after this answer. */
     readonly keepAlive: boolean,
   ) {
-    const encoding = rawHeader(rawHeaders, 'transfer-encoding');
-    const length = rawHeader(rawHeaders, 'content-length');
-    this.body = encoding !== undefined ? 'chunked' : length !== undefined && length.trim() !== '0' ? 'length' : 'none';
+    // One pass over the headers for everything the gateway reads of them.
+    let chunked = false;
+    let length: string | undefined;
+    let hasHost = false;
+    let expectsContinue = false;
+    for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]?.toLowerCase();
+      if (name === 'transfer-encoding') chunked = true;
+      else if (name === 'content-length') length ??= rawHeaders[i + 1];
+      else if (name === 'host') hasHost = true;
+      else if (name === 'expect') expectsContinue = rawHeaders[i + 1]?.toLowerCase() === '100-continue';
+    }
+    this.body = chunked ? 'chunked' : length !== undefined && length.trim() !== '0' ? 'length' : 'none';
+    this.hasHost = hasHost;
+    this.expectsContinue = http11 && expectsContinue;
     if (this.body === 'none') this.bodyDone = true;
   }
 
@@ -75,10 +91,9 @@ export class Exchange {
   }
 
   /** A piece of the answer's body; false when the client's socket is full (wait for `onDrain`). */
-  send(chunk: Buffer): boolean {
-    if (chunk.length === 0) return true;
-    if (!this.chunked) return this.connection.write(this, chunk);
-    return this.connection.write(this, Buffer.concat([Buffer.from(chunkHeader(chunk.length), 'latin1'), chunk, CRLF]));
+  send(data: Buffer): boolean {
+    if (data.length === 0) return true;
+    return this.connection.write(this, this.chunked ? chunk(data) : data);
   }
 
   end(): void {
@@ -127,8 +142,8 @@ export class Exchange {
 /**
  * One client connection of the gateway, on a bare socket with http-parser-js: node:http's server built an
  * IncomingMessage and a ServerResponse, streams both, for every request, and that was most of what the
- * gateway added to a request (sequential requests, wrk -c1, four rounds on 2026-11-26: node:http with undici
- * added 50–83 µs at P50, bare sockets 12–31 µs, nginx 9–32 µs). What a client may send is HTTP/1.1 as RFC
+ * gateway added to a request (sequential requests, wrk -c1, 3–5 rounds per path on 2026-11-26: node:http with
+ * undici added 50–83 µs at P50, bare sockets 12–31 µs, nginx 9–32 µs). What a client may send is HTTP/1.1 as RFC
  * 9112 has it, pipelining and chunked bodies included; protocol upgrades are refused.
  */
 export class FrontConnection {
@@ -245,7 +260,7 @@ export class FrontConnection {
       return 0;
     }
     // The client waits for this before it sends the body; the instance never sees the expectation.
-    if (http11 && rawHeader(headers, 'expect')?.toLowerCase() === '100-continue' && this.queue[0] === exchange) this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
+    if (exchange.expectsContinue && this.queue[0] === exchange) this.socket.write('HTTP/1.1 100 Continue\r\n\r\n');
     this.route(exchange);
     return 0;
   }

@@ -1,7 +1,7 @@
 import { WireConnection, type WireHandler } from '../http1/connection.js';
 import type { Instance } from '../runtimes/types.js';
 import type { Exchange } from './front.js';
-import { CRLF, LAST_CHUNK, chunkHeader, headerLines, isBodyless, rawHeader } from '../http1/text.js';
+import { LAST_CHUNK, chunk, headerLines, isBodyless, rawHeader } from '../http1/text.js';
 import type { Lease } from './pool.js';
 import { H } from './protocol.js';
 
@@ -35,6 +35,10 @@ class Upstream {
       if (!connection.closed && now - connection.idleSinceMs < REUSE_IDLE_MS) return connection;
       connection.destroy();
     }
+    return this.open();
+  }
+
+  open(): WireConnection {
     return new WireConnection(this.url.hostname, Number(this.url.port), { onConnect: () => undefined, onClose: () => undefined });
   }
 
@@ -68,7 +72,7 @@ function upstreamOf(instance: Instance): Upstream {
 function requestHead(exchange: Exchange, host: string): string {
   let head = `${exchange.method} ${exchange.url} HTTP/1.1\r\n`;
   // HTTP/1.1 needs a host, which an HTTP/1.0 client may not have sent (RFC 9112 §3.2).
-  if (rawHeader(exchange.rawHeaders, 'host') === undefined) head += `host: ${host}\r\n`;
+  if (!exchange.hasHost) head += `host: ${host}\r\n`;
   // A chunked body goes on chunked: a content-length beside it would be a lie (RFC 9112 §6.3).
   if (exchange.body === 'chunked') return `${head}${headerLines(exchange.rawHeaders, 'content-length')}transfer-encoding: chunked\r\n\r\n`;
   return `${head}${headerLines(exchange.rawHeaders)}\r\n`;
@@ -111,7 +115,7 @@ class Relay implements WireHandler {
     // idempotent request with no body to replay goes again on a new connection, as a browser or undici would.
     const exchange = this.exchange;
     if (this.reused && !this.answered && exchange.body === 'none' && IDEMPOTENT.has(exchange.method) && !exchange.gone) {
-      send(this.exchange, this.lease, this.upstream, this.upstream.take(), false);
+      send(exchange, this.lease, this.upstream, this.upstream.open(), false);
       return;
     }
     this.release();
@@ -144,10 +148,8 @@ function send(exchange: Exchange, lease: Lease, upstream: Upstream, connection: 
   const chunked = exchange.body === 'chunked';
   // Request bodies are small in a function benchmark: what the instance is slow to take waits in the socket's buffer.
   exchange.pipeBody({
-    write: (chunk) => {
-      if (chunk.length === 0) return;
-      if (chunked) connection.write(Buffer.concat([Buffer.from(chunkHeader(chunk.length), 'latin1'), chunk, CRLF]));
-      else connection.write(chunk);
+    write: (data) => {
+      if (data.length > 0) connection.write(chunked ? chunk(data) : data);
     },
     end: () => {
       if (chunked) connection.write(LAST_CHUNK);
