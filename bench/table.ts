@@ -1,6 +1,6 @@
 // The bench's verdict at a glance (issue 13, point 5): one row per figure with its baseline measured in the
 // same run, coldlab's figure, their ratio, the goal and whether it is met.
-import { textTable } from '../src/report/textTable.js';
+import { textTable } from '../src/present/textTable.js';
 
 export interface BenchRow {
   figure: string;

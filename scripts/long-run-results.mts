@@ -12,7 +12,7 @@ import { writeResultsAtomic } from '../src/results/store.js';
 import { checkResults } from '../src/results/schema.js';
 import { SCHEMA_VERSION, type InstanceRecord, type RunResult } from '../src/results/model.js';
 import type { Variant } from '../src/scenario/variant.js';
-import { mulberry32 } from '../src/load/prng.js';
+import { mulberry32 } from '../src/util/prng.js';
 
 const { values } = parseArgs({ options: { seconds: { type: 'string', default: '2100' }, rate: { type: 'string', default: '5000' }, out: { type: 'string' }, 'keep-alive-ms': { type: 'string', default: '10000' } } });
 if (!values.out) throw new Error('--out <results.json> is required');

@@ -4,7 +4,7 @@
 // 2021: AzureFunctionsInvocationTrace2021) with made-up functions, so tests and scenarios need no download.
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
-import { mulberry32 } from '../src/load/prng.js';
+import { mulberry32 } from '../src/util/prng.js';
 
 const random = mulberry32(2019);
 const hash = (name: string): string => createHash('sha256').update(name).digest('hex');

@@ -1,6 +1,6 @@
 import type { RunResult } from '../results/model.js';
-import { isDefaultPrices, resolvePrices, type Prices, type PricesOverride } from './cost.js';
-import { adviceSchema, type AdviceSettings } from './settings.js';
+import { isDefaultPrices, resolvePrices, type Prices, type PricesOverride } from '../scenario/prices.js';
+import { adviceSchema, type AdviceSettings } from '../scenario/advice.js';
 import { figuresOf } from './figures.js';
 import { matrixHint, type Dimension } from './dimensions.js';
 import { adviseMemory, type MemoryAdvice } from './memory.js';

@@ -1,6 +1,6 @@
 import { decodeColumns, loggedRequests, sampleWeight, type ArrivalColumns } from '../results/arrivals.js';
 import type { ArrivalLog } from '../results/model.js';
-import { gbOf } from './cost.js';
+import { gbOf } from '../billing/rates.js';
 import { arrivalLogs, isColdStart, median, type VariantFigures } from './figures.js';
 import { replay } from './replay.js';
 

@@ -1,6 +1,6 @@
-import type { Prices } from './cost.js';
-import type { AdviceSettings } from './settings.js';
-import { estimateCost, type CostEstimate } from './billing.js';
+import type { Prices } from '../scenario/prices.js';
+import type { AdviceSettings } from '../scenario/advice.js';
+import { billRuns, costOrEmpty, type VariantCost } from '../billing/variantCost.js';
 import { groupsAlong, type Group } from './dimensions.js';
 import type { Percentiles, VariantFigures } from './figures.js';
 
@@ -8,7 +8,7 @@ import type { Percentiles, VariantFigures } from './figures.js';
 export interface MemoryRow {
   memoryMb: number;
   variantKey: string;
-  cost: CostEstimate;
+  cost: VariantCost;
   warm?: Percentiles;
   cold?: Percentiles;
   /** The P99 the picks compare, ms: warm requests, or all requests with cold ones (advice.p99Of). */
@@ -48,7 +48,7 @@ function adviseGroup(group: Group, prices: Prices, settings: AdviceSettings): Me
     .filter((f) => f[settings.p99Of] !== undefined)
     .map((f) => {
       const p99Ms = f[settings.p99Of]?.p99Ms ?? 0;
-      const row: MemoryRow = { memoryMb: f.variant.memoryMb, variantKey: f.key, cost: estimateCost(f, prices), p99Ms, instanceColdStarts: f.instanceColdStarts };
+      const row: MemoryRow = { memoryMb: f.variant.memoryMb, variantKey: f.key, cost: costOrEmpty(billRuns(f.runs, prices), prices), p99Ms, instanceColdStarts: f.instanceColdStarts };
       if (f.warm) row.warm = f.warm;
       if (f.cold) row.cold = f.cold;
       if (target !== undefined) row.meetsTarget = row.p99Ms <= target;
@@ -66,17 +66,17 @@ function adviseGroup(group: Group, prices: Prices, settings: AdviceSettings): Me
  * minimises weight·cost/maxCost + (1 − weight)·P99/maxP99. Ties go to the smaller memory size.
  */
 export function pickMemory(rows: MemoryRow[], weight: number): MemoryAdvice['picks'] {
-  const maxCost = Math.max(...rows.map((r) => r.cost.perMillion)) || 1;
+  const maxCost = Math.max(...rows.map((r) => r.cost.costPerMillionRequestsUsd)) || 1;
   const maxP99 = Math.max(...rows.map((r) => r.p99Ms)) || 1;
   const best = (score: (r: MemoryRow) => number): MemoryPick => {
     const winner = rows.reduce((a, b) => (score(b) < score(a) - 1e-12 ? b : a));
-    const pick: MemoryPick = { memoryMb: winner.memoryMb, perMillion: winner.cost.perMillion, p99Ms: winner.p99Ms };
+    const pick: MemoryPick = { memoryMb: winner.memoryMb, perMillion: winner.cost.costPerMillionRequestsUsd, p99Ms: winner.p99Ms };
     if (winner.meetsTarget !== undefined) pick.meetsTarget = winner.meetsTarget;
     return pick;
   };
   return {
-    cheapest: best((r) => r.cost.perMillion),
+    cheapest: best((r) => r.cost.costPerMillionRequestsUsd),
     fastest: best((r) => r.p99Ms),
-    balanced: best((r) => (weight * r.cost.perMillion) / maxCost + ((1 - weight) * r.p99Ms) / maxP99),
+    balanced: best((r) => (weight * r.cost.costPerMillionRequestsUsd) / maxCost + ((1 - weight) * r.p99Ms) / maxP99),
   };
 }

@@ -1,4 +1,5 @@
-import { gbOf, type Prices } from './cost.js';
+import { type Prices } from '../scenario/prices.js';
+import { gbOf } from '../billing/rates.js';
 import { groupsAlong } from './dimensions.js';
 import type { VariantFigures } from './figures.js';
 

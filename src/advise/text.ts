@@ -1,5 +1,5 @@
 import type { Advice } from './index.js';
-import { textTable, type Align } from '../report/textTable.js';
+import { textTable, type Align } from '../present/textTable.js';
 import { MEMORY_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolText } from './words.js';
 
 const MEMORY_ALIGN: Align[] = ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];

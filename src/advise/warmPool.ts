@@ -1,6 +1,7 @@
-import { SECONDS_PER_HOUR, SECONDS_PER_MONTH, breakEvenUtilization, provisionedIdleCost, type Prices } from './cost.js';
-import type { AdviceSettings } from './settings.js';
-import { estimateCost } from './billing.js';
+import { type Prices } from '../scenario/prices.js';
+import { SECONDS_PER_HOUR, SECONDS_PER_MONTH, breakEvenUtilization, provisionedIdleCost } from '../billing/rates.js';
+import type { AdviceSettings } from '../scenario/advice.js';
+import { billRuns, costOrEmpty } from '../billing/variantCost.js';
 import { groupsAlong } from './dimensions.js';
 import { isColdStart, type VariantFigures } from './figures.js';
 
@@ -91,6 +92,6 @@ function provisionedUtilization(f: VariantFigures, prices: Prices): number | und
   const provisioned = f.runs.flatMap((r) => r.instances.filter((i) => i.provisioned).map((i) => ({ i, end: i.stoppedAtMs ?? r.durationMs })));
   const aliveMs = provisioned.reduce((sum, { i, end }) => sum + Math.max(0, end - (i.readyAtMs ?? i.startedAtMs)), 0);
   if (aliveMs <= 0) return undefined;
-  const busyMs = provisioned.reduce((sum, { i }) => sum + i.requests, 0) * estimateCost(f, prices).billedMs;
+  const busyMs = provisioned.reduce((sum, { i }) => sum + i.requests, 0) * costOrEmpty(billRuns(f.runs, prices), prices).billedMs;
   return Math.min(1, busyMs / (aliveMs * f.variant.instanceConcurrency));
 }

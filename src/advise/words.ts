@@ -1,10 +1,10 @@
-import type { Prices } from './cost.js';
+import type { Prices } from '../scenario/prices.js';
 import type { Advice } from './index.js';
 import type { MemoryAdvice, MemoryPick, MemoryRow } from './memory.js';
 import type { WarmPoolAdvice } from './warmPool.js';
 import type { KeepAliveAdvice } from './keepAlive.js';
 import type { PrewarmAdvice } from './prewarm.js';
-import { formatCount, formatDuration, formatMs } from '../report/format.js';
+import { formatCount, formatDuration, formatMs } from '../present/format.js';
 
 // The sentences every view of the advice shares (terminal, HTML, Markdown), so they never say different things.
 
@@ -50,7 +50,7 @@ export const MEMORY_HEAD = ['memory', '$/1M req', 'billed ms', 'warm P50', 'warm
 
 export function memoryCells(r: MemoryRow, prices: Prices): string[] {
   const ms = (v: number | undefined): string => (v === undefined ? '—' : formatMs(v));
-  return [`${r.memoryMb} MB`, formatMoney(r.cost.perMillion, prices), formatMs(r.cost.billedMs), ms(r.warm?.p50Ms), ms(r.warm?.p99Ms), ms(r.cold?.p50Ms), ms(r.cold?.p99Ms), formatCount(r.instanceColdStarts)];
+  return [`${r.memoryMb} MB`, formatMoney(r.cost.costPerMillionRequestsUsd, prices), formatMs(r.cost.billedMs), ms(r.warm?.p50Ms), ms(r.warm?.p99Ms), ms(r.cold?.p50Ms), ms(r.cold?.p99Ms), formatCount(r.instanceColdStarts)];
 }
 
 export function warmPoolText(w: WarmPoolAdvice, prices: Prices): string[] {

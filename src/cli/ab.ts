@@ -4,30 +4,21 @@ import type { IO } from './io.js';
 import type { LoadedScenario } from '../scenario/load.js';
 import { expandVariants } from '../scenario/matrix.js';
 import type { Variant } from '../scenario/variant.js';
-import { hostInfo } from '../metrics/host.js';
 import { interleavedOrder, runInterleaved } from '../lab/interleave.js';
 import { writeReport } from '../report/write.js';
 import { writeFileAtomic } from '../results/store.js';
 import { compareRuns } from '../gate/compare.js';
 import { gateOptions } from '../gate/options.js';
 import { noiseBand } from '../gate/noise.js';
-import { formatGate, formatThresholds } from '../gate/format.js';
-import { writeGateOutputs } from '../gate/outputs.js';
-import { progressEvents } from './progress.js';
+import { formatGate, formatThresholds } from '../report/gate/format.js';
+import { writeGateOutputs } from './gateOutputs.js';
 import { reportFailure } from './failure.js';
 import { describeVariant } from './describe.js';
-import { preflight } from './preflight.js';
-import { interruptible } from './interrupt.js';
-import { metricsEndpoint } from './metricsPort.js';
 import { gateExitCode } from './gate.js';
-import type { RunCommandOptions } from './run.js';
+import type { RunCommandOptions } from './runOptions.js';
+import { withRunContext } from './pipeline.js';
 import { exitCodeFor, worstExit } from './exit.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
-import { loadPricesFile } from '../advise/pricesFile.js';
-
-/** An A/B run: asked for with --ab or --aa, or a scenario that names a baseline function. */
-export const isAbRun = (loaded: readonly LoadedScenario[], options: RunCommandOptions): boolean =>
-  Boolean(options.ab || options.aa) || loaded.some((l) => l.baselineFn !== undefined);
 
 const usage = (message: string, hint: string): ColdlabError => new ColdlabError('AB_USAGE', message, hint, EXIT.usage);
 
@@ -69,25 +60,19 @@ export async function abCommand(io: IO, loaded: LoadedScenario[], options: RunCo
       io.out(`${rounds.length} runs in ${variants.length} interleaved rounds (seed ${gate.seed}):\n${rounds.map((r) => `  ${r.side.padEnd(9)} ${describeVariant(r.variant)}`).join('\n')}\n`);
       return EXIT.ok;
     }
-    // A broken prices file is a usage error found before anything starts, as in a plain run.
-    const pricesOverride = options.prices ? await loadPricesFile(resolve(io.cwd, options.prices)) : undefined;
-    const ready = await preflight(io, variants.map((v) => v.runtime));
-    if (ready !== EXIT.ok) return ready;
-    const endpoint = await metricsEndpoint(io, options.metricsPort);
-    const { signal, release } = interruptible(io);
-    const quiet = Boolean(options.quiet || options.json);
-    try {
-      const progress = progressEvents(io, quiet);
+    return await withRunContext(io, options, variants.map((v) => v.runtime), async (ctx) => {
+      const quiet = ctx.quiet;
+      const progress = ctx.progress();
       const output = await runInterleaved({
         baseline,
         candidate,
         variants,
         seed: gate.seed,
-        host: await hostInfo(),
-        ...(pricesOverride ? { pricesOverride } : {}),
+        host: ctx.host,
+        ...(ctx.pricesOverride ? { pricesOverride: ctx.pricesOverride } : {}),
         outDir: resolve(io.cwd, options.out ?? candidate.scenario.output),
-        signal,
-        events: endpoint.wrap({
+        signal: ctx.signal,
+        events: ctx.endpoint.wrap({
           ...progress,
           variantStarted: (v, i, n) => !quiet && io.err(`\n▶ [${i + 1}/${n}] ${rounds[i]?.side ?? ''} · ${describeVariant(v)}\n`),
           variantFinished: () => progress.done(),
@@ -116,10 +101,7 @@ export async function abCommand(io: IO, loaded: LoadedScenario[], options: RunCo
       // A/A measures noise: its comparison informs, it does not gate.
       const gateCode = gateExitCode({ invalid: report.verdict === 'invalid', failed: outcomes.some((o) => !o.passed) || (!options.aa && report.verdict === 'fail') });
       return runCode === EXIT.ok ? gateCode : worstExit(runCode, gateCode);
-    } finally {
-      release();
-      await endpoint.close();
-    }
+    });
   } catch (error) {
     return reportFailure(io, error, verbose);
   }

@@ -3,7 +3,7 @@ import type { IO } from './io.js';
 import { readResults } from '../results/store.js';
 import { advise } from '../advise/index.js';
 import { formatAdvice } from '../advise/text.js';
-import { loadPricesFile } from '../advise/pricesFile.js';
+import { loadPricesFile } from '../scenario/pricesFile.js';
 import { reportFailure } from './failure.js';
 import { EXIT } from '../util/errors.js';
 

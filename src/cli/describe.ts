@@ -1,6 +1,6 @@
 import type { Variant } from '../scenario/variant.js';
 import { formatMs } from '../util/duration.js';
-import { runtimeLabel } from '../report/format.js';
+import { runtimeLabel } from '../present/format.js';
 
 /** One readable line per variant for dry runs and progress headings. */
 export function describeVariant(v: Variant): string {

@@ -6,8 +6,8 @@ import { ColdlabError, EXIT } from '../util/errors.js';
 import { gateOptions, type GateFlags } from '../gate/options.js';
 import { compareRuns, type GateReport } from '../gate/compare.js';
 import { evaluateThresholds, storedThresholds } from '../gate/thresholds.js';
-import { formatGate, formatThresholds } from '../gate/format.js';
-import { writeGateOutputs } from '../gate/outputs.js';
+import { formatGate, formatThresholds } from '../report/gate/format.js';
+import { writeGateOutputs } from './gateOutputs.js';
 import type { RunResult, ThresholdOutcome } from '../results/model.js';
 
 export interface GateCommandOptions extends GateFlags {

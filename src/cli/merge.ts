@@ -4,7 +4,7 @@ import { readResults, writeResultsAtomic } from '../results/store.js';
 import { mergeResults } from '../results/merge.js';
 import { areShards, mergeShards } from '../results/mergeShards.js';
 import { evaluateThresholds, storedThresholds } from '../gate/thresholds.js';
-import { formatThresholds } from '../gate/format.js';
+import { formatThresholds } from '../report/gate/format.js';
 import { reportFailure } from './failure.js';
 import { checkFileTarget } from './outputPath.js';
 import { EXIT } from '../util/errors.js';

@@ -1,6 +1,6 @@
 import type { IO } from './io.js';
 import type { VariantEvents } from '../lab/variant.js';
-import { RunMetrics, serveMetrics } from '../metrics/openmetrics.js';
+import { RunMetrics, serveMetrics } from '../report/openmetrics.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 
 export interface MetricsEndpoint {

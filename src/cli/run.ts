@@ -5,51 +5,29 @@ import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { expandVariants } from '../scenario/matrix.js';
 import type { Variant } from '../scenario/variant.js';
 import type { RunResult } from '../results/model.js';
-import { hostInfo } from '../metrics/host.js';
 import { runScenario } from '../lab/run.js';
 import { writeReport } from '../report/write.js';
 import { formatVariantSummary, formatRunSummary } from '../report/summary.js';
-import { progressEvents } from './progress.js';
 import { reportFailure } from './failure.js';
 import { describeVariant } from './describe.js';
-import { preflight } from './preflight.js';
 import { checkFolderTarget } from './outputPath.js';
 import { terminalSafe } from '../util/terminal.js';
 import { advise } from '../advise/index.js';
 import { formatAdvice } from '../advise/text.js';
-import { loadPricesFile } from '../advise/pricesFile.js';
-import type { PricesOverride } from '../advise/cost.js';
 import { renderMarkdownSummary, writeMarkdownSummary } from '../report/markdown.js';
-import { interruptible } from './interrupt.js';
-import { metricsEndpoint, type MetricsEndpoint } from './metricsPort.js';
 import { ColdlabError, EXIT, type ExitCode } from '../util/errors.js';
 import { parseShard, shardOf } from '../scenario/shard.js';
 import type { ShardInfo, ThresholdOutcome } from '../results/model.js';
-import { formatThresholds } from '../gate/format.js';
-import { writeGateOutputs } from '../gate/outputs.js';
-import type { GateFlags } from '../gate/options.js';
-import { abCommand, isAbRun } from './ab.js';
+import { formatThresholds } from '../report/gate/format.js';
+import { writeGateOutputs } from './gateOutputs.js';
 import { exitCodeFor, worstExit } from './exit.js';
+import { abCommand } from './ab.js';
+import { isAbRun, type RunCommandOptions } from './runOptions.js';
+import { withRunContext } from './pipeline.js';
+
+export type { RunCommandOptions };
 
 export { exitCodeFor };
-
-export interface RunCommandOptions extends GateFlags {
-  out?: string;
-  dryRun?: boolean;
-  json?: boolean;
-  quiet?: boolean;
-  verbose?: boolean;
-  prices?: string;
-  summary?: string;
-  /** Interleaved A/B: the first file is the baseline, the second the candidate. */
-  ab?: boolean;
-  /** A/A: one scenario against itself, to measure this runner's noise band. */
-  aa?: boolean;
-  shard?: string;
-  junit?: string;
-  metricsPort?: string;
-}
-
 
 // Every scenario is validated before anything starts, so a typo in the third file costs nothing.
 async function loadAll(io: IO, files: string[], verbose: boolean): Promise<LoadedScenario[] | ExitCode> {
@@ -92,74 +70,56 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
     else for (const plan of plans) io.out(terminalSafe(`${plan.loaded.file}: ${plan.variants.length} variant(s)\n${plan.variants.map((v: Variant) => `  ${describeVariant(v)}`).join('\n')}\n`));
     return EXIT.ok;
   }
-  let pricesOverride: PricesOverride | undefined;
   try {
     // A file where the output folder should be would only fail after the first variant ran.
     for (const plan of plans) checkFolderTarget(resolve(io.cwd, options.out ?? plan.loaded.scenario.output), options.out ? '-o' : 'output');
-    // A broken prices file is a usage error found before anything starts, like a broken scenario.
-    if (options.prices) pricesOverride = await loadPricesFile(resolve(io.cwd, options.prices));
+    return await withRunContext(io, options, plans.flatMap((p) => p.variants.map((v) => v.runtime)), async (ctx) => {
+      let exit = 0;
+      // One summary for all the scenarios of this command, written once they have run (or been interrupted).
+      const markdown: string[] = [];
+      const outcomes: ThresholdOutcome[] = [];
+      for (const plan of plans) {
+        if (ctx.signal.aborted) break;
+        const progress = ctx.progress();
+        const output = await runScenario({
+          loaded: plan.loaded,
+          variants: plan.variants,
+          host: ctx.host,
+          outDir: resolve(io.cwd, options.out ?? plan.loaded.scenario.output),
+          signal: ctx.signal,
+          ...(ctx.pricesOverride ? { pricesOverride: ctx.pricesOverride } : {}),
+          ...(plan.shard ? { shard: plan.shard } : {}),
+          events: ctx.endpoint.wrap({
+            ...progress,
+            variantStarted: (v, i, n) => !ctx.quiet && io.err(terminalSafe(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`)),
+            leftoversRemoved: (runtime, removed) =>
+              io.err(terminalSafe(`coldlab: removed ${removed.length} leftover(s) of an earlier ${runtime} run that did not finish: ${removed.join(', ')}\n`)),
+            variantFinished: (r) => {
+              progress.done();
+              if (!ctx.quiet) io.err(`${terminalSafe(formatVariantSummary(r))}\n`);
+            },
+          }),
+        }).finally(() => progress.done());
+        const report = await writeReport(output.result, output.dir);
+        const advice = advise(output.result);
+        markdown.push(renderMarkdownSummary(output.result, advice));
+        const judged = output.result.thresholdResults ?? [];
+        if (options.json) io.out(`${JSON.stringify({ runId: output.result.runId, results: output.resultsFile, report: report.html, complete: output.result.complete, variants: output.result.variants.map((v) => ({ id: v.variant.id, status: v.status })), advice, ...(judged.length > 0 ? { thresholds: judged } : {}) })}\n`);
+        else io.out(terminalSafe(`\n${formatRunSummary(output.result)}\n${options.quiet ? '' : `\n${formatAdvice(advice)}\n`}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`));
+        if (judged.length > 0 && !options.json) io.out(terminalSafe(`\n${formatThresholds(judged)}`));
+        outcomes.push(...judged);
+        const code = exitCodeFor(output.result);
+        exit = worstExit(exit, code === EXIT.ok && judged.some((o) => !o.passed) ? EXIT.gateFailed : code);
+      }
+      if (markdown.length > 0) {
+        const written = await writeMarkdownSummary(markdown.join('\n'), { ...(options.summary ? { file: options.summary } : {}), cwd: io.cwd, env: io.env });
+        if (options.summary && !options.json) io.out(`summary: ${written[0]}\n`);
+      }
+      // The gate's section goes after the run's summary in $GITHUB_STEP_SUMMARY (appended, never a competing file).
+      await writeGateOutputs(io, { thresholds: outcomes }, options.junit);
+      return exit;
+    });
   } catch (error) {
     return reportFailure(io, error, verbose);
   }
-  const ready = await preflight(io, plans.flatMap((p) => p.variants.map((v) => v.runtime)));
-  if (ready !== EXIT.ok) return ready;
-  let endpoint: MetricsEndpoint;
-  try {
-    endpoint = await metricsEndpoint(io, options.metricsPort);
-  } catch (error) {
-    return reportFailure(io, error, verbose);
-  }
-  const { signal, release: removeHandler } = interruptible(io);
-  let exit = 0;
-  // One summary for all the scenarios of this command, written once they have run (or been interrupted).
-  const markdown: string[] = [];
-  const outcomes: ThresholdOutcome[] = [];
-  try {
-    const host = await hostInfo();
-    for (const plan of plans) {
-      if (signal.aborted) break;
-      const progress = progressEvents(io, Boolean(options.quiet || options.json));
-      const output = await runScenario({
-        loaded: plan.loaded,
-        variants: plan.variants,
-        host,
-        outDir: resolve(io.cwd, options.out ?? plan.loaded.scenario.output),
-        signal,
-        ...(pricesOverride ? { pricesOverride } : {}),
-        ...(plan.shard ? { shard: plan.shard } : {}),
-        events: endpoint.wrap({
-          ...progress,
-          variantStarted: (v, i, n) => !options.quiet && !options.json && io.err(terminalSafe(`\n▶ [${i + 1}/${n}] ${describeVariant(v)}\n`)),
-          leftoversRemoved: (runtime, removed) =>
-            io.err(terminalSafe(`coldlab: removed ${removed.length} leftover(s) of an earlier ${runtime} run that did not finish: ${removed.join(', ')}\n`)),
-          variantFinished: (r) => {
-            progress.done();
-            if (!options.quiet && !options.json) io.err(`${terminalSafe(formatVariantSummary(r))}\n`);
-          },
-        }),
-      }).finally(() => progress.done());
-      const report = await writeReport(output.result, output.dir);
-      const advice = advise(output.result);
-      markdown.push(renderMarkdownSummary(output.result, advice));
-      const judged = output.result.thresholdResults ?? [];
-      if (options.json) io.out(`${JSON.stringify({ runId: output.result.runId, results: output.resultsFile, report: report.html, complete: output.result.complete, variants: output.result.variants.map((v) => ({ id: v.variant.id, status: v.status })), advice, ...(judged.length > 0 ? { thresholds: judged } : {}) })}\n`);
-      else io.out(terminalSafe(`\n${formatRunSummary(output.result)}\n${options.quiet ? '' : `\n${formatAdvice(advice)}\n`}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`));
-      if (judged.length > 0 && !options.json) io.out(terminalSafe(`\n${formatThresholds(judged)}`));
-      outcomes.push(...judged);
-      const code = exitCodeFor(output.result);
-      exit = worstExit(exit, code === EXIT.ok && judged.some((o) => !o.passed) ? EXIT.gateFailed : code);
-    }
-    if (markdown.length > 0) {
-      const written = await writeMarkdownSummary(markdown.join('\n'), { ...(options.summary ? { file: options.summary } : {}), cwd: io.cwd, env: io.env });
-      if (options.summary && !options.json) io.out(`summary: ${written[0]}\n`);
-    }
-    // The gate's section goes after the run's summary in $GITHUB_STEP_SUMMARY (appended, never a competing file).
-    await writeGateOutputs(io, { thresholds: outcomes }, options.junit);
-  } catch (error) {
-    return reportFailure(io, error, verbose);
-  } finally {
-    removeHandler();
-    await endpoint.close();
-  }
-  return exit;
 }

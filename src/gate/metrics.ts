@@ -1,31 +1,9 @@
 import type { HistogramData, PhaseResult, VariantResult } from '../results/model.js';
 import { mergeData } from '../results/histogram.js';
-import { DEFAULT_PRICES, type Prices } from '../advise/cost.js';
-import { costPerMillion } from './cost.js';
-
-/** What a metric measures, which decides how its threshold values are written and shown. */
-export type MetricUnit = 'us' | 'ratio' | 'usd';
-
-const START_SETS = ['cold', 'warm', 'all'] as const;
-const STATS = { p50: 'p50Us', p90: 'p90Us', p99: 'p99Us', p999: 'p999Us', max: 'maxUs', min: 'minUs', mean: 'meanUs' } as const satisfies Record<string, keyof HistogramData>;
-type Stat = keyof typeof STATS;
-
-/** Every metric a threshold or a gate can name, e.g. warm.p99, cold.p50, coldStartRate. */
-export const METRIC_NAMES: readonly string[] = [
-  ...START_SETS.flatMap((set) => Object.keys(STATS).map((stat) => `${set}.${stat}`)),
-  ...Object.keys(STATS).map((stat) => `init.${stat}`),
-  'coldStartRate',
-  'errorRate',
-  'cost.perMillion',
-];
-
-export function metricUnit(name: string): MetricUnit {
-  if (name === 'coldStartRate' || name === 'errorRate') return 'ratio';
-  if (name === 'cost.perMillion') return 'usd';
-  return 'us';
-}
-
-export const isMetric = (name: string): boolean => METRIC_NAMES.includes(name);
+import { DEFAULT_PRICES, type Prices } from '../scenario/prices.js';
+import { STATS, type MetricUnit, type Stat } from '../scenario/metricNames.js';
+export { METRIC_NAMES, isMetric, metricUnit, type MetricUnit } from '../scenario/metricNames.js';
+import { billRuns } from '../billing/variantCost.js';
 
 /** A metric's value over some phases of one variant: histograms added, counts summed. */
 export type MetricReader = (name: string, phases: readonly PhaseResult[], variant: VariantResult, prices?: Prices) => number | undefined;
@@ -45,7 +23,7 @@ export const readMetric: MetricReader = (name, phases, variant, prices = DEFAULT
   const sent = sum(phases.map((p) => p.sent));
   if (name === 'coldStartRate') return sent === 0 ? undefined : sum(phases.map((p) => p.coldStarts['scale-out'] + p.coldStarts['keepalive-expired'])) / sent;
   if (name === 'errorRate') return sent === 0 ? undefined : sum(phases.map((p) => sum(Object.values(p.errors)))) / sent;
-  if (name === 'cost.perMillion') return costPerMillion(variant, phases, prices);
+  if (name === 'cost.perMillion') return billRuns([variant], prices, phases.length === variant.phases.length ? undefined : (p) => phases.includes(p))?.costPerMillionRequestsUsd;
   const [set, stat] = name.split('.') as [string, Stat];
   if (!(stat in STATS)) return undefined;
   if (set === 'init') return histogramStat(phases.map((p) => p.coldInit), stat);

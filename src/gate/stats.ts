@@ -1,5 +1,5 @@
 import { median, permutationTest, quantile, sampleWithReplacement, wilcoxonRankSum } from 'simple-statistics';
-import { mulberry32 } from '../load/prng.js';
+import { mulberry32 } from '../util/prng.js';
 
 export interface CompareOptions {
   /** Significance level of the one-sided Mann-Whitney U test (candidate slower than baseline). */

@@ -1,7 +1,7 @@
 import type { PhaseResult, RunResult, ThresholdOutcome, ThresholdSpec, VariantResult } from '../results/model.js';
-import { parseThreshold, holds, type Threshold } from './expression.js';
+import { parseThreshold, holds, type Threshold } from '../scenario/thresholdExpression.js';
 import { readMetric } from './metrics.js';
-import type { Prices } from '../advise/cost.js';
+import type { Prices } from '../scenario/prices.js';
 
 /** Variants grouped by key in run order: the repetitions of one matrix cell are judged together. */
 export function byKey(variants: readonly VariantResult[]): Map<string, VariantResult[]> {

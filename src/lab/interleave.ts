@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import type { LoadedScenario } from '../scenario/load.js';
 import type { Variant } from '../scenario/variant.js';
 import type { RunResult } from '../results/model.js';
-import { mulberry32 } from '../load/prng.js';
+import { mulberry32 } from '../util/prng.js';
 import { makeRunId, newRunResult, runEntries, type RunOptions, type RunSink } from './run.js';
 
 export type Side = 'baseline' | 'candidate';

@@ -4,7 +4,7 @@ import type { LoadedScenario } from '../scenario/load.js';
 import type { Variant } from '../scenario/variant.js';
 import type { HostInfo, RunResult, ShardInfo, VariantResult } from '../results/model.js';
 import type { FunctionSpec } from '../scenario/variant.js';
-import type { Threshold } from '../gate/expression.js';
+import type { Threshold } from '../scenario/thresholdExpression.js';
 import { evaluateThresholds, toSpecs } from '../gate/thresholds.js';
 import type { Runtime } from '../runtimes/types.js';
 import { SCHEMA_VERSION } from '../results/model.js';
@@ -13,7 +13,7 @@ import { writeResultsAtomic } from '../results/store.js';
 import { runVariant, type VariantEvents } from './variant.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
-import { resolvePrices, type PricesOverride } from '../advise/cost.js';
+import { resolvePrices, type PricesOverride } from '../scenario/prices.js';
 
 export interface RunOptions {
   loaded: LoadedScenario;

@@ -1,5 +1,5 @@
-import type { GatewayTags } from '../platform/protocol.js';
-import { H } from '../platform/protocol.js';
+import type { GatewayTags } from '../results/gatewayTags.js';
+import { H } from '../results/gatewayTags.js';
 import { gatewayErrorOf, parseTags, type HeaderBag } from './tags.js';
 
 // An instance that names why its function failed (the Wasm host does: "wasm-trap", "wasm-timeout"…) is counted by that cause.

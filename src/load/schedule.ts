@@ -1,6 +1,6 @@
 import type { Phase } from '../scenario/schema.js';
-import { mulberry32 } from './prng.js';
-import { traceReplay } from './trace/schedule.js';
+import { mulberry32 } from '../util/prng.js';
+import { traceReplay } from '../scenario/trace/schedule.js';
 
 export type OpenLoopPhase = Extract<Phase, { kind: 'constant' | 'poisson' | 'ramp' | 'burst' | 'idle' | 'trace' }>;
 type BurstPhase = Extract<Phase, { kind: 'burst' }>;

@@ -1,4 +1,4 @@
-import { H, type GatewayTags } from '../platform/protocol.js';
+import { H, type GatewayTags } from '../results/gatewayTags.js';
 
 /** Response headers with lower-case names, as node:http gives them (raw header lists are lower-cased by classifyRaw). */
 export type HeaderBag = Readonly<Record<string, string | string[] | number | undefined>>;

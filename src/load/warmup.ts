@@ -1,5 +1,5 @@
 import http from 'node:http';
-import { H } from '../platform/protocol.js';
+import { H } from '../results/gatewayTags.js';
 import { nowUs } from '../util/clock.js';
 import { RequestSender } from './httpSend.js';
 import { ConnectionPool } from './connections.js';

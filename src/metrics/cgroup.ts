@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CgroupRef } from '../runtimes/types.js';
+import type { CgroupRef } from './cgroupRef.js';
 import { readKeyed, readNumber } from './cgroupFiles.js';
 import { cgroupModeFrom, parseMountinfo, type CgroupMode } from './cgroupMounts.js';
 

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../load/prng.js';
+import { mulberry32 } from '../util/prng.js';
 
 /** A Poisson process of `rate` per second: `count` arrivals (µs), generated as they are asked for. */
 export function poissonArrivals(rate: number, count: number, seed: number): () => number {

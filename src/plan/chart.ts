@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { CandidateTable } from './plan.js';
-import { COLORS, CONFIG } from '../report/charts/theme.js';
-import type { Chart } from '../report/charts/render.js';
+import { COLORS, CONFIG } from '../present/charts/theme.js';
+import type { Chart } from '../present/charts/render.js';
 
 const LABEL = 'Cost against P99, per candidate';
 

@@ -1,7 +1,7 @@
 import type { CandidateTable, Prediction } from './plan.js';
 import type { Validation } from './validate.js';
-import { textTable } from '../report/textTable.js';
-import { formatCount, formatMs } from '../report/format.js';
+import { textTable } from '../present/textTable.js';
+import { formatCount, formatMs } from '../present/format.js';
 import { formatMs as formatDuration } from '../util/duration.js';
 
 const pct = (p: number): string => `${(p * 100).toFixed(p < 0.01 ? 3 : 2)}%`;

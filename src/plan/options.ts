@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { pricesOverrideSchema, resolvePrices, type Prices } from '../advise/cost.js';
+import { pricesOverrideSchema, resolvePrices, type Prices } from '../scenario/prices.js';
 import { parseDurationMs } from '../util/duration.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 

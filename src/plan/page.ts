@@ -1,7 +1,7 @@
 import type { CandidateTable } from './plan.js';
 import { writeFileAtomic } from '../results/store.js';
-import { escapeHtml } from '../report/escape.js';
-import { renderFigure } from '../report/charts/render.js';
+import { escapeHtml } from '../present/escape.js';
+import { renderFigure } from '../present/charts/render.js';
 import { candidatesChart } from './chart.js';
 
 /** A small self-contained page: the candidates table and the cost/P99 chart (inline SVG, no script). */

@@ -1,4 +1,4 @@
-import type { Prices } from '../advise/cost.js';
+import type { Prices } from '../scenario/prices.js';
 import type { Distribution } from './distribution.js';
 import { simulate, type SimPolicy, type SimResult } from './simulate.js';
 import { CostMeter, type PlanCost } from './price.js';

@@ -1,4 +1,5 @@
-import { billedMs, gbOf, provisionedIdleCost, requestCost, type Prices } from '../advise/cost.js';
+import { type Prices } from '../scenario/prices.js';
+import { billedMs, gbOf, provisionedIdleCost, requestCost } from '../billing/rates.js';
 
 /** What a simulated pool costs under the advise cost model (an estimate on list prices, never a bill). */
 export interface PlanCost {

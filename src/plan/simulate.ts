@@ -1,4 +1,4 @@
-import { mulberry32 } from '../load/prng.js';
+import { mulberry32 } from '../util/prng.js';
 import type { Distribution } from './distribution.js';
 import { EventHeap } from './heap.js';
 import { InstanceTable } from './instances.js';

@@ -2,7 +2,7 @@ import type { RunResult, VariantResult } from '../results/model.js';
 import { simulate, type SimResult } from './simulate.js';
 import { fixed, fromHistogram, type Distribution } from './distribution.js';
 import { fromOffsets, fromSample } from './arrivals.js';
-import { formatCount } from '../report/format.js';
+import { formatCount } from '../present/format.js';
 import { measuredOf, serviceHistograms, type Measured } from './measured.js';
 import { reapEveryMs, variantArrivals, type VariantArrivals } from './replay.js';
 import type { ArrivalSample } from '../results/arrivals.js';

@@ -1,6 +1,6 @@
 import type net from 'node:net';
 import { HTTPParser } from 'http-parser-js';
-import { H } from './protocol.js';
+import { H } from '../results/gatewayTags.js';
 import { LAST_CHUNK, chunk, headerLines, statusLine } from '../http1/text.js';
 
 // A client's idle keep-alive connection is closed after this long (node:http's server used 65 s here too).

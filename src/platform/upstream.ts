@@ -3,7 +3,7 @@ import type { Instance } from '../runtimes/types.js';
 import type { Exchange } from './front.js';
 import { LAST_CHUNK, chunk, headerLines, isBodyless, rawHeader } from '../http1/text.js';
 import type { Lease } from './pool.js';
-import { H } from './protocol.js';
+import { H } from '../results/gatewayTags.js';
 
 // Methods whose request may go twice (RFC 9110 §9.2.2): only those are sent again after a kept connection fails.
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);

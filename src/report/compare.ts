@@ -1,11 +1,11 @@
 import type { RunResult } from '../results/model.js';
-import { estimateCost } from '../advise/billing.js';
+import { billRuns, costOrEmpty } from '../billing/variantCost.js';
 import { figuresOf, type VariantFigures } from '../advise/figures.js';
-import { resolvePrices, type Prices } from '../advise/cost.js';
+import { resolvePrices, type Prices } from '../scenario/prices.js';
 import { formatMoney, pricesLine } from '../advise/words.js';
-import { formatCount, formatMs } from './format.js';
-import { textTable, type Align } from './textTable.js';
-import { html, trusted, type SafeHtml } from './escape.js';
+import { formatCount, formatMs } from '../present/format.js';
+import { textTable, type Align } from '../present/textTable.js';
+import { html, trusted, type SafeHtml } from '../present/escape.js';
 import { STYLES } from './styles.js';
 
 /** One variant key in two runs: each side's figures, or why it has none (absent, invalid, failed). */
@@ -27,7 +27,7 @@ interface Side {
 }
 
 function side(f: VariantFigures, prices: Prices): Side {
-  const s: Side = { instanceColdStarts: f.instanceColdStarts, perMillion: estimateCost(f, prices).perMillion };
+  const s: Side = { instanceColdStarts: f.instanceColdStarts, perMillion: costOrEmpty(billRuns(f.runs, prices), prices).costPerMillionRequestsUsd };
   if (f.warm) Object.assign(s, { warmP50Ms: f.warm.p50Ms, warmP99Ms: f.warm.p99Ms });
   if (f.cold) Object.assign(s, { coldP50Ms: f.cold.p50Ms, coldP99Ms: f.cold.p99Ms });
   return s;

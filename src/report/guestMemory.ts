@@ -1,6 +1,6 @@
 import type { InstanceRecord } from '../results/model.js';
-import { html, type SafeHtml } from './escape.js';
-import { formatBytes } from './format.js';
+import { html, type SafeHtml } from '../present/escape.js';
+import { formatBytes } from '../present/format.js';
 
 const kb = (value: number): string => formatBytes(value * 1024);
 

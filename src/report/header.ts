@@ -1,6 +1,6 @@
 import type { RunResult } from '../results/model.js';
-import { html, type SafeHtml } from './escape.js';
-import { formatBytes, formatDuration } from './format.js';
+import { html, type SafeHtml } from '../present/escape.js';
+import { formatBytes, formatDuration } from '../present/format.js';
 
 // Timestamps in results are ISO-8601 UTC; a report reads better without the T and milliseconds.
 export function formatTimestamp(iso: string | undefined): string {

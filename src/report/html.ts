@@ -1,5 +1,5 @@
 import type { RunResult } from '../results/model.js';
-import { html, trusted } from './escape.js';
+import { html, trusted } from '../present/escape.js';
 import { STYLES } from './styles.js';
 import { renderHeader } from './header.js';
 import { renderOverview } from './overview.js';

@@ -1,6 +1,6 @@
 import type { InstanceRecord } from '../results/model.js';
-import { html, type SafeHtml } from './escape.js';
-import { formatBytes, formatCount, formatMs } from './format.js';
+import { html, type SafeHtml } from '../present/escape.js';
+import { formatBytes, formatCount, formatMs } from '../present/format.js';
 
 /** Beyond this many instances the table starts folded, so one big variant does not bury the others. */
 const OPEN_UP_TO = 20;

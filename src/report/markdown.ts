@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { RunResult } from '../results/model.js';
 import type { Advice } from '../advise/index.js';
 import { MEMORY_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolText } from '../advise/words.js';
-import { formatCount, formatUs, mergedOf } from './format.js';
+import { formatCount, formatUs, mergedOf } from '../present/format.js';
 import { distinguishingLabels } from './overview.js';
 import { isColdStart } from '../advise/figures.js';
 

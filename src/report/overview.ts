@@ -1,6 +1,6 @@
 import type { RunResult, VariantResult } from '../results/model.js';
-import { html, type SafeHtml } from './escape.js';
-import { coldStartsOf, formatCount, formatUs, mergedOf, variantKnobs } from './format.js';
+import { html, type SafeHtml } from '../present/escape.js';
+import { coldStartsOf, formatCount, formatUs, mergedOf, variantKnobs } from '../present/format.js';
 
 export function variantAnchor(index: number): string {
   return `variant-${index + 1}`;

@@ -1,6 +1,6 @@
 import type { LatencySet, PhaseResult, VariantResult } from '../results/model.js';
-import { html, type SafeHtml } from './escape.js';
-import { COLD_REASON_LABEL, formatCount, formatDuration, formatRate, formatUs, instanceStartsIn } from './format.js';
+import { html, type SafeHtml } from '../present/escape.js';
+import { COLD_REASON_LABEL, formatCount, formatDuration, formatRate, formatUs, instanceStartsIn } from '../present/format.js';
 
 const PERCENTILES = [
   ['P50', 'p50Us'],

@@ -1,6 +1,6 @@
 import type { Advice } from '../advise/index.js';
 import { MEMORY_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolText } from '../advise/words.js';
-import { html, type SafeHtml } from './escape.js';
+import { html, type SafeHtml } from '../present/escape.js';
 
 /** The Recommendations section at the top of the report: each pick with the figures and the chart it rests on. */
 export function renderRecommendations(advice: Advice, charts: { costP99: SafeHtml; keepAlive: SafeHtml }): SafeHtml {

@@ -1,8 +1,8 @@
 import type { Variant } from '../scenario/variant.js';
 import type { PhaseKind } from '../scenario/schema.js';
-import type { GuestMemory, RuntimeFacts, StartBreakdown } from '../runtimes/types.js';
-import type { Prices } from '../advise/cost.js';
-import type { AdviceSettings } from '../advise/settings.js';
+import type { GuestMemory, RuntimeFacts, StartBreakdown } from './sandbox.js';
+import type { Prices } from '../scenario/prices.js';
+import type { AdviceSettings } from '../scenario/advice.js';
 
 /**
  * Bumped whenever a reader of an older results.json would misread a newer one.

@@ -1,4 +1,4 @@
-import type { GatewayTags } from '../platform/protocol.js';
+import type { GatewayTags } from './gatewayTags.js';
 import type { PhaseKind } from '../scenario/schema.js';
 import type { ColdReason, HistogramData, LatencySet, PhaseResult, SendLag } from './model.js';
 import { newHistogram, recordUs, toData, type Histogram } from './histogram.js';

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { RUNTIME_NAMES } from '../scenario/schema.js';
 import { fromData } from './histogram.js';
 import type { RunResult } from './model.js';
-import { pricesSchema } from '../advise/cost.js';
-import { adviceSchema } from '../advise/settings.js';
+import { pricesSchema } from '../scenario/prices.js';
+import { adviceSchema } from '../scenario/advice.js';
 import { ARRIVALS_ENCODING, decodeColumns } from './arrivals.js';
 
 /**

@@ -1,51 +1,18 @@
 import type { FunctionSpec, Variant } from '../scenario/variant.js';
 import type { RuntimeName } from '../scenario/schema.js';
+import type { GuestMemory, RuntimeFacts, StartBreakdown } from '../results/sandbox.js';
+import type { CgroupRef } from '../metrics/cgroupRef.js';
+
+export type { GuestMemory, RuntimeFacts, StartBreakdown, CgroupRef };
 
 /** What `coldlab doctor` shows for a runtime. */
 export type ProbeResult = { usable: true; details: string; facts?: RuntimeFacts } | { usable: false; reason: string; fix: string };
-
-/** What a runtime found about this machine that results and the report heading show, e.g. { accelerator: 'tcg' }. */
-export type RuntimeFacts = Record<string, string>;
-
-/** A VM guest's own /proc/meminfo figures (kB). */
-export interface GuestMemory {
-  memTotalKb: number;
-  memAvailableKb: number;
-  cachedKb: number;
-}
 
 /** Memory of a sandbox that is a machine of its own: what its guest sees, and what hosting it costs the host. */
 export interface SandboxMemory {
   guest?: GuestMemory;
   /** Resident memory of the host process holding the sandbox (QEMU): guest RAM it touched plus its own overhead. */
   hostRssBytes?: number;
-}
-
-/** Where an instance's resource figures can be read (cgroup v1 or v2), if limits were applied. */
-export interface CgroupRef {
-  version: 1 | 2;
-  /** v2: the cgroup directory. v1: one directory per controller, e.g. { memory: '/sys/fs/cgroup/memory/coldlab/x', cpu: ..., cpuacct: ... }. */
-  paths: Record<string, string>;
-}
-
-/** Milliseconds spent in each step of a cold start, as far as the runtime can tell them apart. */
-export interface StartBreakdown {
-  /** Image pull, page-cache drop, artifact fetch (prewarm off). */
-  fetchMs?: number;
-  /** Sandbox creation: process spawn, container create, VM launch. */
-  createMs?: number;
-  /** Starting the created sandbox, where that is a step of its own (container start). */
-  startMs?: number;
-  /** Wasm: compiling the module's bytes to machine code (absent when the start reused a compiled module). */
-  compileMs?: number;
-  /** Wasm: creating an instance of the compiled module (linear memory, tables, imports). */
-  instantiateMs?: number;
-  /** From sandbox start until the bootstrap runs. */
-  bootMs?: number;
-  /** The function's own init (module load + top-level code), measured inside the instance. */
-  initMs?: number;
-  /** From the start call until the instance answered its readiness check. */
-  totalMs: number;
 }
 
 export interface InstanceExit {

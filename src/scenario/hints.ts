@@ -1,8 +1,8 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { ErrorCode } from 'yaml';
 import { scenarioSchema, functionSchema, matrixSchema, phaseSchema } from './schema.js';
-import { pricesSchema } from '../advise/cost.js';
-import { adviceSchema } from '../advise/settings.js';
+import { pricesSchema } from './prices.js';
+import { adviceSchema } from './advice.js';
 
 const PHASE_KEYS = new Map<string, string[]>(phaseSchema.options.map((o) => [o.shape.kind.value, Object.keys(o.shape)]));
 export const PHASE_KINDS = [...PHASE_KEYS.keys()];

@@ -9,8 +9,8 @@ import { semanticProblems } from './semantics.js';
 import { traceProblems, withAbsoluteTraces } from './traces.js';
 import { parseYaml, yamlToData } from './yamlDocument.js';
 import { LIMITS, formatNumber } from './limits.js';
-import { scenarioThresholds, thresholdProblems } from '../gate/scenarioThresholds.js';
-import type { Threshold } from '../gate/expression.js';
+import { scenarioThresholds, thresholdProblems } from './thresholds.js';
+import type { Threshold } from './thresholdExpression.js';
 
 export interface LoadedScenario {
   /** Absolute path of the scenario file. */

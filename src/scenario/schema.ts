@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DURATION_PATTERN, formatMs, parseDurationMs } from '../util/duration.js';
 import { LIMITS } from './limits.js';
-import { pricesOverrideSchema } from '../advise/cost.js';
-import { adviceSchema } from '../advise/settings.js';
+import { pricesOverrideSchema } from './prices.js';
+import { adviceSchema } from './advice.js';
 
 /**
  * A duration field accepts "5s"/"500ms"/"2m" or milliseconds and always yields milliseconds, within

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Scenario } from './schema.js';
 import type { Problem } from './problems.js';
 import type { PositionFinder } from './positions.js';
-import { replayTooBig, resolveTrace } from '../load/trace/schedule.js';
+import { replayTooBig, resolveTrace } from './trace/schedule.js';
 
 /** Trace paths are written relative to the scenario file; results and the sender need them absolute. */
 export function withAbsoluteTraces(scenario: Scenario, scenarioFile: string): Scenario {

@@ -2,7 +2,7 @@ import type { ArrivalLog, InstanceRecord, LatencySet, PhaseResult, RunResult, Va
 import { SCHEMA_VERSION } from '../../src/results/model.js';
 import { newHistogram, recordUs, toData } from '../../src/results/histogram.js';
 import { encodeArrivals, type Arrival } from '../../src/results/arrivals.js';
-import type { AdviceSettings } from '../../src/advise/settings.js';
+import type { AdviceSettings } from '../../src/scenario/advice.js';
 import { SAMPLE_HOST } from './sampleResult.js';
 
 /** One variant with figures chosen by the test: every warm request takes exactly `warmUs`. */

@@ -1,7 +1,7 @@
 import type { HostInfo, InstanceRecord, PhaseResult, RunResult, TimelinePoint, VariantResult } from '../../src/results/model.js';
 import { SCHEMA_VERSION } from '../../src/results/model.js';
 import { newHistogram, recordUs, toData } from '../../src/results/histogram.js';
-import { mulberry32 } from '../../src/load/prng.js';
+import { mulberry32 } from '../../src/util/prng.js';
 import type { Variant } from '../../src/scenario/variant.js';
 import type { RuntimeName } from '../../src/scenario/schema.js';
 

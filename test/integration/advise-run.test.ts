@@ -96,7 +96,7 @@ describe('advice on a real run', () => {
     const doubled = JSON.parse(io2.stdout()) as Advice;
     expect(doubled.prices.source).toBe('doubled');
     expect(doubled.prices.gbSecond).toBe(0.0000333334);
-    if (advice.memory[0]) expect(doubled.memory[0]!.rows[0]!.cost.perMillion).toBeGreaterThan(advice.memory[0].rows[0]!.cost.perMillion);
+    if (advice.memory[0]) expect(doubled.memory[0]!.rows[0]!.cost.costPerMillionRequestsUsd).toBeGreaterThan(advice.memory[0].rows[0]!.cost.costPerMillionRequestsUsd);
     await writeFile(prices, 'gbsecond: 1\n');
     const io3 = captureIO();
     expect(await main(['advise', files.results, '--prices', prices], io3)).toBe(2);

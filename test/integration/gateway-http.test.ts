@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from '../../src/platform/pool.js';
 import { startGateway, type Gateway } from '../../src/platform/gateway.js';
 import type { Instance, InstanceExit } from '../../src/runtimes/types.js';
-import { H } from '../../src/platform/protocol.js';
+import { H } from '../../src/results/gatewayTags.js';
 
 // The gateway's own HTTP/1.1 server side (src/platform/front.ts) spoken to byte by byte on a raw socket, in
 // front of a real loopback server standing in for an instance: pipelining, HEAD, HTTP/1.0, chunked request

@@ -4,7 +4,7 @@ import { request } from 'undici';
 import { Pool } from '../../src/platform/pool.js';
 import { startGateway, type Gateway } from '../../src/platform/gateway.js';
 import type { Instance, InstanceExit } from '../../src/runtimes/types.js';
-import { H } from '../../src/platform/protocol.js';
+import { H } from '../../src/results/gatewayTags.js';
 
 // The gateway's relay against a plain loopback HTTP server standing in for an instance (the runtimes have
 // their own tests): bodies both ways, streamed responses, hop-by-hop headers, an instance that drops the socket.

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { writeReport } from '../../src/report/write.js';
-import { formatUs } from '../../src/report/format.js';
+import { formatUs } from '../../src/present/format.js';
 import type { RunResult } from '../../src/results/model.js';
 import { sampleRunResult } from '../helpers/sampleResult.js';
 

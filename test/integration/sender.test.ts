@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOpenLoop } from '../../src/load/openLoop.js';
 import { runClosedLoop } from '../../src/load/closedLoop.js';
 import { PhaseRecorder, type Outcome } from '../../src/results/recorder.js';
-import { H } from '../../src/platform/protocol.js';
+import { H } from '../../src/results/gatewayTags.js';
 
 type Kind = 'cold' | 'http-500' | 'untagged' | 'gateway' | 'warm';
 

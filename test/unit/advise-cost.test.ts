@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import {
-  DEFAULT_PRICES,
-  billedMs,
-  breakEvenUtilization,
-  isDefaultPrices,
-  perMillion,
-  provisionedIdleCost,
-  requestCost,
-  resolvePrices,
-} from '../../src/advise/cost.js';
+import { DEFAULT_PRICES, isDefaultPrices, resolvePrices } from '../../src/scenario/prices.js';
+import { billedMs, breakEvenUtilization, perMillion, provisionedIdleCost, requestCost } from '../../src/billing/rates.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { problemsOf } from '../helpers/scenario.js';
 

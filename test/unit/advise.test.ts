@@ -24,7 +24,7 @@ describe('memory-size picks on results with known figures', () => {
     if (!memory) throw new Error('no memory advice');
     // GB × s × 0.0000166667 + 0.0000002, per million: 128 MB × 100 ms = 0.0125 GB-s → 0.408334; 256 × 50 → same;
     // 512 × 20 = 0.01 GB-s → 0.366667; 1024 × 12 = 0.012 GB-s → 0.400000.
-    expect(memory.rows.map((r) => Number(r.cost.perMillion.toFixed(6)))).toEqual([0.408334, 0.408334, 0.366667, 0.4]);
+    expect(memory.rows.map((r) => Number(r.cost.costPerMillionRequestsUsd.toFixed(6)))).toEqual([0.408334, 0.408334, 0.366667, 0.4]);
     expect(memory.rows.map((r) => r.cost.billedMs)).toEqual([100, 50, 20, 12]);
     expect(memory.picks.cheapest.memoryMb).toBe(512);
     expect(memory.picks.fastest.memoryMb).toBe(1024);

@@ -6,7 +6,7 @@ import { advise } from '../../src/advise/index.js';
 import { formatAdvice } from '../../src/advise/text.js';
 import { renderMarkdownSummary } from '../../src/report/markdown.js';
 import { checkResults } from '../../src/results/schema.js';
-import { mulberry32 } from '../../src/load/prng.js';
+import { mulberry32 } from '../../src/util/prng.js';
 import { validateVariant } from '../../src/plan/validate.js';
 import { formatValidation } from '../../src/plan/format.js';
 import { scheduleOffsetsUs, type OpenLoopPhase } from '../../src/load/schedule.js';

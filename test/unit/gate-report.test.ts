@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { create } from 'xmlbuilder2';
 import { compareRuns, type GateOptions } from '../../src/gate/compare.js';
-import { junitXml } from '../../src/gate/junit.js';
-import { gateMarkdown } from '../../src/gate/markdown.js';
-import { formatGate } from '../../src/gate/format.js';
+import { junitXml } from '../../src/report/gate/junit.js';
+import { gateMarkdown } from '../../src/report/gate/markdown.js';
+import { formatGate } from '../../src/report/gate/format.js';
 import { evaluateThresholds } from '../../src/gate/thresholds.js';
-import { parseThreshold, type Threshold } from '../../src/gate/expression.js';
+import { parseThreshold, type Threshold } from '../../src/scenario/thresholdExpression.js';
 import { runWithReps } from '../helpers/gateRuns.js';
 
 const gate: GateOptions = { metrics: ['warm.p50', 'cold.p50'], alpha: 0.05, tolerance: 0.1, tolerances: {}, seed: 1, strict: false };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareSamples, enoughRepetitions, holmAdjust, minimumRepetitions } from '../../src/gate/stats.js';
-import { mulberry32 } from '../../src/load/prng.js';
+import { mulberry32 } from '../../src/util/prng.js';
 
 // Per-repetition figures drawn around a centre with ±8% noise, the spread seen between runs on a shared runner.
 function reps(centre: number, n: number, seed: number): number[] {

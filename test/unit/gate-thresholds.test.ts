@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadScenario } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';
-import { parseThreshold } from '../../src/gate/expression.js';
+import { parseThreshold } from '../../src/scenario/thresholdExpression.js';
 import { evaluateThresholds } from '../../src/gate/thresholds.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';

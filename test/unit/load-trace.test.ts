@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { resolveTrace, type TracePhase, type TraceReplay } from '../../src/load/trace/schedule.js';
+import { resolveTrace, type TracePhase, type TraceReplay } from '../../src/scenario/trace/schedule.js';
 import { scheduleOffsetsUs, phaseDurationMs, targetRate } from '../../src/load/schedule.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { ScenarioError } from '../../src/scenario/problems.js';

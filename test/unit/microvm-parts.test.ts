@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import { expandVariants } from '../../src/scenario/matrix.js';
 import { problemsOf } from '../helpers/scenario.js';
-import { variantLabel } from '../../src/report/format.js';
+import { variantLabel } from '../../src/present/format.js';
 import { kernelCmdline, qemuArgs } from '../../src/runtimes/microvm/qemu.js';
 import { parseGuestMeminfo } from '../../src/runtimes/microvm/console.js';
 import { elfNotes, hasPvhEntry, isStaticElf } from '../../src/runtimes/microvm/elf.js';

@@ -3,9 +3,9 @@ import type { TopLevelSpec } from 'vega-lite';
 import { latencyChart } from '../../src/report/charts/latency.js';
 import { loadChart } from '../../src/report/charts/load.js';
 import { overviewChart } from '../../src/report/charts/overview.js';
-import { inlineSvg, renderFigure, renderSvg, type Chart } from '../../src/report/charts/render.js';
+import { inlineSvg, renderFigure, renderSvg, type Chart } from '../../src/present/charts/render.js';
 import { renderCharts } from '../../src/report/charts/index.js';
-import { logAxis } from '../../src/report/charts/theme.js';
+import { logAxis } from '../../src/present/charts/theme.js';
 import { timeDomain } from '../../src/report/charts/timeAxis.js';
 import { sampleRunResult } from '../helpers/sampleResult.js';
 

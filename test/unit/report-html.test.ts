@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderHtml } from '../../src/report/html.js';
 import { writeReport } from '../../src/report/write.js';
-import { escapeHtml, html } from '../../src/report/escape.js';
-import { formatUs } from '../../src/report/format.js';
+import { escapeHtml, html } from '../../src/present/escape.js';
+import { formatUs } from '../../src/present/format.js';
 import type { RunResult } from '../../src/results/model.js';
 import { sampleRunResult } from '../helpers/sampleResult.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatRunSummary, formatVariantSummary } from '../../src/report/summary.js';
-import { formatMs, formatUs } from '../../src/report/format.js';
-import { textTable } from '../../src/report/textTable.js';
+import { formatMs, formatUs } from '../../src/present/format.js';
+import { textTable } from '../../src/present/textTable.js';
 import { sampleRunResult } from '../helpers/sampleResult.js';
 
 describe('formatMs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { loadChart } from '../../src/report/charts/load.js';
-import { renderSvg } from '../../src/report/charts/render.js';
+import { renderSvg } from '../../src/present/charts/render.js';
 import { scheduleOffsetsUs } from '../../src/load/schedule.js';
 import type { Phase } from '../../src/scenario/schema.js';
 import { sampleRunResult } from '../helpers/sampleResult.js';

@@ -5,7 +5,7 @@ import { expandVariants } from '../../src/scenario/matrix.js';
 import type { Problem } from '../../src/scenario/problems.js';
 import { problemsOf as rejected } from '../helpers/scenario.js';
 import { describeVariant } from '../../src/cli/describe.js';
-import { variantLabel } from '../../src/report/format.js';
+import { variantLabel } from '../../src/present/format.js';
 
 // The container-only keys: matrix.ociRuntime and function.image + port, their expansion and their checks.
 const FILE = resolve('test/data/scenarios/virtual.yaml');

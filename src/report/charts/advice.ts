@@ -1,9 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Advice } from '../../advise/index.js';
 import { keepAliveLabel } from '../../advise/words.js';
-import { formatCount, formatDuration } from '../format.js';
-import { COLORS, CONFIG, logAxis } from './theme.js';
-import type { Chart } from './render.js';
+import { formatCount, formatDuration } from '../../present/format.js';
+import { COLORS, CONFIG, logAxis } from '../../present/charts/theme.js';
+import type { Chart } from '../../present/charts/render.js';
 
 const PALETTE = [COLORS.cold, COLORS.warm, COLORS.p50, COLORS.p99, COLORS.throttled, COLORS.instances, COLORS.coldLight, COLORS.warmLight];
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v5.json';
@@ -17,7 +17,7 @@ export function costP99Chart(advice: Advice): Chart {
       memory: `${r.memoryMb} MB`,
       memoryMb: r.memoryMb,
       p99: Math.max(r.p99Ms, 0.001),
-      cost: r.cost.perMillion,
+      cost: r.cost.costPerMillionRequestsUsd,
       pick: [m.picks.cheapest.memoryMb === r.memoryMb ? 'cheapest' : '', m.picks.fastest.memoryMb === r.memoryMb ? 'fastest' : '', m.picks.balanced.memoryMb === r.memoryMb ? 'balanced' : ''].filter(Boolean).join(', '),
     })),
   );

@@ -1,7 +1,7 @@
 import type { VariantResult } from '../../results/model.js';
 import { variantArrivals } from '../../plan/replay.js';
 import { phaseWindowMs } from '../../plan/measured.js';
-import { COLORS } from './theme.js';
+import { COLORS } from '../../present/charts/theme.js';
 import { rangeBars } from './thin.js';
 
 type Panel = Record<string, unknown>;

@@ -1,13 +1,13 @@
 import type { RunResult, VariantResult } from '../../results/model.js';
 import { advise, type Advice } from '../../advise/index.js';
-import { html, type SafeHtml } from '../escape.js';
+import { html, type SafeHtml } from '../../present/escape.js';
 import { latencyChart } from './latency.js';
 import { loadChart } from './load.js';
 import { overviewChart } from './overview.js';
 import { percentileChart } from './percentiles.js';
 import { initBreakdownChart } from './initBreakdown.js';
 import { costP99Chart, keepAliveChart } from './advice.js';
-import { renderFigure } from './render.js';
+import { renderFigure } from '../../present/charts/render.js';
 
 export interface RunCharts {
   overview: SafeHtml;

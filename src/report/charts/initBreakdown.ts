@@ -3,8 +3,8 @@ import type { InstanceRecord, RunResult, VariantResult } from '../../results/mod
 import type { StartBreakdown } from '../../runtimes/types.js';
 import { median } from '../../advise/figures.js';
 import { distinguishingLabels } from '../overview.js';
-import { COLORS, CONFIG } from './theme.js';
-import type { Chart } from './render.js';
+import { COLORS, CONFIG } from '../../present/charts/theme.js';
+import type { Chart } from '../../present/charts/render.js';
 
 const LABEL = 'Cold start by step';
 const STEPS = ['fetch', 'create', 'start', 'boot', 'init', 'other'] as const;

@@ -1,9 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { TimelinePoint, VariantResult } from '../../results/model.js';
 import { bucketSeconds, minMaxThin } from './thin.js';
-import { COLORS, CONFIG, PLOT_WIDTH, fitLabel, logAxis } from './theme.js';
+import { COLORS, CONFIG, PLOT_WIDTH, fitLabel, logAxis } from '../../present/charts/theme.js';
 import { TIME_TITLE, timeDomain } from './timeAxis.js';
-import type { Chart } from './render.js';
+import type { Chart } from '../../present/charts/render.js';
 
 const LABEL = 'Latency over time';
 

@@ -1,8 +1,8 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { TimelinePoint, VariantResult } from '../../results/model.js';
-import { COLORS, CONFIG, PLOT_WIDTH } from './theme.js';
+import { COLORS, CONFIG, PLOT_WIDTH } from '../../present/charts/theme.js';
 import { TIME_TITLE, timeDomain } from './timeAxis.js';
-import type { Chart } from './render.js';
+import type { Chart } from '../../present/charts/render.js';
 import { arrivalsPanel } from './arrivals.js';
 import { bucketSeconds, bucketWords, minMaxThin, rangeBars } from './thin.js';
 

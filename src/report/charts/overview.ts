@@ -1,9 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../../results/model.js';
-import { formatUs, mergedOf } from '../format.js';
+import { formatUs, mergedOf } from '../../present/format.js';
 import { distinguishingLabels } from '../overview.js';
-import { COLORS, CONFIG, logAxis } from './theme.js';
-import type { Chart } from './render.js';
+import { COLORS, CONFIG, logAxis } from '../../present/charts/theme.js';
+import type { Chart } from '../../present/charts/render.js';
 
 const LABEL = 'Warm and cold latency by variant';
 const SERIES = ['warm P50', 'warm P99', 'cold P50', 'cold P99'] as const;

@@ -1,9 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { VariantResult } from '../../results/model.js';
 import { percentileCurve } from '../../results/histogram.js';
-import { mergedOf } from '../format.js';
-import { COLORS, CONFIG, logAxis } from './theme.js';
-import type { Chart } from './render.js';
+import { mergedOf } from '../../present/format.js';
+import { COLORS, CONFIG, logAxis } from '../../present/charts/theme.js';
+import type { Chart } from '../../present/charts/render.js';
 
 const LABEL = 'Latency by percentile';
 const TICKS = [1, 2, 10, 100, 1_000, 10_000, 100_000];

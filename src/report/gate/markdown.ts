@@ -1,7 +1,7 @@
-import type { ThresholdOutcome } from '../results/model.js';
-import type { GateReport } from './compare.js';
-import { formatMetric } from './metrics.js';
-import { formatP } from './stats.js';
+import type { ThresholdOutcome } from '../../results/model.js';
+import type { GateReport } from '../../gate/compare.js';
+import { formatMetric } from '../../gate/metrics.js';
+import { formatP } from '../../gate/stats.js';
 import { intervalText, measuredText, ratioText } from './format.js';
 
 // Pipes would split a Markdown table cell.

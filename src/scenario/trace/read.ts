@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { parseAzure2019, type MinuteTrace } from './azure2019.js';
 import { parseAzure2021, type InvocationTrace } from './azure2021.js';
 import { TraceProblems } from './problems.js';
-import type { Problem } from '../../scenario/problems.js';
+import type { Problem } from '../problems.js';
 import { errorMessage } from '../../util/errors.js';
 
 export type Trace = MinuteTrace | InvocationTrace;

@@ -1,8 +1,8 @@
-import type { ThresholdOutcome } from '../results/model.js';
-import { textTable } from '../report/textTable.js';
-import { formatMetric, metricUnit } from './metrics.js';
-import { formatP } from './stats.js';
-import type { GateReport, MetricComparison } from './compare.js';
+import type { ThresholdOutcome } from '../../results/model.js';
+import { textTable } from '../../present/textTable.js';
+import { formatMetric, metricUnit } from '../../gate/metrics.js';
+import { formatP } from '../../gate/stats.js';
+import type { GateReport, MetricComparison } from '../../gate/compare.js';
 
 const VERDICT_WORD = { regression: 'REGRESSION', improvement: 'faster', unchanged: 'ok', 'too-few-repetitions': 'too few repetitions' } as const;
 

@@ -1,6 +1,6 @@
-import type { Problem } from '../../scenario/problems.js';
+import type { Problem } from '../problems.js';
 import { ColdlabError, EXIT } from '../../util/errors.js';
-import { formatProblem } from '../../scenario/problems.js';
+import { formatProblem } from '../problems.js';
 
 // A damaged trace of millions of rows would otherwise print millions of lines: the first ones say enough.
 export const MAX_TRACE_PROBLEMS = 20;

@@ -1,8 +1,8 @@
-import type { Scenario } from '../scenario/schema.js';
-import type { Problem } from '../scenario/problems.js';
-import type { PositionFinder } from '../scenario/positions.js';
-import { suggest } from '../scenario/hints.js';
-import { parseThreshold, type Threshold } from './expression.js';
+import type { Scenario } from './schema.js';
+import type { Problem } from './problems.js';
+import type { PositionFinder } from './positions.js';
+import { suggest } from './hints.js';
+import { parseThreshold, type Threshold } from './thresholdExpression.js';
 
 // Phases are named as the matrix expansion names them, so a map key matches what reports show.
 const phaseNames = (scenario: Scenario): string[] => scenario.phases.map((p, i) => p.name ?? `${i + 1}-${p.kind}`);

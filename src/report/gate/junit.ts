@@ -1,8 +1,8 @@
 import { create } from 'xmlbuilder2';
-import type { ThresholdOutcome } from '../results/model.js';
-import type { GateReport } from './compare.js';
-import { formatMetric } from './metrics.js';
-import { formatP } from './stats.js';
+import type { ThresholdOutcome } from '../../results/model.js';
+import type { GateReport } from '../../gate/compare.js';
+import { formatMetric } from '../../gate/metrics.js';
+import { formatP } from '../../gate/stats.js';
 import { intervalText, measuredText, ratioText } from './format.js';
 
 interface Case {

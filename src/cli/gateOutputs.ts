@@ -1,11 +1,11 @@
 import { appendFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { IO } from '../cli/io.js';
+import type { IO } from './io.js';
 import type { ThresholdOutcome } from '../results/model.js';
 import { writeFileAtomic } from '../results/store.js';
-import type { GateReport } from './compare.js';
-import { junitXml } from './junit.js';
-import { gateMarkdown } from './markdown.js';
+import type { GateReport } from '../gate/compare.js';
+import { junitXml } from '../report/gate/junit.js';
+import { gateMarkdown } from '../report/gate/markdown.js';
 
 export interface GateOutputs {
   thresholds?: readonly ThresholdOutcome[];

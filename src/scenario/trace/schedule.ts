@@ -1,9 +1,9 @@
-import type { Phase } from '../../scenario/schema.js';
-import type { Problem } from '../../scenario/problems.js';
+import type { Phase } from '../schema.js';
+import type { Problem } from '../problems.js';
 import { readTrace } from './read.js';
 import { selectFunctions, type SelectionProblem } from './select.js';
 import { spreadMinutes } from './spread.js';
-import { LIMITS } from '../../scenario/limits.js';
+import { LIMITS } from '../limits.js';
 
 export type TracePhase = Extract<Phase, { kind: 'trace' }>;
 

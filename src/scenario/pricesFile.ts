@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
-import { pricesOverrideSchema, type PricesOverride } from './cost.js';
-import { PositionFinder } from '../scenario/positions.js';
-import { issuesToProblems } from '../scenario/issues.js';
-import { formatProblem, sortProblems, type Problem } from '../scenario/problems.js';
-import { suggest } from '../scenario/hints.js';
+import { pricesOverrideSchema, type PricesOverride } from './prices.js';
+import { PositionFinder } from './positions.js';
+import { issuesToProblems } from './issues.js';
+import { formatProblem, sortProblems, type Problem } from './problems.js';
+import { suggest } from './hints.js';
 import { ColdlabError, EXIT, errorMessage } from '../util/errors.js';
 
 /**

@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, openMetricsContentType } from 'prom-client';
 import type { Outcome } from '../results/recorder.js';
 import type { Variant } from '../scenario/variant.js';
-import { DEFAULT_PRICES, gbOf, type Prices } from '../advise/cost.js';
+import { DEFAULT_PRICES, type Prices } from '../scenario/prices.js';
+import { gbOf } from '../billing/rates.js';
 import { ColdlabError, EXIT, errorMessage } from '../util/errors.js';
 
 // Latency buckets in seconds, from a warm loopback request (~1 ms) to a slow cold start (10 s).

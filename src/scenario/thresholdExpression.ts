@@ -1,5 +1,5 @@
-import { METRIC_NAMES, isMetric, metricUnit, type MetricUnit } from './metrics.js';
-import { suggest } from '../scenario/hints.js';
+import { METRIC_NAMES, isMetric, metricUnit, type MetricUnit } from './metricNames.js';
+import { suggest } from './hints.js';
 
 export type Operator = '<' | '<=' | '>' | '>=';
 

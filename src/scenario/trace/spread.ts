@@ -1,4 +1,4 @@
-import { mulberry32 } from '../prng.js';
+import { mulberry32 } from '../../util/prng.js';
 
 export type Spread = 'poisson' | 'uniform' | 'equidistant';
 
