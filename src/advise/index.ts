@@ -43,7 +43,7 @@ export function advise(result: RunResult, options: { pricesOverride?: PricesOver
         ? 'no keep-alive what-if: no valid variant to replay'
         : result.upgradedFrom !== undefined
           ? `no keep-alive what-if: this results file (schema version ${result.upgradedFrom}) holds no arrival times; re-run the scenario with this coldlab`
-          : 'no keep-alive what-if: the valid variants hold no arrival times (merged results keep none); replay a single run\'s results.json',
+          : 'no keep-alive what-if: no valid variant could be replayed (merged results keep no arrival log, and closed-loop phases have no schedule to rebuild)',
     );
   }
   return {

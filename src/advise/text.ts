@@ -1,6 +1,6 @@
 import type { Advice } from './index.js';
 import { textTable, type Align } from '../present/textTable.js';
-import { MEMORY_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolText } from './words.js';
+import { MEMORY_HEAD, WARM_POOL_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolCells, warmPoolText } from './words.js';
 
 const MEMORY_ALIGN: Align[] = ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
 
@@ -12,7 +12,8 @@ export function formatAdvice(advice: Advice): string {
     for (const pick of memoryPicksText(m, advice.prices)) lines.push(`    → ${pick}`);
   }
   for (const w of advice.warmPool) {
-    lines.push('', `  Warm pool${w.context ? ` (${w.context})` : ''}`);
+    lines.push('', `  Warm pool${w.context ? ` (${w.context})` : ''}: measured rows, the rest predicted by replaying the run`);
+    if (w.predicted.length > 0) lines.push(textTable([WARM_POOL_HEAD, ...w.predicted.map((p) => warmPoolCells(p, advice.prices))], ['right', 'left', 'right', 'right', 'right', 'left'], '    '));
     for (const line of warmPoolText(w, advice.prices)) lines.push(`    → ${line}`);
   }
   if (advice.keepAlive.length > 0) {

@@ -1,7 +1,7 @@
 import type { Prices } from '../scenario/prices.js';
 import type { Advice } from './index.js';
 import type { MemoryAdvice, MemoryPick, MemoryRow } from './memory.js';
-import type { WarmPoolAdvice } from './warmPool.js';
+import type { WarmPoolAdvice, WarmPoolPrediction } from './warmPool.js';
 import type { KeepAliveAdvice } from './keepAlive.js';
 import type { PrewarmAdvice } from './prewarm.js';
 import { formatCount, formatDuration, formatMs } from '../present/format.js';
@@ -57,19 +57,21 @@ export function warmPoolText(w: WarmPoolAdvice, prices: Prices): string[] {
   const where = w.phase ? `phase "${w.phase}"` : 'every phase';
   const goal = w.criterion === 'p99-target' ? `keeps ${where} within the ${asWritten(w.p99TargetMs ?? 0)} ms P99 target` : `keeps ${where} free of cold starts`;
   const lines: string[] = [];
-  const pick = w.pick;
-  if (!pick) {
-    const largest = w.rows.at(-1)?.provisioned ?? 0;
-    lines.push(`No provisionedConcurrency measured ${goal}; add provisionedConcurrency: ${largest + 1} (or more) to the matrix.`);
-  } else if (pick.provisioned === 0) {
-    lines.push(`No warm pool needed: provisioned 0 already ${goal}.`);
+  const rec = w.recommendation;
+  const chosen = rec ? w.predicted.find((p) => p.provisioned === rec.provisioned) : undefined;
+  const none = w.predicted[0];
+  if (!rec || !chosen) {
+    const max = w.predicted.at(-1)?.provisioned ?? 0;
+    lines.push(`No provisionedConcurrency up to maxInstances (${max}) ${goal}, measured or predicted: raise maxInstances, or judge one phase (advice.warmPoolPhase).`);
+  } else if (rec.provisioned === 0) {
+    lines.push(`No warm pool needed: provisioned 0 already ${goal} (${rec.basis}).`);
   } else {
     lines.push(
-      `provisionedConcurrency ${pick.provisioned} ${goal} (${plural(pick.instanceColdStarts, 'instance cold start')} there, against ${formatCount(w.rows[0]?.instanceColdStarts ?? 0)} with ${w.rows[0]?.provisioned ?? 0}); ` +
-        `it costs ${formatMoney(pick.idleCostPerHour, prices)}/hour, ${formatMoney(pick.idleCostPerMonth, prices)}/month allocated, idle or busy.`,
+      `provisionedConcurrency ${rec.provisioned} ${goal} (${rec.basis}: ${plural(chosen.instanceColdStarts, 'instance cold start')} there, against ${formatCount(none?.instanceColdStarts ?? 0)} with ${none?.provisioned ?? 0}); ` +
+        `it costs ${formatMoney(chosen.idleCostPerMonthUsd, prices)}/month allocated, idle or busy.`,
     );
   }
-  const busy = pick?.utilization ?? w.rows.find((r) => r.utilization !== undefined)?.utilization;
+  const busy = w.rows.find((r) => r.provisioned === rec?.provisioned)?.utilization ?? w.rows.find((r) => r.utilization !== undefined)?.utilization;
   const breakEven = Number.isFinite(w.breakEvenUtilization) ? percent(w.breakEvenUtilization) : 'never';
   lines.push(
     `Break-even utilization ${breakEven}: above it provisioned capacity is cheaper than on-demand for the same work` +
@@ -78,19 +80,33 @@ export function warmPoolText(w: WarmPoolAdvice, prices: Prices): string[] {
   return [...lines, ...w.notes];
 }
 
-export function keepAliveText(k: KeepAliveAdvice): string {
-  const atMeasured = k.curve.find((p) => p.keepAliveMs === k.measuredKeepAliveMs);
-  const replayed = atMeasured ? ` (replay: ${formatCount(atMeasured.instanceColdStarts)})` : '';
-  const knee = k.knee.keepAliveMs === k.measuredKeepAliveMs ? 'no longer keep-alive would save a cold start' : `keep-alive ${formatDuration(k.knee.keepAliveMs)} would have ${plural(k.knee.instanceColdStarts, 'cold start')} and ${k.knee.idleGbSeconds.toFixed(2)} GB-s idle`;
-  return `keep-alive ${formatDuration(k.measuredKeepAliveMs)} measured ${plural(k.measured.instanceColdStarts, 'instance cold start')}${replayed} and ${k.measured.idleGbSeconds.toFixed(2)} GB-s of instances starting or idle; ${knee}.${sampledText(k)}`;
+export const WARM_POOL_HEAD = ['provisioned', 'basis', 'instance cold starts', 'P99 ms', 'idle $/month', 'meets'];
+
+/** A row of the warm-pool table: a measured row carries the replay's figures in brackets, so the prediction can be judged. */
+export function warmPoolCells(p: WarmPoolPrediction, prices: Prices): string[] {
+  const replay = (measured: string, predicted: string | undefined): string => (predicted === undefined ? measured : `${measured} (replay ${predicted})`);
+  return [
+    String(p.provisioned),
+    p.basis,
+    replay(formatCount(p.instanceColdStarts), p.replayed ? formatCount(p.replayed.instanceColdStarts) : undefined),
+    replay(p.p99Ms === undefined ? '—' : formatMs(p.p99Ms), p.replayed ? formatMs(p.replayed.p99Ms) : undefined),
+    formatMoney(p.idleCostPerMonthUsd, prices),
+    p.meets ? 'yes' : 'no',
+  ];
 }
 
-/** Said wherever a replay ran on a thinned log: its figures are approximate, and which way they lean. */
-export function sampledText(k: Pick<KeepAliveAdvice, 'sampledOneIn' | 'requests'>): string {
-  if (k.sampledOneIn === undefined) return '';
-  const w = formatCount(k.sampledOneIn);
-  return ` Approximate: replayed on a 1-in-${w} sample of the ${formatCount(k.requests)} requests, each kept request standing for ${w}, so gaps shorter than the sample's spacing go unseen and at most one cold start per kept request is counted; the replay's count at the measured keep-alive, against the measured one, shows the error.`;
+export function keepAliveText(k: KeepAliveAdvice): string {
+  const rec = k.recommendation;
+  const advice =
+    rec.keepAliveMs === k.measuredKeepAliveMs
+      ? 'no longer keep-alive would save a cold start'
+      : rec.keepAliveMs < k.measuredKeepAliveMs
+        ? `keep-alive ${formatDuration(rec.keepAliveMs)} would have as few cold starts (${formatCount(rec.instanceColdStarts)}) with ${rec.idleGbSeconds.toFixed(2)} GB-s idle`
+        : `keep-alive ${formatDuration(rec.keepAliveMs)} would have ${plural(rec.instanceColdStarts, 'instance cold start')} and ${rec.idleGbSeconds.toFixed(2)} GB-s idle`;
+  return `keep-alive ${formatDuration(k.measuredKeepAliveMs)} measured ${plural(k.measured.instanceColdStarts, 'instance cold start')} (replay: ${formatCount(k.replayed.instanceColdStarts)}) and ${k.measured.idleGbSeconds.toFixed(2)} GB-s idle (replay: ${k.replayed.idleGbSeconds.toFixed(2)}); recommended: ${advice}.${k.notes.map((n) => ` ${capitalized(n)}.`).join('')}`;
 }
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 export function keepAliveLabel(k: KeepAliveAdvice): string {
   return `${k.memoryMb} MB · provisioned ${k.provisioned}`;

@@ -48,7 +48,7 @@ export function formatCandidates(table: CandidateTable): string {
 export function formatValidation(validations: Validation[]): string {
   const rows: string[][] = [['variant', 'figure', 'predicted', 'measured', 'error']];
   const skipped: string[] = [];
-  const notes = validations.flatMap((v) => (v.arrivalsNote && v.predicted ? [`  ${v.variant}: ${v.arrivalsNote}`] : []));
+  const notes = validations.flatMap((v) => (v.predicted ? (v.notes ?? []).map((n) => `  ${v.variant}: ${n}`) : []));
   for (const v of validations) {
     if (!v.predicted || !v.measured || !v.error) {
       skipped.push(`  ${v.variant}: skipped, ${v.skipped ?? 'nothing to compare'}`);

@@ -1,4 +1,4 @@
-import type { HistogramData, VariantResult } from '../results/model.js';
+import type { HistogramData, PhaseResult, VariantResult } from '../results/model.js';
 import { mergeData } from '../results/histogram.js';
 
 /** What a variant's run measured, in the simulator's terms. */
@@ -14,8 +14,8 @@ export interface Measured {
   windowMs: [number, number];
 }
 
-function merged(variant: VariantResult, kind: 'all' | 'cold' | 'warm'): HistogramData | undefined {
-  const parts = variant.phases.flatMap((p) => (p.latency[kind] ? [p.latency[kind].corrected] : []));
+function merged(phases: readonly PhaseResult[], kind: 'all' | 'cold' | 'warm'): HistogramData | undefined {
+  const parts = phases.flatMap((p) => (p.latency[kind] ? [p.latency[kind].corrected] : []));
   return parts.length > 0 ? mergeData(parts) : undefined;
 }
 
@@ -29,8 +29,8 @@ function mergedService(variant: VariantResult, kind: 'cold' | 'warm'): Histogram
  * (cold), as the recorder keeps them; results without them fall back to the response times, queueing included.
  */
 export function serviceHistograms(variant: VariantResult): { warm?: HistogramData; cold?: HistogramData } {
-  const warm = mergedService(variant, 'warm') ?? merged(variant, 'warm');
-  const cold = mergedService(variant, 'cold') ?? merged(variant, 'cold');
+  const warm = mergedService(variant, 'warm') ?? merged(variant.phases, 'warm');
+  const cold = mergedService(variant, 'cold') ?? merged(variant.phases, 'cold');
   return { ...(warm ? { warm } : {}), ...(cold ? { cold } : {}) };
 }
 
@@ -56,12 +56,14 @@ export function meanInstancesOf(variant: VariantResult, [from, to]: [number, num
   return area / (to - from);
 }
 
-export function measuredOf(variant: VariantResult): Measured {
-  const all = merged(variant, 'all');
-  const cold = merged(variant, 'cold');
+/** What the run measured over its phases, or over the window a replay judged (closed-loop phases left out). */
+export function measuredOf(variant: VariantResult, window?: { phases: readonly PhaseResult[]; fromMs: number; toMs: number }): Measured {
+  const phases = window?.phases ?? variant.phases;
+  const all = merged(phases, 'all');
+  const cold = merged(phases, 'cold');
   const requests = all?.count ?? 0;
   const coldRequests = cold?.count ?? 0;
-  const windowMs = phaseWindowMs(variant);
+  const windowMs: [number, number] = window ? [window.fromMs, window.toMs] : phaseWindowMs(variant);
   const instanceStarts = variant.instances.filter((r) => !r.provisioned && r.startedAtMs >= windowMs[0] && r.startedAtMs < windowMs[1]).length;
   return {
     requests,

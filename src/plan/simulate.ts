@@ -28,6 +28,10 @@ export interface SimInput {
   horizonUs?: number;
   /** Every request's execution on an instance (µs), for cost; the request that triggered a start also carries the start's µs. */
   onExecution?(serviceUs: number, provisioned: boolean, startUs: number): void;
+  /** Each instance start called for a request (µs): a replay places them in the run's phases. */
+  onStart?(atUs: number): void;
+  /** Each answered request: when it arrived and its latency (µs). */
+  onAnswer?(arrivalUs: number, latencyUs: number): void;
 }
 
 export type { SimResult };
@@ -123,6 +127,7 @@ export function simulate(input: SimInput): SimResult {
           table.pending[id]?.push(t);
           starting.push(id);
           acct.started(true);
+          input.onStart?.(t);
           acct.coldRequest();
           heap.push(t + total - serve, -id - 1, t);
         } else queue.push(t);
@@ -149,6 +154,7 @@ export function simulate(input: SimInput): SimResult {
       continue;
     }
     latency.add(t - arrivedAt);
+    input.onAnswer?.(arrivedAt, t - arrivedAt);
     table.inflight[instance] = (table.inflight[instance] ?? 1) - 1;
     table.lastUsed[instance] = t;
     if (table.inflight[instance] === 0) acct.busy(-1);

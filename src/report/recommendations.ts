@@ -1,5 +1,5 @@
 import type { Advice } from '../advise/index.js';
-import { MEMORY_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolText } from '../advise/words.js';
+import { MEMORY_HEAD, WARM_POOL_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolCells, warmPoolText } from '../advise/words.js';
 import { html, type SafeHtml } from '../present/escape.js';
 
 /** The Recommendations section at the top of the report: each pick with the figures and the chart it rests on. */
@@ -13,7 +13,14 @@ export function renderRecommendations(advice: Advice, charts: { costP99: SafeHtm
   </table></div>
   <ul class="picks">${memoryPicksText(m, prices).map((p) => html`<li>${p}</li>`)}</ul>`,
   );
-  const warmPool = advice.warmPool.map((w) => html`<h3>Warm pool${w.context ? ` (${w.context})` : ''}</h3><ul class="picks">${warmPoolText(w, prices).map((l) => html`<li>${l}</li>`)}</ul>`);
+  const warmPool = advice.warmPool.map(
+    (w) => html`<h3>Warm pool${w.context ? ` (${w.context})` : ''}</h3>
+  <div class="scroll"><table class="advice-table">
+    <thead><tr>${WARM_POOL_HEAD.map((h) => html`<th>${h}</th>`)}</tr></thead>
+    <tbody>${w.predicted.map((p) => html`<tr${p.provisioned === w.recommendation?.provisioned ? html` class="best"` : ''}>${warmPoolCells(p, prices).map((c) => html`<td>${c}</td>`)}</tr>`)}</tbody>
+  </table></div>
+  <ul class="picks">${warmPoolText(w, prices).map((l) => html`<li>${l}</li>`)}</ul>`,
+  );
   const keepAlive =
     advice.keepAlive.length > 0
       ? html`<h3>Keep-alive what-if</h3><ul class="picks">${advice.keepAlive.map((k) => html`<li><strong>${keepAliveLabel(k)}</strong>: ${keepAliveText(k)}</li>`)}</ul>`

@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { Advice } from '../../advise/index.js';
 import { keepAliveLabel } from '../../advise/words.js';
-import { formatCount, formatDuration } from '../../present/format.js';
+import { formatDuration } from '../../present/format.js';
 import { COLORS, CONFIG, logAxis } from '../../present/charts/theme.js';
 import type { Chart } from '../../present/charts/render.js';
 
@@ -54,50 +54,59 @@ export function costP99Chart(advice: Advice): Chart {
   return { label, caption, spec };
 }
 
-/** Cold-start rate against idle memory-time as keep-alive grows, one line per variant, the measured point marked. */
+/**
+ * Keep-alive on the x axis (each value replayed), one panel for instance cold starts per 100 requests and one
+ * for idle memory-time, a line per variant; diamonds are what the run measured, rings the recommended value.
+ * With keep-alive on x the lines cannot fold back on themselves, and the axis carries the labels.
+ */
 export function keepAliveChart(advice: Advice): Chart {
   const label = 'Keep-alive what-if';
-  if (advice.keepAlive.length === 0) return { label, empty: 'No keep-alive what-if: no valid variant carries its arrivals (results from an older coldlab, or merged).' };
-  const curve = advice.keepAlive.flatMap((k) =>
-    k.curve.map((p) => ({ variant: keepAliveLabel(k), keepAlive: formatDuration(p.keepAliveMs), keepAliveMs: p.keepAliveMs, idle: p.idleGbSeconds, rate: p.coldStartRate * 100 })),
+  if (advice.keepAlive.length === 0) return { label, empty: 'No keep-alive what-if: no valid variant could be replayed (see "Not advised").' };
+  const order = [...new Set(advice.keepAlive.flatMap((k) => k.curve.map((p) => p.keepAliveMs)))].sort((a, b) => a - b).map((ms) => formatDuration(ms));
+  const points = advice.keepAlive.flatMap((k) =>
+    k.curve.map((p) => ({
+      variant: keepAliveLabel(k),
+      keepAlive: formatDuration(p.keepAliveMs),
+      keepAliveMs: p.keepAliveMs,
+      rate: p.coldStartRate * 100,
+      idle: p.idleGbSeconds,
+      recommended: p.keepAliveMs === k.recommendation.keepAliveMs,
+    })),
   );
   const measured = advice.keepAlive.map((k) => ({
     variant: keepAliveLabel(k),
-    idle: k.measured.idleGbSeconds,
+    keepAlive: formatDuration(k.measuredKeepAliveMs),
     rate: (k.measured.instanceColdStarts / Math.max(1, k.requests)) * 100,
-    text: `measured (${formatDuration(k.measuredKeepAliveMs)})`,
+    idle: k.measured.idleGbSeconds,
   }));
   const variants = advice.keepAlive.map(keepAliveLabel);
-  const sampled = Math.max(0, ...advice.keepAlive.map((k) => k.sampledOneIn ?? 0));
-  const color = { field: 'variant', type: 'nominal', scale: { domain: variants, range: PALETTE.slice(0, variants.length) }, legend: { title: null, columns: 4, labelLimit: 240 } } as const;
-  const x = { field: 'idle', type: 'quantitative', axis: { title: 'memory-time of instances starting or idle, GB-s' } } as const;
-  const y = { field: 'rate', type: 'quantitative', axis: { title: 'instance cold starts per 100 requests' } } as const;
-  const spec: TopLevelSpec = {
-    $schema: SCHEMA,
-    config: CONFIG,
-    title: { text: label, subtitle: `Each point is one keep-alive value replayed over the run's own arrivals${sampled ? ` (a 1-in-${formatCount(sampled)} sample: approximate)` : ''}; diamonds are what the run measured.` },
+  const color = { field: 'variant', type: 'nominal', scale: { domain: variants, range: PALETTE.slice(0, variants.length) }, legend: { title: null, columns: 3, labelLimit: 240, orient: 'bottom' } } as const;
+  const x = { field: 'keepAlive', type: 'ordinal', sort: order, axis: { title: 'keep-alive (replayed)', labelAngle: 0 } } as const;
+  const panel = (field: 'rate' | 'idle', title: string) => ({
     width: 760,
-    height: 300,
+    height: 170,
     layer: [
       {
-        data: { values: curve },
-        encoding: { x, y, color },
+        data: { values: points },
+        encoding: { x, y: { field, type: 'quantitative', axis: { title } }, color },
         layer: [
-          { mark: { type: 'line', strokeWidth: 1.6, point: { filled: true, size: 36 } }, encoding: { order: { field: 'keepAliveMs', type: 'quantitative' } } },
-          // Label the points of the first variant only: with several, labels would pile up on each other.
-          { transform: [{ filter: { field: 'variant', equal: variants[0] ?? '' } }], mark: { type: 'text', align: 'left', dx: 6, dy: -6, fontSize: 10, color: COLORS.muted }, encoding: { text: { field: 'keepAlive' } } },
+          { mark: { type: 'line', strokeWidth: 1.6, point: { filled: true, size: 36 } } },
+          { transform: [{ filter: 'datum.recommended' }], mark: { type: 'point', filled: false, size: 240, strokeWidth: 2 } },
         ],
       },
-      {
-        data: { values: measured },
-        encoding: { x, y, color },
-        layer: [{ mark: { type: 'point', shape: 'diamond', filled: true, size: 150, stroke: COLORS.ink, strokeWidth: 1 } }],
-      },
+      { data: { values: measured }, encoding: { x, y: { field, type: 'quantitative' }, color }, mark: { type: 'point', shape: 'diamond', filled: true, size: 150, stroke: COLORS.ink, strokeWidth: 1 } },
     ],
-  };
+  });
+  const spec = {
+    $schema: SCHEMA,
+    config: CONFIG,
+    title: { text: label, subtitle: "Each keep-alive replayed over the run's own arrivals through the planner's simulator; diamonds: measured; rings: recommended." },
+    vconcat: [panel('rate', 'instance cold starts per 100 requests'), panel('idle', 'idle memory-time, GB-s')],
+  } as TopLevelSpec;
+  const notes = [...new Set(advice.keepAlive.flatMap((k) => k.notes))];
   return {
     label,
-    caption: 'Instance cold starts per 100 requests against the memory-time of instances that were starting or idle (GB-s), for keep-alive from 0 to 10 min, replayed through the pool\'s policy; a longer keep-alive trades idle memory for fewer cold starts.',
+    caption: `Instance cold starts per 100 requests and the memory-time of idle instances (GB-s) for keep-alive from 0 to 10 min, replayed through the pool's policy; a longer keep-alive trades idle memory for fewer cold starts.${notes.length > 0 ? ` ${notes.join('; ')}.` : ''}`,
     spec,
   };
 }

@@ -1,0 +1,128 @@
+import type { VariantResult } from '../results/model.js';
+import { simulate, type SimPolicy, type SimResult } from './simulate.js';
+import { fixed, fromHistogram, type Distribution } from './distribution.js';
+import { fromOffsets, fromSample } from './arrivals.js';
+import { measuredOf, serviceHistograms, type Measured } from './measured.js';
+import { judgedWindow, reapEveryMs, variantArrivals, type VariantArrivals } from './replay.js';
+
+/** What replaying one run under a policy predicts, beside what the run measured over the same window. */
+export interface RunReplay {
+  variant: string;
+  policy: SimPolicy;
+  predicted: SimResult;
+  /** Predicted instance starts (provisioned ones excluded) and P99 (ms), per judged phase. */
+  byPhase: Record<string, { instanceColdStarts: number; p99Ms: number }>;
+  /** Instance-seconds alive with nothing to do (starting and serving excluded). */
+  idleInstanceSeconds: number;
+  measured: Measured;
+  /** Said once beside the figures: phases left out, a thinned arrival log. */
+  notes: string[];
+}
+
+/**
+ * The run's own instance starts, in the order they happened, each plus a warm service time: the k-th simulated
+ * start takes the k-th measured one (cycling). Start times drift with the host's load over a run, and drawing
+ * them at random would scatter slow and fast starts differently than they came; falls back to the cold
+ * histogram when no start was recorded (a provisioned start stands in before that: same sandbox, same init).
+ */
+function coldOf(variant: VariantResult, warm: Distribution): Distribution {
+  const records = variant.instances.filter((r) => r.start !== undefined).sort((a, b) => a.startedAtMs - b.startedAtMs);
+  const forRequests = records.filter((r) => !r.provisioned);
+  const starts = (forRequests.length > 0 ? forRequests : records).map((r) => (r.start?.totalMs ?? 0) * 1000);
+  if (starts.length === 0) {
+    const { cold } = serviceHistograms(variant);
+    return cold ? fromHistogram(cold, 'cold') : fixed(warm.meanUs / 1000);
+  }
+  let next = 0;
+  const mean = starts.reduce((a, b) => a + b, 0) / starts.length + warm.meanUs;
+  return { sample: (u) => (starts[next++ % starts.length] ?? 0) + warm.sample(u), meanUs: mean, label: `the run's ${starts.length} instance starts in order, plus warm service` };
+}
+
+/**
+ * Where the run's reaper ticked: every keep-alive stop is stamped at a tick, and the timer started at no
+ * fixed offset, so a simulation with ticks at multiples of the period misjudges gaps close to keep-alive
+ * by up to a whole period. The median offset of the stops (taken around the first one) gives the phase.
+ */
+function reapPhaseOf(variant: VariantResult, fromMs: number): number {
+  const period = reapEveryMs(variant.variant.keepAliveMs);
+  const stops = variant.instances.filter((i) => i.stopReason === 'keepalive' && i.stoppedAtMs !== undefined).map((i) => (i.stoppedAtMs ?? 0) - fromMs);
+  const first = stops[0];
+  if (first === undefined) return 0;
+  const offsets = stops.map((s) => ((((s - first) % period) + period * 1.5) % period) - period / 2).sort((a, b) => a - b);
+  const median = offsets[Math.floor(offsets.length / 2)] ?? 0;
+  return (((first + median) % period) + period) % period;
+}
+
+/** The run's own pool settings, as the simulator takes them. */
+export function policyOf(variant: VariantResult): SimPolicy {
+  const v = variant.variant;
+  return { maxInstances: v.maxInstances, instanceConcurrency: v.instanceConcurrency, keepAliveMs: v.keepAliveMs, provisioned: v.provisionedConcurrency, reapEveryMs: reapEveryMs(v.keepAliveMs) };
+}
+
+/**
+ * Replays one run's own arrivals (its judged window: closed-loop phases left out) through the planner's
+ * simulator, with its measured service and start times, under its own policy or the one given. The one way
+ * coldlab answers "what if" about a run: the keep-alive what-if, the warm-pool advice and `plan --validate`.
+ */
+export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}): RunReplay | { variant: string; skipped: string } {
+  const id = variant.variant.id;
+  if (variant.status === 'failed') return { variant: id, skipped: `failed: ${variant.error.message}` };
+  const window = judgedWindow(variant);
+  const arrivals = variantArrivals(variant, window);
+  if ('unsupported' in arrivals) return { variant: id, skipped: arrivals.unsupported };
+  const { warm: warmData } = serviceHistograms(variant);
+  if (!warmData) return { variant: id, skipped: 'no warm latencies recorded' };
+  const warm = fromHistogram(warmData, 'warm');
+  const own = policyOf(variant);
+  const policy: SimPolicy = { ...own, ...change };
+  if (change.keepAliveMs !== undefined && change.reapEveryMs === undefined) policy.reapEveryMs = reapEveryMs(change.keepAliveMs);
+  // The measured reaper phase holds for the run's own period only.
+  policy.reapPhaseMs = policy.reapEveryMs === own.reapEveryMs ? reapPhaseOf(variant, window.fromMs) : 0;
+  policy.maxInstances = Math.max(policy.maxInstances, policy.provisioned);
+  const phaseAt = phaseLocator(window.phases.map((p) => [(p.startMs - window.fromMs) * 1000, p.name] as const));
+  const byPhase: RunReplay['byPhase'] = Object.fromEntries(window.phases.map((p) => [p.name, { instanceColdStarts: 0, p99Ms: 0 }]));
+  const latencies = new Map<string, number[]>();
+  const predicted = simulate({
+    policy,
+    nextArrival: arrivals.sample ? fromSample(arrivals.offsetsUs, arrivals.sample.oneIn) : fromOffsets(arrivals.offsetsUs),
+    horizonUs: arrivals.horizonUs,
+    warm,
+    cold: coldOf(variant, warm),
+    seed,
+    onStart: (t) => {
+      const phase = byPhase[phaseAt(t)];
+      if (phase) phase.instanceColdStarts++;
+    },
+    onAnswer: (at, us) => {
+      const name = phaseAt(at);
+      const list = latencies.get(name) ?? [];
+      list.push(us);
+      latencies.set(name, list);
+    },
+  });
+  for (const [name, list] of latencies) {
+    const phase = byPhase[name];
+    if (!phase) continue;
+    list.sort((a, b) => a - b);
+    phase.p99Ms = (list[Math.max(0, Math.ceil(0.99 * list.length) - 1)] ?? 0) / 1000;
+  }
+  const notes = [window.leftOut, noteOf(arrivals)].filter((n): n is string => n !== undefined);
+  return { variant: id, policy, predicted, byPhase, idleInstanceSeconds: predicted.meanIdleInstances * predicted.horizonS, measured: measuredOf(variant, window), notes };
+}
+
+// The phase an instant falls in (the last phase started at or before it).
+function phaseLocator(starts: ReadonlyArray<readonly [number, string]>): (us: number) => string {
+  return (us) => {
+    let name = starts[0]?.[1] ?? '';
+    for (const [at, n] of starts) if (at <= us) name = n;
+    return name;
+  };
+}
+
+// A thinned log, said plainly: exact again when the schedules could stand in, approximate when they could not.
+function noteOf(arrivals: VariantArrivals): string | undefined {
+  const count = (n: number): string => n.toLocaleString('en-US');
+  if (arrivals.rebuiltFrom) return `the arrival log keeps 1 in ${count(arrivals.rebuiltFrom.oneIn)} of its ${count(arrivals.rebuiltFrom.requests)} requests; arrivals rebuilt exactly from the phases' seeded schedules`;
+  if (arrivals.sample) return `approximate: the arrival log keeps 1 in ${count(arrivals.sample.oneIn)} of its ${count(arrivals.sample.requests)} requests (past the cap of logged arrivals), and the simulation spread each kept arrival's ${count(arrivals.sample.oneIn)} requests evenly over the gap to the next one`;
+  return undefined;
+}
