@@ -1,4 +1,5 @@
 import type { RunResult } from '../results/model.js';
+import { costsByKey, type VariantCost } from '../billing/variantCost.js';
 import { isDefaultPrices, resolvePrices, type Prices, type PricesOverride } from '../scenario/prices.js';
 import { adviceSchema, type AdviceSettings } from '../scenario/advice.js';
 import { figuresOf } from './figures.js';
@@ -13,6 +14,8 @@ export interface Advice {
   prices: Prices;
   pricesAreDefault: boolean;
   settings: AdviceSettings;
+  /** Each completed variant key's cost, as compare and gate bill it. */
+  costs: Record<string, VariantCost>;
   /** Variants no recommendation used, and why. */
   excluded: Array<{ variant: string; status: 'invalid' | 'failed'; reason: string }>;
   memory: MemoryAdvice[];
@@ -50,6 +53,7 @@ export function advise(result: RunResult, options: { pricesOverride?: PricesOver
     prices,
     pricesAreDefault: isDefaultPrices(prices),
     settings,
+    costs: costsByKey(result.variants, prices),
     excluded,
     memory: adviseMemory(figures, prices, settings),
     warmPool: adviseWarmPool(figures, prices, settings),

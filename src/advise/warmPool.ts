@@ -102,7 +102,8 @@ function predictions(base: VariantFigures, rows: WarmPoolRow[], prices: Prices, 
         ? undefined
         : {
             instanceColdStarts: replays.reduce((n, r) => n + (phase === undefined ? r.predicted.instanceStarts : (r.byPhase[phase]?.instanceColdStarts ?? 0)), 0),
-            p99Ms: Math.max(...replays.map((r) => (phase === undefined ? r.predicted.p99Ms : (r.byPhase[phase]?.p99Ms ?? 0)))),
+            // As measured rows do: a phase's own P99, or the worst phase's (percentiles are never averaged).
+            p99Ms: Math.max(...replays.map((r) => (phase === undefined ? Math.max(0, ...Object.values(r.byPhase).map((b) => b.p99Ms)) : (r.byPhase[phase]?.p99Ms ?? 0)))),
           };
     const measured = rows.find((r) => r.provisioned === p);
     const idleCostPerMonthUsd = provisionedIdleCost(base.variant.memoryMb, SECONDS_PER_MONTH, prices, p);

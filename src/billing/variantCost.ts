@@ -109,3 +109,15 @@ function meanBilledMs(data: HistogramData, shiftUs: number, prices: Prices): num
 export function costOrEmpty(cost: VariantCost | undefined, prices: Prices): VariantCost {
   return cost ?? { costPerMillionRequestsUsd: prices.perMillionRequests, parts: { requests: prices.perMillionRequests, execution: 0, init: 0, provisionedIdle: 0 }, billedMs: 0, billedInitMs: 0, coldStartsPerRequest: 0, provisionedShare: 0, requests: 0 };
 }
+
+/** Every completed variant key's cost (repetitions billed together): the `costPerMillionRequestsUsd` of every `--json`. */
+export function costsByKey(variants: readonly VariantResult[], prices: Prices): Record<string, VariantCost> {
+  const byKey = new Map<string, VariantResult[]>();
+  for (const v of variants) if (v.status === 'completed') byKey.set(v.variant.key, [...(byKey.get(v.variant.key) ?? []), v]);
+  const out: Record<string, VariantCost> = {};
+  for (const [key, runs] of byKey) {
+    const cost = billRuns(runs, prices);
+    if (cost) out[key] = cost;
+  }
+  return out;
+}

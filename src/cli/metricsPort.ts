@@ -1,11 +1,11 @@
 import type { IO } from './io.js';
-import type { VariantEvents } from '../lab/variant.js';
+import type { RunEvents } from '../lab/run.js';
 import { RunMetrics, serveMetrics } from '../report/openmetrics.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 
 export interface MetricsEndpoint {
   /** The run's events, with the endpoint's own observers added. */
-  wrap<E extends VariantEvents>(events: E): E;
+  wrap<E extends RunEvents>(events: E): E;
   close(): Promise<void>;
 }
 
@@ -25,6 +25,10 @@ export async function metricsEndpoint(io: IO, port: string | undefined): Promise
       outcome: (outcome) => {
         events.outcome?.(outcome);
         metrics.outcome(outcome);
+      },
+      variantFinished: (result, prices) => {
+        events.variantFinished?.(result, prices);
+        metrics.variantFinished(result, prices);
       },
       poolStarted: (variant, alive) => {
         events.poolStarted?.(variant, alive);

@@ -13,7 +13,7 @@ import { writeResultsAtomic } from '../results/store.js';
 import { runVariant, type VariantEvents } from './variant.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
-import { resolvePrices, type PricesOverride } from '../scenario/prices.js';
+import { resolvePrices, type Prices, type PricesOverride } from '../scenario/prices.js';
 
 export interface RunOptions {
   loaded: LoadedScenario;
@@ -26,13 +26,17 @@ export interface RunOptions {
   pricesOverride?: PricesOverride;
   /** This run is one shard of a bigger one (`--shard i/n`). */
   shard?: ShardInfo;
-  events?: VariantEvents & {
-    variantStarted?(v: Variant, index: number, total: number): void;
-    variantFinished?(r: VariantResult): void;
-    /** What the start-of-run sweep removed: leftovers of an earlier coldlab that crashed or was killed. */
-    leftoversRemoved?(runtime: string, removed: string[]): void;
-  };
+  events?: RunEvents;
 }
+
+/** What a run tells as it goes: the variant's own events, plus the run's. */
+export type RunEvents = VariantEvents & {
+  variantStarted?(v: Variant, index: number, total: number): void;
+  /** A variant ended; `prices` are its run's (for costs shown live). */
+  variantFinished?(r: VariantResult, prices: Prices): void;
+  /** What the start-of-run sweep removed: leftovers of an earlier coldlab that crashed or was killed. */
+  leftoversRemoved?(runtime: string, removed: string[]): void;
+};
 
 export interface RunOutput {
   result: RunResult;
@@ -98,7 +102,7 @@ export async function runEntries(entries: ReadonlyArray<{ variant: Variant; sink
       options.events?.variantStarted?.(variant, index, entries.length);
       const variantResult = await runVariant({ runtime, fn: sink.fn, variant, runId: options.runId, signal, ...(options.events ? { events: options.events } : {}) });
       sink.result.variants.push(variantResult);
-      options.events?.variantFinished?.(variantResult);
+      options.events?.variantFinished?.(variantResult, sink.result.prices ?? resolvePrices());
       await writeResultsAtomic(sink.file, sink.result);
     }
     for (const sink of sinks) sink.result.complete = !signal.aborted && sink.result.variants.length === entries.filter((e) => e.sink === sink).length;

@@ -2,8 +2,10 @@ import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, openMetricsContentType } from 'prom-client';
 import type { Outcome } from '../results/recorder.js';
 import type { Variant } from '../scenario/variant.js';
-import { DEFAULT_PRICES, type Prices } from '../scenario/prices.js';
+import type { Prices } from '../scenario/prices.js';
+import type { VariantResult } from '../results/model.js';
 import { gbOf } from '../billing/rates.js';
+import { billVariant } from '../billing/variantCost.js';
 import { ColdlabError, EXIT, errorMessage } from '../util/errors.js';
 
 // Latency buckets in seconds, from a warm loopback request (~1 ms) to a slow cold start (10 s).
@@ -12,7 +14,8 @@ const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
 /**
  * The live figures of a run in OpenMetrics form, for a Prometheus that watches benchmarks the way it
  * watches services: invocation latency by start kind, cold starts by reason, instances alive,
- * GB-seconds and their on-demand cost. Labelled by runtime and variant key.
+ * GB-seconds, and each finished variant's cost per million requests from the one cost model (billing/).
+ * Labelled by runtime and variant key.
  */
 export class RunMetrics {
   readonly registry = new Registry<typeof openMetricsContentType>();
@@ -21,13 +24,13 @@ export class RunMetrics {
   private readonly coldStarts = new Counter({ name: 'coldlab_cold_starts', help: 'Cold starts, by reason', labelNames: ['variant', 'runtime', 'reason'], registers: [] });
   private readonly alive = new Gauge({ name: 'coldlab_instances_alive', help: 'Instances alive in the current variant', labelNames: ['variant', 'runtime'], registers: [] });
   private readonly gbSeconds = new Counter({ name: 'coldlab_gb_seconds', help: 'Memory size × time of the instances alive (GB-seconds)', labelNames: ['variant', 'runtime'], registers: [] });
-  private readonly cost = new Counter({ name: 'coldlab_cost_dollars', help: 'On-demand cost of the requests and GB-seconds so far, at list prices', labelNames: ['variant', 'runtime'], registers: [] });
+  private readonly cost = new Gauge({ name: 'coldlab_variant_cost_per_million_requests', help: 'A finished variant\'s estimated cost per million requests at its run\'s prices (the figure advise, compare and gate show)', labelNames: ['variant', 'runtime', 'currency'], registers: [] });
   private variant: Variant | undefined;
   private countAlive: (() => number) | undefined;
   private lastTick = performance.now();
   private readonly ticker: NodeJS.Timeout;
 
-  constructor(private readonly prices: Prices = DEFAULT_PRICES) {
+  constructor() {
     this.registry.setContentType(openMetricsContentType);
     for (const m of [this.latency, this.requests, this.coldStarts, this.alive, this.gbSeconds, this.cost]) this.registry.registerMetric(m);
     // GB-seconds accrue between requests too: an idle warm instance is still paid for.
@@ -49,7 +52,6 @@ export class RunMetrics {
   outcome(outcome: Outcome): void {
     const labels = this.labels();
     this.requests.inc({ ...labels, outcome: outcome.ok ? 'ok' : 'error' });
-    this.cost.inc(labels, this.prices.perMillionRequests / 1e6);
     const tags = outcome.tags;
     if (tags?.startKind === 'cold' && tags.gatewayError === undefined) this.coldStarts.inc({ ...labels, reason: tags.coldReason ?? 'scale-out' });
     if (outcome.ok && tags?.startKind) this.latency.observe({ ...labels, start: tags.startKind }, (outcome.endUs - outcome.intendedUs) / 1e6);
@@ -64,10 +66,13 @@ export class RunMetrics {
     const labels = this.labels();
     this.alive.set(labels, alive);
     const gbs = alive * gbOf(this.variant.memoryMb) * seconds;
-    if (gbs > 0) {
-      this.gbSeconds.inc(labels, gbs);
-      this.cost.inc(labels, gbs * this.prices.gbSecond);
-    }
+    if (gbs > 0) this.gbSeconds.inc(labels, gbs);
+  }
+
+  /** A variant ended: its cost per million requests, billed as every command bills it. */
+  variantFinished(result: VariantResult, prices: Prices): void {
+    const cost = billVariant(result, prices);
+    if (cost) this.cost.set({ variant: result.variant.key, runtime: result.variant.runtime, currency: prices.currency }, cost.costPerMillionRequestsUsd);
   }
 
   stop(): void {
