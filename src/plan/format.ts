@@ -55,7 +55,7 @@ export function formatValidation(validations: Validation[]): string {
       continue;
     }
     rows.push([v.variant, 'cold-start rate', pct(v.predicted.coldStartProbability), pct(v.measured.coldStartProbability), signed(v.error.coldStartProbability)]);
-    rows.push(['', 'P99 ms', formatMs(v.predicted.p99Ms), formatMs(v.measured.p99Ms), signed(v.error.p99Ms)]);
+    rows.push(['', 'P99 ms', formatMs(v.predicted.p99Ms), formatMs(v.measured.p99Ms), v.error.p99Ms === undefined ? 'see note' : signed(v.error.p99Ms)]);
     rows.push(['', 'mean instances', v.predicted.meanInstances.toFixed(2), v.measured.meanInstances.toFixed(2), signed(v.error.meanInstances)]);
   }
   return [textTable(rows, ['left', 'left', 'right', 'right', 'right']), ...notes, ...skipped].join('\n');

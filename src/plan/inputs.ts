@@ -10,6 +10,7 @@ import { fixed, fromHistogram, parseDistribution, type Distribution } from './di
 import { fromOffsets, poissonArrivals } from './arrivals.js';
 import { numberFlag, usage, type PlanFlags } from './options.js';
 import { serviceHistograms } from './measured.js';
+import { judgedWindow } from './replay.js';
 
 export interface ArrivalPlan {
   make(): () => number;
@@ -68,7 +69,7 @@ export function serviceSource(flags: PlanFlags, results: RunResult | undefined):
     }
     const sizes = [...new Set(usable.map((v) => v.variant.memoryMb))].sort((a, b) => a - b);
     const bySize = new Map(sizes.map((mb) => {
-      const parts = usable.filter((v) => v.variant.memoryMb === mb).map(serviceHistograms);
+      const parts = usable.filter((v) => v.variant.memoryMb === mb).map((v) => serviceHistograms(v, judgedWindow(v).phases));
       const warm = parts.flatMap((p) => (p.warm ? [p.warm] : []));
       const cold = parts.flatMap((p) => (p.cold ? [p.cold] : []));
       if (warm.length === 0 || cold.length === 0) throw usage(`the results have no ${warm.length === 0 ? 'warm' : 'cold'} latencies at ${mb} MB`, 'run a scenario with both cold starts and warm requests (e.g. scenarios/capacity-planning.yaml)');

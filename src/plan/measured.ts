@@ -19,18 +19,19 @@ function merged(phases: readonly PhaseResult[], kind: 'all' | 'cold' | 'warm'): 
   return parts.length > 0 ? mergeData(parts) : undefined;
 }
 
-function mergedService(variant: VariantResult, kind: 'cold' | 'warm'): HistogramData | undefined {
-  const parts = variant.phases.flatMap((p) => (p.service?.[kind] ? [p.service[kind]] : []));
+function mergedService(phases: readonly PhaseResult[], kind: 'cold' | 'warm'): HistogramData | undefined {
+  const parts = phases.flatMap((p) => (p.service?.[kind] ? [p.service[kind]] : []));
   return parts.length > 0 ? mergeData(parts) : undefined;
 }
 
 /**
  * Service times merged over the variant's phases: time on an instance (warm) and start plus first request
  * (cold), as the recorder keeps them; results without them fall back to the response times, queueing included.
+ * A replay takes them from the phases it judges: a closed loop's contention would slow every request.
  */
-export function serviceHistograms(variant: VariantResult): { warm?: HistogramData; cold?: HistogramData } {
-  const warm = mergedService(variant, 'warm') ?? merged(variant.phases, 'warm');
-  const cold = mergedService(variant, 'cold') ?? merged(variant.phases, 'cold');
+export function serviceHistograms(variant: VariantResult, phases: readonly PhaseResult[] = variant.phases): { warm?: HistogramData; cold?: HistogramData } {
+  const warm = mergedService(phases, 'warm') ?? merged(phases, 'warm');
+  const cold = mergedService(phases, 'cold') ?? merged(phases, 'cold');
   return { ...(warm ? { warm } : {}), ...(cold ? { cold } : {}) };
 }
 

@@ -1,4 +1,4 @@
-import type { VariantResult } from '../results/model.js';
+import type { PhaseResult, VariantResult } from '../results/model.js';
 import { simulate, type SimPolicy, type SimResult } from './simulate.js';
 import { fixed, fromHistogram, type Distribution } from './distribution.js';
 import { fromOffsets, fromSample } from './arrivals.js';
@@ -25,12 +25,12 @@ export interface RunReplay {
  * them at random would scatter slow and fast starts differently than they came; falls back to the cold
  * histogram when no start was recorded (a provisioned start stands in before that: same sandbox, same init).
  */
-function coldOf(variant: VariantResult, warm: Distribution): Distribution {
+function coldOf(variant: VariantResult, warm: Distribution, phases: readonly PhaseResult[]): Distribution {
   const records = variant.instances.filter((r) => r.start !== undefined).sort((a, b) => a.startedAtMs - b.startedAtMs);
   const forRequests = records.filter((r) => !r.provisioned);
   const starts = (forRequests.length > 0 ? forRequests : records).map((r) => (r.start?.totalMs ?? 0) * 1000);
   if (starts.length === 0) {
-    const { cold } = serviceHistograms(variant);
+    const { cold } = serviceHistograms(variant, phases);
     return cold ? fromHistogram(cold, 'cold') : fixed(warm.meanUs / 1000);
   }
   let next = 0;
@@ -70,7 +70,7 @@ export function replayRun(variant: VariantResult, seed: number, change: Partial<
   const window = judgedWindow(variant);
   const arrivals = variantArrivals(variant, window);
   if ('unsupported' in arrivals) return { variant: id, skipped: arrivals.unsupported };
-  const { warm: warmData } = serviceHistograms(variant);
+  const { warm: warmData } = serviceHistograms(variant, window.phases);
   if (!warmData) return { variant: id, skipped: 'no warm latencies recorded' };
   const warm = fromHistogram(warmData, 'warm');
   const own = policyOf(variant);
@@ -82,12 +82,13 @@ export function replayRun(variant: VariantResult, seed: number, change: Partial<
   const phaseAt = phaseLocator(window.phases.map((p) => [(p.startMs - window.fromMs) * 1000, p.name] as const));
   const byPhase: RunReplay['byPhase'] = Object.fromEntries(window.phases.map((p) => [p.name, { instanceColdStarts: 0, p99Ms: 0 }]));
   const latencies = new Map<string, number[]>();
+
   const predicted = simulate({
     policy,
     nextArrival: arrivals.sample ? fromSample(arrivals.offsetsUs, arrivals.sample.oneIn) : fromOffsets(arrivals.offsetsUs),
     horizonUs: arrivals.horizonUs,
     warm,
-    cold: coldOf(variant, warm),
+    cold: coldOf(variant, warm, window.phases),
     seed,
     onStart: (t) => {
       const phase = byPhase[phaseAt(t)];

@@ -56,6 +56,8 @@ describe.each([
     const coldMiss = Math.abs((predicted?.coldRequests ?? Infinity) - (measured?.coldRequests ?? 0));
     if (coldMiss > 2) expect(Math.abs(error?.coldStartProbability ?? Infinity), detail).toBeLessThanOrEqual(bound);
     expect(Math.abs(error?.meanInstances ?? Infinity), detail).toBeLessThanOrEqual(bound);
-    expect(Math.abs(error?.p99Ms ?? Infinity), detail).toBeLessThanOrEqual(0.2);
+    // A P99 on the cliff between the warm and the cold tail is not compared, and the output says why.
+    if (error && error.p99Ms === undefined) expect(v?.notes?.join(' ')).toContain('P99 not compared');
+    else expect(Math.abs(error?.p99Ms ?? Infinity), detail).toBeLessThanOrEqual(0.2);
   });
 });
