@@ -48,7 +48,11 @@ export function formatCandidates(table: CandidateTable): string {
 export function formatValidation(validations: Validation[]): string {
   const rows: string[][] = [['variant', 'figure', 'predicted', 'measured', 'error']];
   const skipped: string[] = [];
-  const notes = validations.flatMap((v) => (v.predicted ? (v.notes ?? []).map((n) => `  ${v.variant}: ${n}`) : []));
+  // A note every compared variant shares is said once.
+  const byNote = new Map<string, string[]>();
+  for (const v of validations) if (v.predicted) for (const n of v.notes ?? []) byNote.set(n, [...(byNote.get(n) ?? []), v.variant]);
+  const compared = validations.filter((v) => v.predicted).length;
+  const notes = [...byNote].map(([n, vs]) => `  ${vs.length === compared && compared > 1 ? 'every variant' : vs.join(', ')}: ${n}`);
   for (const v of validations) {
     if (!v.predicted || !v.measured || !v.error) {
       skipped.push(`  ${v.variant}: skipped, ${v.skipped ?? 'nothing to compare'}`);
