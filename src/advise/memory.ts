@@ -3,6 +3,7 @@ import type { AdviceSettings } from '../scenario/advice.js';
 import { billRuns, costOrEmpty, type VariantCost } from '../billing/variantCost.js';
 import { groupsAlong, type Group } from './dimensions.js';
 import type { Percentiles, VariantFigures } from './figures.js';
+import { overlaps, p99Interval, repetitionsToSeparate, type P99Interval } from './noise.js';
 
 /** One memory size as measured: what it costs and how fast it was, cold and warm apart. */
 export interface MemoryRow {
@@ -15,6 +16,8 @@ export interface MemoryRow {
   p99Ms: number;
   instanceColdStarts: number;
   meetsTarget?: boolean;
+  /** Where this P99 could lie given the run's noise. */
+  p99Band?: P99Interval;
 }
 
 export interface MemoryPick {
@@ -22,6 +25,10 @@ export interface MemoryPick {
   perMillion: number;
   p99Ms: number;
   meetsTarget?: boolean;
+  /** Fastest pick: sizes whose P99 is within the run's noise of the fastest; the pick is the cheapest of them. */
+  indistinguishable?: number[];
+  /** Repetitions that would tell the fastest apart from the nearest of those. */
+  repetitionsNeeded?: number;
 }
 
 export interface MemoryAdvice {
@@ -52,6 +59,8 @@ function adviseGroup(group: Group, prices: Prices, settings: AdviceSettings): Me
       if (f.warm) row.warm = f.warm;
       if (f.cold) row.cold = f.cold;
       if (target !== undefined) row.meetsTarget = row.p99Ms <= target;
+      const band = p99Interval(f, settings.p99Of);
+      if (band) row.p99Band = band;
       return row;
     })
     .sort((a, b) => a.memoryMb - b.memoryMb);
@@ -76,7 +85,27 @@ export function pickMemory(rows: MemoryRow[], weight: number): MemoryAdvice['pic
   };
   return {
     cheapest: best((r) => r.cost.costPerMillionRequestsUsd),
-    fastest: best((r) => r.p99Ms),
+    fastest: fastestWithinNoise(rows, best((r) => r.p99Ms)),
     balanced: best((r) => (weight * r.cost.costPerMillionRequestsUsd) / maxCost + ((1 - weight) * r.p99Ms) / maxP99),
   };
+}
+
+/**
+ * The fastest by P99 only where the difference is larger than the run's noise: sizes whose P99 band overlaps
+ * the fastest one's are indistinguishable from it, and the cheapest of them is the pick, with the repetitions
+ * that would tell them apart.
+ */
+function fastestWithinNoise(rows: MemoryRow[], fastest: MemoryPick): MemoryPick {
+  const winner = rows.find((r) => r.memoryMb === fastest.memoryMb);
+  const band = winner?.p99Band;
+  if (!winner || !band) return fastest;
+  const tied = rows.filter((r) => r !== winner && r.p99Band !== undefined && overlaps(band, r.p99Band));
+  if (tied.length === 0) return fastest;
+  const cheapest = [winner, ...tied].reduce((a, b) => (b.cost.costPerMillionRequestsUsd < a.cost.costPerMillionRequestsUsd - 1e-12 ? b : a));
+  const nearest = tied.reduce((a, b) => (Math.abs(b.p99Ms - winner.p99Ms) < Math.abs(a.p99Ms - winner.p99Ms) ? b : a));
+  const pick: MemoryPick = { memoryMb: cheapest.memoryMb, perMillion: cheapest.cost.costPerMillionRequestsUsd, p99Ms: cheapest.p99Ms, indistinguishable: [winner, ...tied].map((r) => r.memoryMb).sort((a, b) => a - b) };
+  if (cheapest.meetsTarget !== undefined) pick.meetsTarget = cheapest.meetsTarget;
+  const needed = nearest.p99Band ? repetitionsToSeparate({ p99Ms: winner.p99Ms, band }, { p99Ms: nearest.p99Ms, band: nearest.p99Band }) : undefined;
+  if (needed !== undefined) pick.repetitionsNeeded = needed;
+  return pick;
 }

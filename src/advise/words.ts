@@ -35,7 +35,10 @@ const asWritten = (ms: number): string => String(Number(ms.toPrecision(6)));
 const target = (met: boolean | undefined, ms: number | undefined): string => (met === undefined || ms === undefined ? '' : met ? `, meets the ${asWritten(ms)} ms target` : `, MISSES the ${asWritten(ms)} ms target`);
 
 export function pickText(label: string, pick: MemoryPick, advice: MemoryAdvice, prices: Prices): string {
-  return `${label} ${pick.memoryMb} MB (${formatMoney(pick.perMillion, prices)}/1M requests, ${advice.p99Of} P99 ${formatMs(pick.p99Ms)} ms${target(pick.meetsTarget, advice.p99TargetMs)})`;
+  const noise = pick.indistinguishable
+    ? `; ${pick.indistinguishable.map((mb) => `${mb}`).join(', ')} MB are indistinguishable by P99 within this run's noise, so the cheapest of them${pick.repetitionsNeeded !== undefined ? `; about ${pick.repetitionsNeeded} repetitions would tell them apart` : ''}`
+    : '';
+  return `${label} ${pick.memoryMb} MB (${formatMoney(pick.perMillion, prices)}/1M requests, ${advice.p99Of} P99 ${formatMs(pick.p99Ms)} ms${target(pick.meetsTarget, advice.p99TargetMs)}${noise})`;
 }
 
 export function memoryHeading(m: MemoryAdvice): string {

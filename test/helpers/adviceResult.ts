@@ -12,6 +12,8 @@ export interface KnownVariant {
   prewarm?: boolean;
   warmUs: number;
   warmCount?: number;
+  /** Spread the warm requests evenly over [warmUs, warmUs + warmSpreadUs) instead of all at warmUs. */
+  warmSpreadUs?: number;
   status?: 'completed' | 'invalid' | 'failed';
   instances?: InstanceRecord[];
   arrivals?: Arrival[];
@@ -21,9 +23,9 @@ export interface KnownVariant {
   durationMs?: number;
 }
 
-function latency(us: number, count: number): LatencySet {
+function latency(us: number, count: number, spreadUs = 0): LatencySet {
   const h = newHistogram();
-  for (let i = 0; i < count; i++) recordUs(h, us);
+  for (let i = 0; i < count; i++) recordUs(h, us + Math.floor((spreadUs * i) / count));
   const data = toData(h);
   return { corrected: data, uncorrected: data };
 }
@@ -42,7 +44,7 @@ export function knownResult(variants: KnownVariant[], advice: Partial<AdviceSett
     variants: variants.map((k, i): VariantResult => {
       const count = k.warmCount ?? 100;
       const durationMs = k.durationMs ?? 10_000;
-      const set = latency(k.warmUs, count);
+      const set = latency(k.warmUs, count, k.warmSpreadUs);
       const phase: PhaseResult = {
         name: k.phaseName ?? 'steady',
         kind: 'constant',

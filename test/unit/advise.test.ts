@@ -52,6 +52,31 @@ describe('memory-size picks on results with known figures', () => {
   });
 });
 
+describe('picks that respect noise', () => {
+  it('calls P99s within the run\'s noise indistinguishable, picks the cheapest of them, and says how many repetitions would tell them apart', () => {
+    // 1,000 warm requests each, spread over 10 ms: the P99s differ by 30 µs, inside their 95% bands (about ±60 µs).
+    const advice = advise(knownResult([
+      { memoryMb: 512, warmUs: 10_000, warmSpreadUs: 10_000, warmCount: 1_000 },
+      { memoryMb: 1024, warmUs: 9_970, warmSpreadUs: 10_000, warmCount: 1_000 },
+    ]));
+    const fastest = advice.memory[0]!.picks.fastest;
+    expect(fastest.indistinguishable).toEqual([512, 1024]);
+    expect(fastest.memoryMb).toBe(512);
+    expect(fastest.repetitionsNeeded).toBeGreaterThan(1);
+    expect(formatAdvice(advice)).toMatch(/512, 1024 MB are indistinguishable by P99 within this run's noise, so the cheapest of them; about \d+ repetitions would tell them apart/);
+  });
+
+  it('keeps a difference larger than the noise', () => {
+    const advice = advise(knownResult([
+      { memoryMb: 512, warmUs: 20_000, warmSpreadUs: 1_000, warmCount: 1_000 },
+      { memoryMb: 1024, warmUs: 10_000, warmSpreadUs: 1_000, warmCount: 1_000 },
+    ]));
+    const fastest = advice.memory[0]!.picks.fastest;
+    expect(fastest).toMatchObject({ memoryMb: 1024 });
+    expect(fastest.indistinguishable).toBeUndefined();
+  });
+});
+
 describe('never from invalid data', () => {
   it('leaves invalid and failed variants out, and says so', () => {
     const advice = advise(knownResult([SIZES[0]!, { ...SIZES[1]!, status: 'invalid' }, SIZES[2]!, { ...SIZES[3]!, status: 'failed' }]));
