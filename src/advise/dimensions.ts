@@ -1,15 +1,23 @@
 import type { VariantResult } from '../results/model.js';
 import type { Variant } from '../scenario/variant.js';
 import type { VariantFigures } from './figures.js';
+import { RUNTIME_KNOB_KEYS, knobOf, type RuntimeKnobKey } from '../scenario/knobs/index.js';
 
 /** The matrix knobs advice compares one at a time, the others held equal. */
 export type Dimension = 'memoryMb' | 'provisionedConcurrency' | 'prewarm';
-const KNOBS = ['runtime', 'ociRuntime', 'memoryMb', 'provisionedConcurrency', 'prewarm', 'keepAliveMs', 'instanceConcurrency', 'maxInstances'] as const;
+const KNOBS = ['runtime', ...RUNTIME_KNOB_KEYS, 'memoryMb', 'provisionedConcurrency', 'prewarm', 'keepAliveMs', 'instanceConcurrency', 'maxInstances'] as const;
 type Knob = (typeof KNOBS)[number];
+
+// A runtime's own knob reads as its detail row ("OCI runtime crun"); absent on other runtimes.
+const runtimeKnobLabel = (key: RuntimeKnobKey) => (v: Variant): string => {
+  const value = v[key];
+  const [name, text] = knobOf(key).detail;
+  return value === undefined ? `${name} default` : `${name} ${text(value)}`;
+};
 
 const KNOB_LABEL: Record<Knob, (v: Variant) => string> = {
   runtime: (v) => v.runtime,
-  ociRuntime: (v) => (v.ociRuntime ? `OCI ${v.ociRuntime}` : 'OCI default'),
+  ...(Object.fromEntries(RUNTIME_KNOB_KEYS.map((key) => [key, runtimeKnobLabel(key)])) as Record<RuntimeKnobKey, (v: Variant) => string>),
   memoryMb: (v) => `${v.memoryMb} MB`,
   provisionedConcurrency: (v) => `provisioned ${v.provisionedConcurrency}`,
   prewarm: (v) => `prewarm ${v.prewarm ? 'on' : 'off'}`,

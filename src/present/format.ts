@@ -1,5 +1,7 @@
 import type { HistogramData, VariantResult, PhaseResult, InstanceRecord } from '../results/model.js';
 import type { Variant } from '../scenario/variant.js';
+import { RUNTIME_KNOB_KEYS, knobOf } from '../scenario/knobs/index.js';
+import type { RuntimeKnob } from '../scenario/knobs/knob.js';
 import { mergeData } from '../results/histogram.js';
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -43,20 +45,20 @@ export function formatDuration(ms: number): string {
   return `${Math.round(ms)} ms`;
 }
 
-/** The runtime with the knob that sets its variants apart: "container (crun)", "wasm (cached, reuse)". */
+// The runtime's own knobs a variant carries, in registry order.
+const knobsOf = (v: Variant): Array<[RuntimeKnob, unknown]> => RUNTIME_KNOB_KEYS.flatMap((key) => (v[key] === undefined ? [] : [[knobOf(key), v[key]] as [RuntimeKnob, unknown]]));
+
+/** The runtime with the knobs that set its variants apart: "container (crun)", "wasm (cached, reuse)". */
 export function runtimeLabel(v: Variant): string {
-  if (v.ociRuntime ?? v.microvmStart) return `${v.runtime} (${v.ociRuntime ?? v.microvmStart})`;
-  if (v.wasmStart) return `${v.runtime} (${v.wasmStart}${v.wasmReuse ? ', reuse' : ''})`;
-  return v.runtime;
+  const words = knobsOf(v).flatMap(([k, value]) => k.label(value) ?? []);
+  return words.length > 0 ? `${v.runtime} (${words.join(', ')})` : v.runtime;
 }
 
 /** The knobs of a variant as label/value pairs, in the order an engineer compares them. */
 export function variantKnobs(v: Variant): Array<[string, string]> {
   return [
     ['runtime', v.runtime],
-    ...(v.ociRuntime ? [['OCI runtime', v.ociRuntime] satisfies [string, string]] : []),
-    ...(v.microvmStart ? [['microVM start', v.microvmStart] satisfies [string, string]] : []),
-    ...(v.wasmStart ? [['Wasm start', v.wasmStart] satisfies [string, string], ['Wasm instance', v.wasmReuse ? 'reused' : 'per request'] satisfies [string, string]] : []),
+    ...knobsOf(v).map(([k, value]): [string, string] => [k.detail[0], k.detail[1](value)]),
     ['memory', `${v.memoryMb} MB`],
     ['cpus', `${v.cpus} vCPU`],
     ['provisioned', String(v.provisionedConcurrency)],

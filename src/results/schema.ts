@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RUNTIME_NAMES } from '../scenario/schema.js';
+import { RUNTIME_KNOB_KEYS, knobOf } from '../scenario/knobs/index.js';
 import { fromData } from './histogram.js';
 import type { RunResult } from './model.js';
 import { pricesSchema } from '../scenario/prices.js';
@@ -126,10 +127,8 @@ const variant = z.looseObject({
   keepAliveMs: ms,
   instanceConcurrency: count,
   maxInstances: count,
-  ociRuntime: text.exactOptional(),
-  microvmStart: text.exactOptional(),
-  wasmStart: text.exactOptional(),
-  wasmReuse: z.boolean().exactOptional(),
+  // Each runtime's own knobs (scenario/knobs/), as their schemas take them.
+  ...Object.fromEntries(RUNTIME_KNOB_KEYS.map((key) => [key, knobOf(key).schema.exactOptional()])),
   cpus: z.number().nonnegative(),
   phases: z.array(z.looseObject({ kind: text, name: text.exactOptional() })),
   requestTimeoutMs: ms,

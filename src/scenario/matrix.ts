@@ -1,18 +1,29 @@
-import type { MicrovmStart, Scenario, WasmStart } from './schema.js';
+import type { Scenario } from './schema.js';
+import { RUNTIME_KNOBS, RUNTIME_KNOB_KEYS, knobOf, type RuntimeKnobKey, type RuntimeKnobValues } from './knobs/index.js';
 import type { Variant } from './variant.js';
 
 export const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
-// The OCI runtime is a container knob: other runtimes of the same scenario get one cell, not one per OCI runtime.
-const ociRuntimesFor = (runtime: string, oci: string | string[] | undefined): Array<string | undefined> =>
-  runtime === 'container' && oci !== undefined ? many(oci) : [undefined];
+// A runtime's own knobs (scenario/knobs/): each value listed for the runtime that knows it, its fallback or
+// nothing when the matrix leaves it out; every other runtime gets a single cell without it.
+function knobValues(runtime: string, key: RuntimeKnobKey, matrix: Scenario['matrix']): unknown[] {
+  const k = knobOf(key);
+  if (k.runtime !== runtime) return [undefined];
+  const given = matrix[key];
+  return given !== undefined ? many<unknown>(given) : [k.fallback];
+}
 
-// Boot or restore is a microvm knob, in the same way.
-const microvmStartsFor = (runtime: string, starts: MicrovmStart | MicrovmStart[] | undefined): Array<MicrovmStart | undefined> =>
-  runtime === 'microvm' && starts !== undefined ? many(starts) : [undefined];
-
-// Matrix keys that only one runtime understands: other runtimes get a single cell for them.
-const RUNTIME_ONLY_KEYS: Partial<Record<string, string>> = { ociRuntime: 'container', microvmStart: 'microvm', wasmStart: 'wasm', wasmReuse: 'wasm' };
+/** Every combination of one runtime's own knobs, as the variant's fields and its key's suffix. */
+function knobCells(runtime: string, matrix: Scenario['matrix']): Array<{ values: RuntimeKnobValues; keySuffix: string }> {
+  let cells: Array<{ values: Record<string, unknown>; keySuffix: string }> = [{ values: {}, keySuffix: '' }];
+  for (const key of RUNTIME_KNOB_KEYS) {
+    const values = knobValues(runtime, key, matrix);
+    cells = cells.flatMap((cell) =>
+      values.map((value) => (value === undefined ? cell : { values: { ...cell.values, [key]: value }, keySuffix: `${cell.keySuffix}/${knobOf(key).keyPart(value)}` })),
+    );
+  }
+  return cells as Array<{ values: RuntimeKnobValues; keySuffix: string }>;
+}
 
 /**
  * How many variants (cells × repetitions) the matrix expands into, counted without building them, so a
@@ -23,16 +34,12 @@ export function countVariants(scenario: Scenario): number {
   let cells = 0;
   for (const runtime of many(scenario.runtimes)) {
     cells += values.reduce((product, [key, value]) => {
-      const only = RUNTIME_ONLY_KEYS[key];
+      const only = key in RUNTIME_KNOBS ? knobOf(key as RuntimeKnobKey).runtime : undefined;
       return product * (only !== undefined && only !== runtime ? 1 : many(value).length);
     }, 1);
   }
   return cells * scenario.repetitions;
 }
-
-// Wasm knobs likewise: one cell per start mode and reuse setting on the wasm runtime only.
-const wasmCellsFor = (runtime: string, m: Scenario['matrix']): Array<{ wasmStart?: WasmStart; wasmReuse?: boolean }> =>
-  runtime !== 'wasm' ? [{}] : many(m.wasmStart ?? 'compile').flatMap((wasmStart) => many(m.wasmReuse ?? false).map((wasmReuse) => ({ wasmStart, wasmReuse })));
 
 /**
  * Expands the matrix into variants, one repetition after another (all cells of rep 1, then rep 2…),
@@ -48,18 +55,11 @@ export function expandVariants(scenario: Scenario, options: { hostCores: number 
           for (const keepAliveMs of many(m.keepAliveMs))
             for (const instanceConcurrency of many(m.instanceConcurrency))
               for (const maxInstances of many(m.maxInstances))
-                for (const ociRuntime of ociRuntimesFor(runtime, m.ociRuntime))
-                for (const microvmStart of microvmStartsFor(runtime, m.microvmStart))
-                for (const wasmCell of wasmCellsFor(runtime, m)) {
-                  const oci = ociRuntime === undefined ? '' : `/oci=${ociRuntime}`;
-                  const vmStart = microvmStart === undefined ? '' : `/start=${microvmStart}`;
-                  const wasmKey = wasmCell.wasmStart === undefined ? '' : `/start=${wasmCell.wasmStart}/reuse=${wasmCell.wasmReuse ? 'on' : 'off'}`;
-                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${oci}${vmStart}${wasmKey}`;
+                for (const knobs of knobCells(runtime, m)) {
+                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${knobs.keySuffix}`;
                   cells.push({
                     key,
-                    ...(ociRuntime === undefined ? {} : { ociRuntime }),
-                    ...(microvmStart === undefined ? {} : { microvmStart }),
-                    ...wasmCell,
+                    ...knobs.values,
                     runtime,
                     memoryMb,
                     provisionedConcurrency,

@@ -3,6 +3,9 @@ import { DURATION_PATTERN, formatMs, parseDurationMs } from '../util/duration.js
 import { LIMITS } from './limits.js';
 import { pricesOverrideSchema } from './prices.js';
 import { adviceSchema } from './advice.js';
+import { runtimeName } from './runtimeNames.js';
+import { RUNTIME_KNOBS } from './knobs/index.js';
+import type { RuntimeKnob } from './knobs/knob.js';
 
 /**
  * A duration field accepts "5s"/"500ms"/"2m" or milliseconds and always yields milliseconds, within
@@ -84,15 +87,13 @@ export const OPEN_LOOP_KINDS = ['constant', 'poisson', 'ramp', 'burst', 'idle', 
 
 const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1).max(LIMITS.matrixValues)]);
 
-export const RUNTIME_NAMES = ['process', 'container', 'microvm', 'wasm'] as const;
-export const runtimeName = z.enum(RUNTIME_NAMES);
-export type RuntimeName = z.output<typeof runtimeName>;
+export { RUNTIME_NAMES, runtimeName, type RuntimeName } from './runtimeNames.js';
+export { MICROVM_STARTS, WASM_STARTS, type MicrovmStart, type WasmStart } from './knobs/index.js';
 
-export const MICROVM_STARTS = ['boot', 'restore'] as const;
-export type MicrovmStart = (typeof MICROVM_STARTS)[number];
-
-export const WASM_STARTS = ['compile', 'cached', 'preinitialized'] as const;
-export type WasmStart = (typeof WASM_STARTS)[number];
+// Each runtime's own keys (scenario/knobs/), as `value | [values]`, optional: other runtimes ignore them.
+function knobShape<T extends Record<string, RuntimeKnob>>(knobs: T): { [K in keyof T]: z.ZodOptional<ReturnType<typeof oneOrMany<T[K]['schema']>>> } {
+  return Object.fromEntries(Object.entries(knobs).map(([key, k]) => [key, oneOrMany(k.schema).optional().meta({ description: k.description })])) as { [K in keyof T]: z.ZodOptional<ReturnType<typeof oneOrMany<T[K]['schema']>>> };
+}
 
 export const matrixSchema = z.strictObject({
   memoryMb: oneOrMany(z.number().int().min(LIMITS.memoryMbMin).max(LIMITS.memoryMbMax)).default(512),
@@ -101,18 +102,7 @@ export const matrixSchema = z.strictObject({
   keepAliveMs: oneOrMany(duration({ positive: false, maxMs: LIMITS.keepAliveMs })).default(60_000),
   instanceConcurrency: oneOrMany(positiveInt.max(LIMITS.instances)).default(1),
   maxInstances: oneOrMany(positiveInt.max(LIMITS.instances)).default(10),
-  ociRuntime: oneOrMany(name)
-    .optional()
-    .meta({ description: 'Container runtime only: the engine\'s OCI runtime(s) to compare, e.g. [runc, crun, runsc] (runsc: gVisor); default: the engine\'s own default' }),
-  microvmStart: oneOrMany(z.enum(MICROVM_STARTS))
-    .optional()
-    .meta({ description: 'microvm runtime only: boot each instance, or restore it from a snapshot of a booted guest; e.g. [boot, restore]; default: boot' }),
-  wasmStart: oneOrMany(z.enum(WASM_STARTS))
-    .optional()
-    .meta({ description: 'Wasm runtime only: how a cold start gets its module: compile (from bytes each time), cached (compiled once by the host), preinitialized (snapshotted after init with Wizer); default compile' }),
-  wasmReuse: oneOrMany(z.boolean())
-    .optional()
-    .meta({ description: 'Wasm runtime only: true = one instance serves many requests; false (default) = a fresh instance per request, as Spin does' }),
+  ...knobShape(RUNTIME_KNOBS),
 });
 
 // What execve accepts: no "=" or NUL in a name, no NUL in a value, and a size the kernel takes.

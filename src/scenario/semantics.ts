@@ -4,6 +4,7 @@ import type { Problem } from './problems.js';
 import type { PositionFinder } from './positions.js';
 import { limitProblems } from './limitChecks.js';
 import { wasmProblems } from './wasmChecks.js';
+import { RUNTIME_KNOB_KEYS, knobOf } from './knobs/index.js';
 
 
 // Points at one element of a `value | [values]` field when the user wrote a list.
@@ -13,15 +14,7 @@ const elementPath = (field: readonly (string | number)[], value: unknown, index:
 function containerOnlyProblems(scenario: Scenario, { file, where }: { file: string; where: PositionFinder }): Problem[] {
   const problems: Problem[] = [];
   const runtimes = many(scenario.runtimes);
-  const { ociRuntime, prewarm } = scenario.matrix;
-  if (ociRuntime !== undefined && !runtimes.includes('container')) {
-    problems.push({
-      file,
-      ...where.ofPath(['matrix', 'ociRuntime']),
-      message: `matrix.ociRuntime applies only to the container runtime, and runtimes is ${runtimes.join(', ')}`,
-      hint: 'add container to runtimes (e.g. runtimes: [process, container]) or remove ociRuntime',
-    });
-  }
+  const { prewarm } = scenario.matrix;
   const { image } = scenario.function;
   const others = runtimes.filter((r) => r !== 'container');
   if (image !== undefined && others.length > 0) {
@@ -42,6 +35,16 @@ function containerOnlyProblems(scenario: Scenario, { file, where }: { file: stri
     });
   }
   return problems;
+}
+
+// A runtime's own matrix key (scenario/knobs/) means nothing without that runtime in the scenario.
+function knobProblems(scenario: Scenario, { file, where }: { file: string; where: PositionFinder }): Problem[] {
+  const runtimes = many(scenario.runtimes);
+  return RUNTIME_KNOB_KEYS.flatMap((key) => {
+    const { runtime } = knobOf(key);
+    if (scenario.matrix[key] === undefined || runtimes.includes(runtime)) return [];
+    return [{ file, ...where.ofPath(['matrix', key]), message: `matrix.${key} applies only to the ${runtime} runtime, and runtimes is ${runtimes.join(', ')}`, hint: `add ${runtime} to runtimes (e.g. runtimes: [process, ${runtime}]) or remove ${key}` }];
+  });
 }
 
 /** Checks the schema cannot express: files that must exist, knobs that contradict each other. */
@@ -69,14 +72,7 @@ export function semanticProblems(scenario: Scenario, ctx: { file: string; where:
     });
   }
   problems.push(...containerOnlyProblems(scenario, ctx), ...limitProblems(scenario, ctx));
-  if (scenario.matrix.microvmStart !== undefined && !many(scenario.runtimes).includes('microvm')) {
-    problems.push({
-      file,
-      ...where.ofPath(['matrix', 'microvmStart']),
-      message: `matrix.microvmStart applies only to the microvm runtime, and runtimes is ${many(scenario.runtimes).join(', ')}`,
-      hint: 'add microvm to runtimes (e.g. runtimes: [process, microvm]) or remove microvmStart',
-    });
-  }
+  problems.push(...knobProblems(scenario, ctx));
   problems.push(...wasmProblems(scenario, { file, where, wasmExists: ctx.wasmExists ?? false }));
   if (scenario.phases.every((p) => p.kind === 'idle')) {
     problems.push({

@@ -1,8 +1,9 @@
-import type { MicrovmStart, Phase, RuntimeName, WasmStart } from './schema.js';
+import type { Phase, RuntimeName } from './schema.js';
+import type { RuntimeKnobValues } from './knobs/index.js';
 
 /** One cell of the matrix, for one repetition: everything needed to run it. */
-export interface Variant {
-  /** Stable key without the repetition, e.g. "process/mem=512/prov=0/prewarm=on/ka=60000/conc=1/max=10" ("…/oci=crun" when an OCI runtime is named). */
+export interface Variant extends RuntimeKnobValues {
+  /** Stable key without the repetition, e.g. "process/mem=512/prov=0/prewarm=on/ka=60000/conc=1/max=10" (then the runtime's own knobs, "…/oci=crun"). */
   key: string;
   /** key plus "#rep". */
   id: string;
@@ -14,14 +15,6 @@ export interface Variant {
   keepAliveMs: number;
   instanceConcurrency: number;
   maxInstances: number;
-  /** Container runtime only: the engine's OCI runtime (runc, crun…); absent = the engine's default. */
-  ociRuntime?: string;
-  /** microvm runtime only: boot a guest per instance, or restore one from a snapshot; absent = boot. */
-  microvmStart?: MicrovmStart;
-  /** Wasm runtime only: how a cold start gets its module (absent on other runtimes). */
-  wasmStart?: WasmStart;
-  /** Wasm runtime only: one instance serves many requests (true) or a fresh one per request (false). */
-  wasmReuse?: boolean;
   /** CPU share in vCPUs derived from memory (memoryMb / cpuMbPerVcpu), capped by host cores. */
   cpus: number;
   phases: Phase[];

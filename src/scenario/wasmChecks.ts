@@ -24,10 +24,5 @@ export function wasmProblems(scenario: Scenario, { file, where, wasmExists }: { 
   if (wasm !== undefined && path === undefined && image === undefined && others.length > 0) {
     problems.push({ ...at(['function']), message: `runtime ${others.join(', ')} cannot run a Wasm module; only the wasm runtime can`, hint: 'add "path:" (the same work as a handler module) beside "wasm:", or set runtimes: wasm' });
   }
-  for (const key of ['wasmStart', 'wasmReuse'] as const) {
-    if (scenario.matrix[key] !== undefined && !runtimes.includes('wasm')) {
-      problems.push({ ...at(['matrix', key]), message: `matrix.${key} applies only to the wasm runtime, and runtimes is ${runtimes.join(', ')}`, hint: `add wasm to runtimes or remove ${key}` });
-    }
-  }
   return problems;
 }
