@@ -1,6 +1,7 @@
 import type { RunResult, VariantResult } from '../results/model.js';
 import { compareSamples, holmAdjust, judge, type SampleComparison } from './stats.js';
 import { metricUnit, readMetric, type MetricUnit } from './metrics.js';
+import { resolvePrices, type Prices } from '../scenario/prices.js';
 import { byKey } from './thresholds.js';
 
 export const DEFAULT_GATE_METRICS = ['cold.p50', 'warm.p50', 'warm.p99'] as const;
@@ -39,9 +40,9 @@ export interface GateReport {
 }
 
 // Each usable repetition of a variant gives one figure; the statistics compare those figures.
-function figures(group: readonly VariantResult[], metric: string): number[] {
+function figures(group: readonly VariantResult[], metric: string, prices: Prices): number[] {
   return group.filter((v) => v.status === 'completed').flatMap((v) => {
-    const value = readMetric(metric, v.phases, v);
+    const value = readMetric(metric, v.phases, [v], prices);
     return value === undefined ? [] : [value];
   });
 }
@@ -56,6 +57,8 @@ function untrusted(label: string, result: RunResult): string[] {
 
 /** Compares a candidate run with a baseline run, variant by variant and metric by metric. */
 export function compareRuns(baseline: RunResult, candidate: RunResult, options: GateOptions): GateReport {
+  // Both sides priced at the baseline's prices, so a cost difference is the runs', not the price lists'.
+  const prices = resolvePrices(baseline.prices);
   const base = byKey(baseline.variants);
   const cand = byKey(candidate.variants);
   const unmatched = [...[...base.keys()].filter((k) => !cand.has(k)), ...[...cand.keys()].filter((k) => !base.has(k))];
@@ -65,8 +68,8 @@ export function compareRuns(baseline: RunResult, candidate: RunResult, options: 
     const candGroup = cand.get(variantKey);
     if (!candGroup) continue;
     for (const metric of options.metrics) {
-      const b = figures(baseGroup, metric);
-      const c = figures(candGroup, metric);
+      const b = figures(baseGroup, metric, prices);
+      const c = figures(candGroup, metric, prices);
       // A metric neither side measured (no cold request with provisioned instances) has nothing to compare.
       if (b.length === 0 && c.length === 0) continue;
       const tolerance = options.tolerances[metric] ?? options.tolerance;

@@ -6,7 +6,7 @@ export { METRIC_NAMES, isMetric, metricUnit, type MetricUnit } from '../scenario
 import { billRuns } from '../billing/variantCost.js';
 
 /** A metric's value over some phases of one variant: histograms added, counts summed. */
-export type MetricReader = (name: string, phases: readonly PhaseResult[], variant: VariantResult, prices?: Prices) => number | undefined;
+export type MetricReader = (name: string, phases: readonly PhaseResult[], runs: readonly VariantResult[], prices?: Prices) => number | undefined;
 
 // Percentiles over several phases come from the added histograms, never from averaging the phases' own.
 function histogramStat(items: ReadonlyArray<HistogramData | undefined>, stat: Stat): number | undefined {
@@ -19,11 +19,14 @@ function histogramStat(items: ReadonlyArray<HistogramData | undefined>, stat: St
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
 
 /** The value of `name` over `phases` (µs for latency, a fraction for rates, dollars for cost, priced with `prices`); undefined when there is nothing to measure. */
-export const readMetric: MetricReader = (name, phases, variant, prices = DEFAULT_PRICES) => {
+export const readMetric: MetricReader = (name, phases, runs, prices = DEFAULT_PRICES) => {
   const sent = sum(phases.map((p) => p.sent));
   if (name === 'coldStartRate') return sent === 0 ? undefined : sum(phases.map((p) => p.coldStarts['scale-out'] + p.coldStarts['keepalive-expired'])) / sent;
   if (name === 'errorRate') return sent === 0 ? undefined : sum(phases.map((p) => sum(Object.values(p.errors)))) / sent;
-  if (name === 'cost.perMillion') return billRuns([variant], prices, phases.length === variant.phases.length ? undefined : (p) => phases.includes(p))?.costPerMillionRequestsUsd;
+  if (name === 'cost.perMillion') {
+    const all = runs.reduce((n, r) => n + r.phases.length, 0);
+    return billRuns(runs, prices, phases.length === all ? undefined : (p) => phases.includes(p))?.costPerMillionRequestsUsd;
+  }
   const [set, stat] = name.split('.') as [string, Stat];
   if (!(stat in STATS)) return undefined;
   if (set === 'init') return histogramStat(phases.map((p) => p.coldInit), stat);

@@ -32,7 +32,7 @@ export function evaluateThresholds(thresholds: readonly Threshold[], variants: r
         outcomes.push({ ...base, passed: false, note: 'the variant failed' });
         continue;
       }
-      const measured = readMetric(t.metric, phasesOf(usable, t.phase), usable[0]!, prices);
+      const measured = readMetric(t.metric, phasesOf(usable, t.phase), usable, prices);
       // Nothing to measure (no cold request in a provisioned variant…) cannot break a latency limit.
       if (measured === undefined) outcomes.push({ ...base, passed: true, note: noDataNote(t.metric) });
       else outcomes.push({ ...base, measured, passed: holds(measured, t.op, t.limit) });
