@@ -4,6 +4,7 @@ import { fixed, fromHistogram, type Distribution } from './distribution.js';
 import { fromOffsets, fromSample } from './arrivals.js';
 import { measuredOf, serviceHistograms, type Measured } from './measured.js';
 import { judgedWindow, reapEveryMs, variantArrivals, type VariantArrivals } from './replay.js';
+import { ARRIVALS_CAP } from '../results/arrivals.js';
 
 /** What replaying one run under a policy predicts, beside what the run measured over the same window. */
 export interface RunReplay {
@@ -124,6 +125,6 @@ function phaseLocator(starts: ReadonlyArray<readonly [number, string]>): (us: nu
 function noteOf(arrivals: VariantArrivals): string | undefined {
   const count = (n: number): string => n.toLocaleString('en-US');
   if (arrivals.rebuiltFrom) return `the arrival log keeps 1 in ${count(arrivals.rebuiltFrom.oneIn)} of its ${count(arrivals.rebuiltFrom.requests)} requests; arrivals rebuilt exactly from the phases' seeded schedules`;
-  if (arrivals.sample) return `approximate: the arrival log keeps 1 in ${count(arrivals.sample.oneIn)} of its ${count(arrivals.sample.requests)} requests (past the cap of logged arrivals), and the simulation spread each kept arrival's ${count(arrivals.sample.oneIn)} requests evenly over the gap to the next one`;
+  if (arrivals.sample) return `approximate: the arrival log keeps 1 in ${count(arrivals.sample.oneIn)} of its ${count(arrivals.sample.requests)} requests (past the cap of ${count(ARRIVALS_CAP)} logged arrivals), and the simulation spread each kept arrival's ${count(arrivals.sample.oneIn)} requests evenly over the gap to the next one`;
   return undefined;
 }

@@ -93,7 +93,7 @@ describe('the keep-alive what-if on a thinned log', () => {
     expect(point?.coldStartRate).toBeCloseTo((point?.instanceColdStarts ?? 0) / 60_000, 3);
     const notes = k?.notes.join(' ') ?? '';
     expect(notes).toMatch(/keeps 1 in 16 of its 60,000 requests/);
-    const sentence = /Approximate: the arrival log keeps 1 in 16 of its 60,000 requests \(past the cap of logged arrivals\)|arrivals rebuilt exactly/;
+    const sentence = /Approximate: the arrival log keeps 1 in 16 of its 60,000 requests \(past the cap of [\d,]+ logged arrivals\)|arrivals rebuilt exactly/;
     expect(formatAdvice(advise(result))).toMatch(sentence);
     expect(renderMarkdownSummary(result, advise(result))).toMatch(sentence);
     const exact = advise(knownResult([{ memoryMb: 1024, warmUs: 3_500, warmCount: 60_000, durationMs: 60_000, arrivals }]));
