@@ -5,6 +5,7 @@ import { formatComparison, renderComparisonHtml } from '../report/compare.js';
 import { terminalSafe } from '../util/terminal.js';
 import { reportFailure } from './failure.js';
 import { EXIT } from '../util/errors.js';
+import { crossHostPairs, describeCrossHost } from '../results/hosts.js';
 
 /** `coldlab compare a.json b.json`: two runs side by side, in the terminal and as compare.html. */
 export async function compareCommand(io: IO, fileA: string, fileB: string, options: { out?: string; verbose?: boolean }): Promise<number> {
@@ -13,6 +14,8 @@ export async function compareCommand(io: IO, fileA: string, fileB: string, optio
     const out = options.out ? resolve(io.cwd, options.out) : join(dirname(resolve(io.cwd, fileB)), 'compare.html');
     await writeFileAtomic(out, renderComparisonHtml(a, b));
     io.out(terminalSafe(`${formatComparison(a, b)}\n`) + `report: ${out}\n`);
+    const crossing = crossHostPairs(a, b);
+    if (crossing.length > 0) io.err(terminalSafe(`coldlab: warning: A and B ran on hosts of different classes; the differences include the hosts':\n${describeCrossHost(crossing)}\n`));
     return EXIT.ok;
   } catch (error) {
     return reportFailure(io, error, Boolean(options.verbose));

@@ -9,11 +9,13 @@ import { evaluateThresholds, storedThresholds } from '../gate/thresholds.js';
 import { formatGate, formatThresholds } from '../report/gate/format.js';
 import { writeGateOutputs } from './gateOutputs.js';
 import type { RunResult, ThresholdOutcome } from '../results/model.js';
+import { crossHostPairs, describeCrossHost } from '../results/hosts.js';
 
 export interface GateCommandOptions extends GateFlags {
   baseline?: string;
   junit?: string;
   verbose?: boolean;
+  allowMixedHosts?: boolean;
 }
 
 /**
@@ -26,6 +28,15 @@ export function gateExitCode(parts: { invalid: boolean; failed: boolean }): numb
 }
 
 export const runUntrusted = (r: RunResult): boolean => !r.complete || r.variants.some((v) => v.status !== 'completed');
+
+// A baseline measured on another kind of machine would turn a hardware difference into a verdict.
+function checkSameHosts(io: IO, baseline: RunResult, candidate: RunResult, allowed: boolean): void {
+  const pairs = crossHostPairs(baseline, candidate);
+  if (pairs.length === 0) return;
+  const what = `the baseline ${baseline.runId} and the candidate ${candidate.runId} ran on hosts of different classes:\n${describeCrossHost(pairs)}`;
+  if (!allowed) throw new ColdlabError('GATE_MIXED_HOSTS', what, 'take the baseline on the same class of host, or pass --allow-mixed-hosts to compare anyway', EXIT.usage);
+  io.err(`coldlab: warning: ${what}\n  (compared anyway: --allow-mixed-hosts)\n`);
+}
 
 export async function gateCommand(io: IO, candidateFile: string, options: GateCommandOptions): Promise<number> {
   try {
@@ -40,6 +51,7 @@ export async function gateCommand(io: IO, candidateFile: string, options: GateCo
     let labels: { baseline: string; candidate: string } | undefined;
     if (options.baseline !== undefined) {
       const baseline = await readResults(resolve(io.cwd, options.baseline));
+      checkSameHosts(io, baseline, candidate, Boolean(options.allowMixedHosts));
       report = compareRuns(baseline, candidate, await gateOptions(options));
       labels = { baseline: baseline.runId, candidate: candidate.runId };
       io.out(formatGate(report, labels));

@@ -62,8 +62,9 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .description('merge results files of the same scenario (histograms are added, never averaged)')
     .argument('<results...>', 'results.json files')
     .requiredOption('-o, --out <file>', 'merged results file to write')
+    .option('--allow-mixed-hosts', 'pool repetitions measured on hosts of different classes (refused, or kept apart for shards, without it)')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (files: string[], options: { out: string; verbose?: boolean }) => setExit(await (await import('./merge.js')).mergeCommand(io, files, options)));
+    .action(async (files: string[], options: { out: string; verbose?: boolean; allowMixedHosts?: boolean }) => setExit(await (await import('./merge.js')).mergeCommand(io, files, options)));
   const gate = cli
     .command('gate')
     .description('judge a results file: its thresholds, and with --baseline a comparison of per-repetition figures (exit 99 on regression, 4 if a run is invalid)')
@@ -71,6 +72,7 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--baseline <results>', 'results.json of the baseline run to compare with');
   gateFlags(gate)
     .option('--junit <file>', 'write JUnit XML: one test case per threshold and per compared metric')
+    .option('--allow-mixed-hosts', 'compare with a baseline measured on a different class of host (refused without it)')
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (file: string, options: GateCommandOptions) => setExit(await (await import('./gate.js')).gateCommand(io, file, options)));
   cli

@@ -10,13 +10,14 @@ import { checkFileTarget } from './outputPath.js';
 import { EXIT } from '../util/errors.js';
 import { terminalSafe } from '../util/terminal.js';
 
-export async function mergeCommand(io: IO, files: string[], options: { out: string; verbose?: boolean }): Promise<number> {
+export async function mergeCommand(io: IO, files: string[], options: { out: string; verbose?: boolean; allowMixedHosts?: boolean }): Promise<number> {
   try {
     const out = resolve(io.cwd, options.out);
     checkFileTarget(out, '-o');
     const results = await Promise.all(files.map((f) => readResults(resolve(io.cwd, f))));
-    const shards = areShards(results) ? mergeShards(results) : undefined;
-    const merged = shards?.merged ?? mergeResults(results);
+    const mixed = { allowMixedHosts: Boolean(options.allowMixedHosts) };
+    const shards = areShards(results) ? mergeShards(results, mixed) : undefined;
+    const merged = shards?.merged ?? mergeResults(results, mixed);
     // Thresholds are judged again on the merged figures: a shard alone saw only part of the variants.
     const thresholds = storedThresholds(merged);
     if (thresholds.length > 0) merged.thresholdResults = evaluateThresholds(thresholds, merged.variants, merged.prices);

@@ -1,6 +1,14 @@
 import type { RunResult } from '../results/model.js';
 import { html, type SafeHtml } from '../present/escape.js';
 import { formatBytes, formatDuration } from '../present/format.js';
+import { hostClassesOf } from '../results/hosts.js';
+
+// Variants measured on different kinds of machine may share a report, never silently.
+function mixedHostsBanner(result: RunResult): SafeHtml | '' {
+  const classes = hostClassesOf(result);
+  if (classes.size < 2) return '';
+  return html`<div class="banner incomplete" role="alert">MIXED HOSTS — these variants ran on ${classes.size} classes of host (${[...classes.values()].join(', ')}); each variant names its host, and a comparison between variants of different hosts measures the hosts too.</div>`;
+}
 
 // Timestamps in results are ISO-8601 UTC; a report reads better without the T and milliseconds.
 export function formatTimestamp(iso: string | undefined): string {
@@ -33,6 +41,7 @@ export function renderHeader(result: RunResult): SafeHtml {
     ...Object.entries(result.runtimes ?? {}).map(([runtime, facts]): [string, string] => [runtime, Object.entries(facts).map(([k, v]) => `${k} ${v}`).join(' · ')]),
   ];
   return html`
+${mixedHostsBanner(result)}
 ${result.complete ? '' : html`<div class="banner incomplete" role="alert">INCOMPLETE — interrupted. The run stopped before it finished; these results were gathered up to that point.</div>`}
 <header class="card">
   <h1>${result.scenario.name}</h1>

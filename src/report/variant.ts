@@ -5,6 +5,7 @@ import { renderPhase } from './phases.js';
 import { renderInstances } from './instances.js';
 import { renderGuestMemory } from './guestMemory.js';
 import { variantAnchor } from './overview.js';
+import { hostClass } from '../results/hosts.js';
 
 // Status first: an invalid or failed variant must never be read as a fast one.
 function statusCallout(v: VariantResult): SafeHtml | '' {
@@ -60,7 +61,7 @@ export function renderVariant(v: VariantResult, index: number, charts?: SafeHtml
     <span class="duration">${formatDuration(v.durationMs)}</span>
   </div>
   <div class="key mono">${v.variant.id}</div>
-  <ul class="knobs">${[...variantKnobs(v.variant), ...sandboxKnobs(v.sandbox)].map(([label, value]) => html`<li><span>${label}</span>${value}</li>`)}</ul>
+  <ul class="knobs">${[...variantKnobs(v.variant), ...sandboxKnobs(v.sandbox), ...(v.host ? [['host', `${v.host.hostname} (${hostClass(v.host)})`] as const] : [])].map(([label, value]) => html`<li><span>${label}</span>${value}</li>`)}</ul>
   ${statusCallout(v)}
   ${limitsCallout(v)}
   ${v.notes.length > 0 ? html`<ul class="notes">${v.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}

@@ -1,6 +1,7 @@
 import { SCHEMA_VERSION, type HistogramData, type InstanceRecord, type LatencySet, type PhaseResult, type RunResult, type SendLag, type VariantResult } from './model.js';
 import { mergeData } from './histogram.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
+import { crossHostPairs, describeCrossHost } from './hosts.js';
 
 /**
  * Combines runs of one scenario (or the repetitions inside one run) so percentiles come from all samples.
@@ -20,7 +21,7 @@ import { ColdlabError, EXIT } from '../util/errors.js';
  * - the run is complete only if every input was; host is the first input's, with a note on each variant
  *   when hosts differ.
  */
-export function mergeResults(results: RunResult[]): RunResult {
+export function mergeResults(results: RunResult[], options: { allowMixedHosts?: boolean } = {}): RunResult {
   const first = results[0];
   if (first === undefined) throw new ColdlabError('MERGE_EMPTY', 'nothing to merge', 'pass at least one results.json', EXIT.usage);
   const other = results.find((r) => r.scenario.name !== first.scenario.name);
@@ -33,6 +34,7 @@ export function mergeResults(results: RunResult[]): RunResult {
     );
   }
   refuseOverlap(results);
+  if (!options.allowMixedHosts) refuseMixedHosts(results);
   const groups = new Map<string, Array<{ v: VariantResult; source: number }>>();
   results.forEach((r, source) => {
     for (const v of r.variants) {
@@ -91,6 +93,21 @@ function mergedRunId(results: RunResult[], groups: Map<string, unknown[]>): stri
   const ids = results.map((r) => r.runId.replace(/^merged-/, ''));
   const shown = ids.length <= 3 ? ids.join('+') : `${ids[0]}+${ids.length - 1}-more`;
   return `merged-${shown}`;
+}
+
+// Pooling repetitions from hosts of different classes would blend two machines into one histogram.
+function refuseMixedHosts(results: RunResult[]): void {
+  const first = results[0]!;
+  for (const other of results.slice(1)) {
+    const pairs = crossHostPairs(first, other);
+    if (pairs.length === 0) continue;
+    throw new ColdlabError(
+      'MERGE_MIXED_HOSTS',
+      `${first.runId} and ${other.runId} ran on hosts of different classes; merging would pool their repetitions:\n${describeCrossHost(pairs)}`,
+      'merge runs of one host class, or pass --allow-mixed-hosts to pool them anyway (each variant then notes it)',
+      EXIT.usage,
+    );
+  }
 }
 
 function hostsDiffer(results: RunResult[]): boolean {

@@ -1,5 +1,6 @@
 import type { RunResult, VariantResult } from './model.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
+import { separateHosts, stampHosts } from './shardHosts.js';
 
 /** True when every input is a shard of the same planned run (`coldlab run --shard i/n`). */
 export function areShards(results: readonly RunResult[]): boolean {
@@ -12,7 +13,7 @@ export function areShards(results: readonly RunResult[]): boolean {
  * repetition kept as its own entry (nothing is added up), so the merged file reads like the run that
  * was never split. A missing shard leaves the result incomplete and says which.
  */
-export function mergeShards(results: readonly RunResult[]): { merged: RunResult; missing: number[] } {
+export function mergeShards(results: readonly RunResult[], options: { allowMixedHosts?: boolean } = {}): { merged: RunResult; missing: number[] } {
   const first = results[0]!;
   const info = first.shard!;
   const seen = new Set<number>();
@@ -23,7 +24,8 @@ export function mergeShards(results: readonly RunResult[]): { merged: RunResult;
     seen.add(r.shard!.index);
   }
   const byId = new Map<string, VariantResult>();
-  for (const r of results) for (const v of r.variants) byId.set(v.variant.id, v);
+  // Shards from different hosts: every variant carries its own host, so the report can show it.
+  for (const v of stampHosts(results)) byId.set(v.variant.id, v);
   const variants = info.plan.flatMap((id) => {
     const v = byId.get(id);
     return v ? [v] : [];
@@ -37,7 +39,7 @@ export function mergeShards(results: readonly RunResult[]): { merged: RunResult;
     startedAt: results.map((r) => r.startedAt).sort()[0] ?? first.startedAt,
     sources: results.map((r) => r.runId),
     complete: missing.length === 0 && results.every((r) => r.complete) && variants.length === info.plan.length,
-    variants,
+    variants: separateHosts(variants, Boolean(options.allowMixedHosts)),
   };
   delete merged.finishedAt;
   if (merged.complete && finished.length > 0) merged.finishedAt = finished[finished.length - 1]!;

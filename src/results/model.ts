@@ -182,6 +182,19 @@ export const arrivalLogSchema = z.object({
 
 const errorInfo = z.object({ code: text, message: text, hint: text.exactOptional() });
 
+const hostInfo = z.object({
+  hostname: text,
+  os: text,
+  kernel: text,
+  cpuModel: text,
+  cores: count,
+  memoryBytes: count,
+  node: text,
+  cgroupVersion: z.union([z.literal(1), z.literal(2), z.null()]),
+  /** Versions of the engines the runtimes used (e.g. { 'container.engine': '20.10.24' }), stamped on a variant's host by a merge. */
+  engines: z.record(text, text).exactOptional(),
+});
+
 const variantBase = {
   variant,
   startedAt: text,
@@ -196,6 +209,8 @@ const variantBase = {
   sandbox: z.record(text, text).exactOptional(),
   /** Absent in version-1 files and in merged variants (arrivals of different runs do not add up). */
   arrivals: arrivalLogSchema.exactOptional(),
+  /** The host this variant ran on, set when a merge put variants of different hosts in one file (results/hosts.ts). */
+  host: hostInfo.exactOptional(),
 };
 
 /** A tagged union: a variant completed, ran but cannot be trusted (invalid, with why), or failed. */
@@ -204,17 +219,6 @@ const variantResult = z.discriminatedUnion('status', [
   z.object({ ...variantBase, status: z.literal('invalid'), invalidReasons: z.array(text) }),
   z.object({ ...variantBase, status: z.literal('failed'), error: errorInfo }),
 ]);
-
-const hostInfo = z.object({
-  hostname: text,
-  os: text,
-  kernel: text,
-  cpuModel: text,
-  cores: count,
-  memoryBytes: count,
-  node: text,
-  cgroupVersion: z.union([z.literal(1), z.literal(2), z.null()]),
-});
 
 /** A threshold as the scenario wrote it, kept so a merged result can be judged again (`coldlab gate`). */
 const thresholdSpec = z.object({

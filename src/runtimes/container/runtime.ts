@@ -36,7 +36,7 @@ export class ContainerRuntime implements Runtime {
         const { facts } = await sandboxFactsOf(name);
         return facts['gvisor.platform'] ? `${name} (gVisor, platform ${facts['gvisor.platform']}, network ${facts['gvisor.network'] ?? '?'})` : name;
       }));
-      return { usable: true, details: `docker ${version.Version ?? '?'} (API ${version.ApiVersion ?? '?'}), ${info.Driver ?? '?'}, cgroup v${info.CgroupVersion ?? '?'}, OCI runtimes: ${runtimes.join(', ') || 'none'}` };
+      return { usable: true, details: `docker ${version.Version ?? '?'} (API ${version.ApiVersion ?? '?'}), ${info.Driver ?? '?'}, cgroup v${info.CgroupVersion ?? '?'}, OCI runtimes: ${runtimes.join(', ') || 'none'}`, facts: { engine: version.Version ?? '?' } };
     } catch (error) {
       return { usable: false, reason: `the Docker engine at ${engineAddress()} failed: ${errorMessage(error)}`, fix: FIX };
     }
