@@ -26,14 +26,17 @@ export async function doctorCommand(io: IO, options: { cleanup?: boolean; json?:
     }
     lines.push(line);
   }
+  // Swarm jobs are not a runtime's: their leftovers (a `coldlab swarm run` that was killed) are swept here.
+  const swarmRemoved = options.cleanup ? await (await import('../cluster/swarmCleanup.js')).cleanupSwarmJobs().catch((error: unknown) => [`swarm cleanup failed: ${errorMessage(error)}`]) : undefined;
   if (options.json) {
-    io.out(`${JSON.stringify(lines, null, 2)}\n`);
+    io.out(`${JSON.stringify(swarmRemoved ? [...lines, { runtime: 'swarm', removed: swarmRemoved }] : lines, null, 2)}\n`);
   } else {
     for (const { runtime, probe, removed } of lines) {
       io.out(probe.usable ? `✔ ${runtime.padEnd(10)} ${probe.details}\n` : `✘ ${runtime.padEnd(10)} ${probe.reason}\n  fix: ${probe.fix}\n`);
       if (removed) io.out(`  cleanup: removed ${removed.length} leftover(s)${removed.length ? `: ${removed.join(', ')}` : ''}\n`);
     }
     io.out(`· ${'firecracker'.padEnd(10)} ${FIRECRACKER}\n`);
+    if (swarmRemoved) io.out(`  swarm cleanup: removed ${swarmRemoved.length} leftover job(s)${swarmRemoved.length ? `: ${swarmRemoved.join(', ')}` : ''}\n`);
   }
   // Exit 3 only when the embedded default itself is unusable: other runtimes are optional.
   return lines.find((l) => l.runtime === 'process')?.probe.usable ? EXIT.ok : EXIT.runtimeUnavailable;

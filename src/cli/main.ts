@@ -8,6 +8,7 @@ import type { GateCommandOptions } from './gate.js';
 import { EXIT } from '../util/errors.js';
 import { reportFailure } from './failure.js';
 import { VERSION } from '../util/version.js';
+import { clusterCommands } from './cluster.js';
 
 /** Builds the program; each action stores its exit code so main() can return it instead of exiting. */
 export function program(io: IO, setExit: (code: number) => void): Command {
@@ -117,6 +118,7 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--json', 'machine-readable output')
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (options: { cleanup?: boolean; json?: boolean; verbose?: boolean }) => setExit(await (await import('./doctor.js')).doctorCommand(io, options)));
+  clusterCommands(cli, io, setExit);
   // The internal-error hint says "re-run with --verbose": every command, present and future, must take it.
   for (const command of cli.commands) {
     if (!command.options.some((o) => o.long === '--verbose')) command.option('-v, --verbose', 'show stack traces on errors');

@@ -35,14 +35,14 @@ export async function imageExists(d: Docker, ref: string): Promise<boolean> {
 }
 
 // Builds from a context directory streamed as tar: no Docker CLI and no BuildKit needed, FROM scratch works offline.
-async function build(d: Docker, contextDir: string, ref: string): Promise<void> {
+export async function build(d: Docker, contextDir: string, ref: string): Promise<void> {
   const tar = execa('tar', ['-C', contextDir, '-c', '.'], { buffer: false, stdout: 'pipe' });
   const stream = await d.buildImage(tar.stdout, { t: ref, rm: true, forcerm: true });
   await followStream(d, stream);
   await tar;
 }
 
-async function withContext<T>(use: (dir: string) => Promise<T>): Promise<T> {
+export async function withContext<T>(use: (dir: string) => Promise<T>): Promise<T> {
   await mkdir(cacheDir(), { recursive: true });
   const dir = await mkdtemp(join(cacheDir(), 'ctx-'));
   try {

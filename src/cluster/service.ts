@@ -1,0 +1,60 @@
+import { hostname } from 'node:os';
+import { KIND_LABEL, LABEL, RUN_LABEL, tagSafe } from '../runtimes/container/docker.js';
+import { OWNER_LABEL } from '../runtimes/owner.js';
+import { TASK_ENV } from './task.js';
+
+/** Which machine's coldlab started a job: its pid label alone means nothing on another machine. */
+export const STARTER_LABEL = 'coldlab.starter';
+export const JOB_KIND = 'swarm-job';
+export const TASK_KIND = 'swarm-task';
+export const DOCKER_SOCKET = '/var/run/docker.sock';
+
+export interface JobSpecInput {
+  runId: string;
+  image: string;
+  shards: number;
+  maxConcurrent: number;
+  /** At most this many of the job's tasks on one node (swarm's MaxReplicas); absent: no limit. */
+  perNode?: number;
+  collector: string;
+  token: string;
+  /** The engine's first slot number (slots of a job run base..base+N−1). */
+  slotBase: number;
+  /** Id of the swarm's "host" network: the task reaches the collector and its instances as the node does. */
+  hostNetwork: string;
+  /** Mount the node's Docker socket, for the container runtime inside the task. */
+  dockerSocket: boolean;
+}
+
+// One object per field the Engine API 1.41 knows (POST /services/create); nothing else, so an older engine refuses nothing.
+export function jobServiceSpec(input: JobSpecInput): Record<string, unknown> {
+  const labels = { [LABEL]: '1', [RUN_LABEL]: input.runId, [OWNER_LABEL]: String(process.pid), [STARTER_LABEL]: hostname() };
+  return {
+    Name: `coldlab-${tagSafe(input.runId).toLowerCase().slice(0, 50)}`,
+    Labels: { ...labels, [KIND_LABEL]: JOB_KIND },
+    TaskTemplate: {
+      ContainerSpec: {
+        Image: input.image,
+        Args: ['shard-task'],
+        // Templates work in Env, Hostname and Mounts only: the slot travels as text, the task does the arithmetic.
+        Env: [
+          `${TASK_ENV.slot}={{.Task.Slot}}`,
+          `${TASK_ENV.slotBase}=${input.slotBase}`,
+          `${TASK_ENV.shards}=${input.shards}`,
+          `${TASK_ENV.collector}=${input.collector}`,
+          `${TASK_ENV.token}=${input.token}`,
+        ],
+        // The results' host fingerprint then names the node, not a container id.
+        Hostname: '{{.Node.Hostname}}',
+        Labels: { ...labels, [KIND_LABEL]: TASK_KIND },
+        ...(input.dockerSocket ? { Mounts: [{ Type: 'bind', Source: DOCKER_SOCKET, Target: DOCKER_SOCKET }] } : {}),
+        StopGracePeriod: 10_000_000_000,
+      },
+      // A failed shard is reported, not retried: a retry would run its variants on a host already disturbed.
+      RestartPolicy: { Condition: 'none', MaxAttempts: 0 },
+      ...(input.perNode !== undefined ? { Placement: { MaxReplicas: input.perNode } } : {}),
+      Networks: [{ Target: input.hostNetwork }],
+    },
+    Mode: { ReplicatedJob: { MaxConcurrent: input.maxConcurrent, TotalCompletions: input.shards } },
+  };
+}
