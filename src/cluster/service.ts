@@ -39,6 +39,7 @@ export function jobServiceSpec(input: JobSpecInput): Record<string, unknown> {
         // Templates work in Env, Hostname and Mounts only: the slot travels as text, the task does the arithmetic.
         Env: [
           `${TASK_ENV.slot}={{.Task.Slot}}`,
+          `${TASK_ENV.nodeId}={{.Node.ID}}`,
           `${TASK_ENV.slotBase}=${input.slotBase}`,
           `${TASK_ENV.shards}=${input.shards}`,
           `${TASK_ENV.collector}=${input.collector}`,

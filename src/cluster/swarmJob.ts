@@ -55,9 +55,10 @@ export async function jobTasks(d: Docker, serviceId: string): Promise<TaskState[
   const names = new Map(nodes.map((n) => [n.ID, n.Description?.Hostname ?? n.ID.slice(0, 12)]));
   // A slot may hold an older task (a restart the engine made anyway): the newest one speaks for it.
   const latest = new Map<number, RawTask>();
-  for (const t of [...tasks].sort((a, b) => (a.CreatedAt ?? '').localeCompare(b.CreatedAt ?? ''))) if (t.Slot !== undefined) latest.set(t.Slot, t);
+  // Slot 0 is left out of the JSON (Go omitempty): a task without a Slot holds slot 0.
+  for (const t of [...tasks].sort((a, b) => (a.CreatedAt ?? '').localeCompare(b.CreatedAt ?? ''))) latest.set(t.Slot ?? 0, t);
   return [...latest.values()].map((t) => ({
-    slot: t.Slot!,
+    slot: t.Slot ?? 0,
     state: t.Status?.State ?? 'unknown',
     ...(t.Status?.Err ? { error: t.Status.Err } : {}),
     ...(t.Status?.ContainerStatus?.ExitCode !== undefined ? { exitCode: t.Status.ContainerStatus.ExitCode } : {}),
@@ -65,7 +66,11 @@ export async function jobTasks(d: Docker, serviceId: string): Promise<TaskState[
   }));
 }
 
-/** Removes the job's service (and so its tasks), then waits until its task containers are gone; returns those still there. */
+/**
+ * Removes the job's service (and so its tasks), then its task containers on this node: the swarm agent
+ * removes them too, but late (an exited task container was still there 30 s after its service went).
+ * Returns the containers still present. Task containers on other nodes go with their agents.
+ */
 export async function removeJob(d: Docker, serviceId: string, runId: string, waitMs = 30_000): Promise<string[]> {
   await d.getService(serviceId).remove().catch((error: unknown) => {
     if (statusOf(error) !== 404) throw error;
@@ -74,6 +79,7 @@ export async function removeJob(d: Docker, serviceId: string, runId: string, wai
   for (;;) {
     const left = (await d.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`, `${KIND_LABEL}=${TASK_KIND}`] } })) as Array<{ Id: string; Names?: string[] }>;
     if (left.length === 0 || Date.now() > deadline) return left.map((c) => c.Names?.[0] ?? c.Id.slice(0, 12));
+    await Promise.all(left.map((c) => d.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     await new Promise((r) => setTimeout(r, 500));
   }
 }

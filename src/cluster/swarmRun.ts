@@ -46,9 +46,15 @@ export interface SwarmRunOutput {
 
 const since = (t: number): number => Math.round((Date.now() - t) / 100) / 10;
 
-// Each slot's state changes are told once; the job is over when every slot has a task in a final state.
+/** How long a job may sit with every task finished and slots never started before coldlab stops waiting. */
+const STALL_MS = 20_000;
+
+// Each slot's state changes are told once. The job is over when every slot has a task in a final state,
+// or when every task is final and the engine starts no more (a crashed task can stall a job whose
+// MaxConcurrent is below its size): the slots without a task are then reported as never started.
 async function waitForJob(input: SwarmRunInput, serviceId: string, progress: Map<number, string>): Promise<Map<number, TaskState>> {
   const seen = new Map<number, string>();
+  let idleSince: number | undefined;
   for (;;) {
     const tasks = await jobTasks(await docker(), serviceId);
     for (const t of tasks) {
@@ -59,7 +65,11 @@ async function waitForJob(input: SwarmRunInput, serviceId: string, progress: Map
       input.log(`shard ${shard}/${input.shards} on ${t.node}: ${t.state}${t.error ? ` (${t.error})` : ''}${progress.has(shard) && t.state === 'running' ? ` — ${progress.get(shard)}` : ''}`);
     }
     const done = tasks.filter((t) => TERMINAL.has(t.state));
-    if (done.length >= input.shards || input.signal.aborted) return new Map(tasks.map((t) => [t.slot - SLOT_BASE + 1, t]));
+    const stalled = done.length === tasks.length && done.length > 0 && done.some((t) => t.state !== 'complete');
+    idleSince = stalled ? (idleSince ?? Date.now()) : undefined;
+    if (done.length >= input.shards || input.signal.aborted || (idleSince !== undefined && Date.now() - idleSince > STALL_MS)) {
+      return new Map(tasks.map((t) => [t.slot - SLOT_BASE + 1, t]));
+    }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
 }
@@ -120,7 +130,7 @@ export async function swarmRun(input: SwarmRunInput): Promise<SwarmRunOutput> {
     const report = collector.reports.get(index);
     const task = tasks.get(index);
     const result = report?.results ? await readResults(report.results) : undefined;
-    const engineSays = task ? `task ${task.state} on ${task.node}${task.error ? `: ${task.error}` : ''}` : 'no task ran';
+    const engineSays = task ? `task ${task.state} on ${task.node}${task.error ? `: ${task.error}` : ''}` : 'the engine started no task for this shard (after another shard\'s task failed)';
     const failure = report?.failure ?? (task?.state === 'complete' && result ? undefined : input.signal.aborted ? 'interrupted (Ctrl-C) before this shard finished' : engineSays);
     if (failure) failures.set(index, failure);
     const planned = shardOf(all, { index, count: input.shards });

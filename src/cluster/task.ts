@@ -14,6 +14,8 @@ export const TASK_ENV = {
   slot: 'COLDLAB_TASK_SLOT',
   slotBase: 'COLDLAB_SLOT_BASE',
   shards: 'COLDLAB_SHARDS',
+  /** `{{.Node.ID}}`: swarm renders `{{.Task.Slot}}` of slot 0 as the node's id (a slot of 0 means "global" to its templates). */
+  nodeId: 'COLDLAB_NODE_ID',
   bundleFile: 'COLDLAB_BUNDLE_FILE',
   resultsDir: 'COLDLAB_RESULTS_DIR',
   /** Set by Kubernetes in every pod of an Indexed Job: 0..completions−1. */
@@ -36,7 +38,8 @@ export function taskSpec(env: NodeJS.ProcessEnv): TaskSpec {
     if (!value) throw new ColdlabError('TASK_ENV', `${name} is not set: this command runs inside a task that coldlab started`, 'use `coldlab swarm run` or `coldlab k8s manifest`', EXIT.usage);
     return value;
   };
-  const slot = env[TASK_ENV.slot] ?? need(TASK_ENV.k8sIndex);
+  const given = env[TASK_ENV.slot] ?? need(TASK_ENV.k8sIndex);
+  const slot = env[TASK_ENV.nodeId] !== undefined && given === env[TASK_ENV.nodeId] ? '0' : given;
   const shard = Number(slot) - Number(env[TASK_ENV.slotBase] ?? '0') + 1;
   const shards = Number(need(TASK_ENV.shards));
   if (!Number.isInteger(shard) || !Number.isInteger(shards) || shard < 1 || shard > shards) {
@@ -111,7 +114,8 @@ export async function runTask(spec: TaskSpec, log: (text: string) => void): Prom
   if (!complete || ![0, EXIT.internal, EXIT.runInvalid, EXIT.gateFailed].includes(run.code ?? -1)) {
     const tail = run.stderr.trim().split('\n').slice(-12).join('\n');
     await deliver(spec, 'failure', `coldlab run ${how}${text ? ' before finishing' : ' without results'}${tail ? `:\n${tail}` : ''}`);
-    return EXIT.internal;
   }
+  // A shard whose failure was delivered ends its task normally: a failed task can stall a job whose
+  // MaxConcurrent is below its size (swarm starts no later slot after it), and the cause is already home.
   return EXIT.ok;
 }
