@@ -31,5 +31,5 @@ export async function removeLabelled(d: Docker, label: string, keep: Keep = () =
   return removed;
 }
 
-/** Leftovers are what a finished or crashed coldlab left; the base image is a cache shared by runs, not one. */
-export const keepLiveAndCache: Keep = (labels) => labels[KIND_LABEL] === 'base' || ownerAlive(Number(labels[OWNER_LABEL]));
+/** Leftovers are what a finished or crashed coldlab left; the base image is a cache shared by runs, and the runner image (`coldlab image build`) a product, not one. */
+export const keepLiveAndCache: Keep = (labels) => labels[KIND_LABEL] === 'base' || labels[KIND_LABEL] === 'runner' || ownerAlive(Number(labels[OWNER_LABEL]));
