@@ -6,7 +6,7 @@ import { interruptible } from './interrupt.js';
 import { checkFolderTarget } from './outputPath.js';
 import { exitCodeFor } from './exit.js';
 import { formatRunSummary } from '../report/summary.js';
-import { formatThresholds } from '../gate/format.js';
+import { formatThresholds } from '../report/gate/format.js';
 import { hostClassesOf } from '../results/hosts.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { terminalSafe } from '../util/terminal.js';
