@@ -24,6 +24,7 @@ export function clusterCommands(cli: Command, io: IO, setExit: (code: number) =>
     .option('--image <ref>', 'runner image present on every node (default coldlab:<version>, built here when missing)')
     .option('--collector <host>', 'address the tasks reach this machine at (default: this node\'s swarm address)')
     .option('--allow-mixed-hosts', 'pool repetitions of one variant from hosts of different classes')
+    .option('--host-cgroups', "mount each node's /sys/fs/cgroup into its task, so the process runtime enforces memory and CPU limits there")
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (file: string, options: SwarmRunOptions) => setExit(await (await import('./swarm.js')).swarmRunCommand(io, file, options)));
   cli

@@ -18,6 +18,7 @@ export interface SwarmRunOptions {
   image?: string;
   collector?: string;
   allowMixedHosts?: boolean;
+  hostCgroups?: boolean;
   verbose?: boolean;
 }
 
@@ -46,7 +47,7 @@ export async function swarmRunCommand(io: IO, file: string, options: SwarmRunOpt
   const { signal, release } = interruptible(io);
   try {
     const { swarmRun } = await import('../cluster/swarmRun.js');
-    const out = await swarmRun({ ...input, allowMixedHosts: Boolean(options.allowMixedHosts), signal, log: (line) => io.err(terminalSafe(`${line}\n`)) });
+    const out = await swarmRun({ ...input, allowMixedHosts: Boolean(options.allowMixedHosts), hostCgroups: Boolean(options.hostCgroups), signal, log: (line) => io.err(terminalSafe(`${line}\n`)) });
     io.out(terminalSafe(`\n${formatRunSummary(out.merged)}\n`));
     for (const [shard, why] of out.failures) io.err(terminalSafe(`coldlab: shard ${shard}/${input.shards} failed: ${why}\n`));
     if (out.leftovers.length > 0) io.err(terminalSafe(`coldlab: task containers still present after removing the job: ${out.leftovers.join(', ')} (\`coldlab doctor --cleanup\` removes them)\n`));

@@ -24,6 +24,16 @@ export interface JobSpecInput {
   hostNetwork: string;
   /** Mount the node's Docker socket, for the container runtime inside the task. */
   dockerSocket: boolean;
+  /** Mount the node's cgroup tree read-write, so the process runtime inside the task can enforce memory and CPU limits. */
+  hostCgroups?: boolean;
+}
+
+// A task sees /sys/fs/cgroup read-only, so the process runtime cannot make its instances' cgroups there.
+function mounts(input: JobSpecInput): Array<Record<string, string>> {
+  return [
+    ...(input.dockerSocket ? [{ Type: 'bind', Source: DOCKER_SOCKET, Target: DOCKER_SOCKET }] : []),
+    ...(input.hostCgroups ? [{ Type: 'bind', Source: '/sys/fs/cgroup', Target: '/sys/fs/cgroup' }] : []),
+  ];
 }
 
 // One object per field the Engine API 1.41 knows (POST /services/create); nothing else, so an older engine refuses nothing.
@@ -48,7 +58,7 @@ export function jobServiceSpec(input: JobSpecInput): Record<string, unknown> {
         // The results' host fingerprint then names the node, not a container id.
         Hostname: '{{.Node.Hostname}}',
         Labels: { ...labels, [KIND_LABEL]: TASK_KIND },
-        ...(input.dockerSocket ? { Mounts: [{ Type: 'bind', Source: DOCKER_SOCKET, Target: DOCKER_SOCKET }] } : {}),
+        ...(mounts(input).length > 0 ? { Mounts: mounts(input) } : {}),
         StopGracePeriod: 10_000_000_000,
       },
       // A failed shard is reported, not retried: a retry would run its variants on a host already disturbed.

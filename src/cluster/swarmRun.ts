@@ -29,6 +29,7 @@ export interface SwarmRunInput {
   image?: string;
   collectorHost?: string;
   allowMixedHosts: boolean;
+  hostCgroups?: boolean;
   signal: AbortSignal;
   log(line: string): void;
 }
@@ -108,6 +109,7 @@ export async function swarmRun(input: SwarmRunInput): Promise<SwarmRunOutput> {
     slotBase: SLOT_BASE,
     hostNetwork: await hostNetworkId(d),
     dockerSocket: all.some((v) => v.runtime === 'container'),
+    hostCgroups: Boolean(input.hostCgroups),
   });
   const t1 = Date.now();
   let tasks = new Map<number, TaskState>();
