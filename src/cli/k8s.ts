@@ -14,6 +14,7 @@ import { terminalSafe } from '../util/terminal.js';
 import { makeBundle } from '../cluster/bundle.js';
 import { configMap, indexedJob, k8sName } from '../cluster/k8sManifest.js';
 import { collectShards } from '../cluster/k8sCollect.js';
+import { refuseTaskRuntimes } from '../cluster/taskRuntimes.js';
 
 export interface K8sManifestOptions {
   shards: string;
@@ -39,6 +40,8 @@ export async function k8sManifestCommand(io: IO, file: string, options: K8sManif
     const loaded = await loadScenario(resolve(io.cwd, file));
     if (loaded.scenario.baseline !== undefined) throw new ColdlabError('K8S_AB', 'an A/B scenario cannot be split across pods', 'run the A/B comparison in one job (`coldlab run --ab`)', EXIT.usage);
     const runId = makeRunId(loaded.scenario.name);
+    const variants = expandVariants(loaded.scenario, { hostCores: os.cpus().length });
+    refuseTaskRuntimes(variants, 'coldlab k8s manifest');
     const input = {
       name: k8sName(options.name ?? `coldlab-${loaded.scenario.name}`),
       ...(options.namespace ? { namespace: k8sName(options.namespace) } : {}),
@@ -46,7 +49,7 @@ export async function k8sManifestCommand(io: IO, file: string, options: K8sManif
       image: options.image,
       shards,
       parallelism: whole(options.parallelism, '--parallelism') ?? shards,
-      variants: expandVariants(loaded.scenario, { hostCores: os.cpus().length }),
+      variants,
       bundle: await makeBundle(loaded),
       ...(options.resultsClaim ? { resultsClaim: options.resultsClaim } : {}),
     };

@@ -76,7 +76,7 @@ export interface RunnerImage {
 /**
  * coldlab:<version>: the base image the container runtime builds from the host's Node (no registry),
  * plus this checkout's dist/, runners/, fixtures/, scenarios/, production node_modules and a few tools
- * the runtimes call (a shell, tar, ldd). Rebuilt only when that content changed, unless `force`.
+ * the process runtime calls (a static busybox shell). Rebuilt only when that content changed, unless `force`.
  */
 export async function buildRunnerImage(d: Docker, options: { force?: boolean; tag?: string } = {}): Promise<RunnerImage> {
   const ref = options.tag ?? runnerRef();

@@ -7,7 +7,6 @@ import { TASK_ENV } from './task.js';
 export const STARTER_LABEL = 'coldlab.starter';
 export const JOB_KIND = 'swarm-job';
 export const TASK_KIND = 'swarm-task';
-export const DOCKER_SOCKET = '/var/run/docker.sock';
 
 export interface JobSpecInput {
   runId: string;
@@ -22,18 +21,13 @@ export interface JobSpecInput {
   slotBase: number;
   /** Id of the swarm's "host" network: the task reaches the collector and its instances as the node does. */
   hostNetwork: string;
-  /** Mount the node's Docker socket, for the container runtime inside the task. */
-  dockerSocket: boolean;
   /** Mount the node's cgroup tree read-write, so the process runtime inside the task can enforce memory and CPU limits. */
   hostCgroups?: boolean;
 }
 
 // A task sees /sys/fs/cgroup read-only, so the process runtime cannot make its instances' cgroups there.
 function mounts(input: JobSpecInput): Array<Record<string, string>> {
-  return [
-    ...(input.dockerSocket ? [{ Type: 'bind', Source: DOCKER_SOCKET, Target: DOCKER_SOCKET }] : []),
-    ...(input.hostCgroups ? [{ Type: 'bind', Source: '/sys/fs/cgroup', Target: '/sys/fs/cgroup' }] : []),
-  ];
+  return input.hostCgroups ? [{ Type: 'bind', Source: '/sys/fs/cgroup', Target: '/sys/fs/cgroup' }] : [];
 }
 
 // One object per field the Engine API 1.41 knows (POST /services/create); nothing else, so an older engine refuses nothing.

@@ -16,6 +16,7 @@ import { buildRunnerImage } from './image.js';
 import { jobServiceSpec } from './service.js';
 import { hostNetworkId, jobTasks, removeJob, swarmFacts, TERMINAL, type TaskState } from './swarmJob.js';
 import { completeShard, mergeJob } from './shardResults.js';
+import { refuseTaskRuntimes } from './taskRuntimes.js';
 
 /** Slots of a replicated job run 0..N−1 (checked on Docker 20.10.24; the swarm test asserts it). */
 export const SLOT_BASE = 0;
@@ -77,6 +78,8 @@ async function waitForJob(input: SwarmRunInput, serviceId: string, progress: Map
 
 /** Runs the scenario as one swarm job of N shards, brings every shard's results back, merges them and writes the report. */
 export async function swarmRun(input: SwarmRunInput): Promise<SwarmRunOutput> {
+  const all = expandVariants(input.loaded.scenario, { hostCores: os.cpus().length });
+  refuseTaskRuntimes(all, 'coldlab swarm run');
   const d = await docker();
   const facts = await swarmFacts(d);
   const t0 = Date.now();
@@ -85,7 +88,6 @@ export async function swarmRun(input: SwarmRunInput): Promise<SwarmRunOutput> {
   const runId = makeRunId(input.loaded.scenario.name);
   const dir = join(input.outDir, runId);
   await mkdir(dir, { recursive: true });
-  const all = expandVariants(input.loaded.scenario, { hostCores: os.cpus().length });
   const plan = all.map((v) => v.id);
   const progress = new Map<number, string>();
   const collector = await openCollector({
@@ -108,7 +110,6 @@ export async function swarmRun(input: SwarmRunInput): Promise<SwarmRunOutput> {
     token: collector.token,
     slotBase: SLOT_BASE,
     hostNetwork: await hostNetworkId(d),
-    dockerSocket: all.some((v) => v.runtime === 'container'),
     hostCgroups: Boolean(input.hostCgroups),
   });
   const t1 = Date.now();

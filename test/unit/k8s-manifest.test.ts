@@ -74,4 +74,12 @@ describe('coldlab k8s manifest (validated offline, not run on a cluster)', () =>
     expect(io.stdout()).toBe('');
     expect(io.stderr()).toMatch(/--shards "0"/);
   });
+
+  it('container and microVM scenarios are refused by both orchestrator commands before anything starts', async () => {
+    for (const args of [['k8s', 'manifest', 'test/data/runs/container-quick.yaml', '--shards', '1', '--image', 'x'], ['swarm', 'run', 'test/data/runs/container-quick.yaml', '--shards', '1']]) {
+      const io = captureIO();
+      expect(await main(args, io)).toBe(2);
+      expect(io.stderr()).toMatch(/supports the process and wasm runtimes, not container/);
+    }
+  });
 });
