@@ -1,4 +1,4 @@
-import { access } from 'node:fs/promises';
+import { access, constants } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Instance, InstanceExit, Prepared, ProbeResult, Runtime, StartContext } from '../types.js';
@@ -29,7 +29,15 @@ export class ProcessRuntime implements Runtime {
 
   async probe(): Promise<ProbeResult> {
     const mode = await detectCgroups();
-    const limits = mode.version === null ? `memory/CPU limits NOT enforced (${mode.reason})` : `cgroup v${mode.version} limits`;
+    const dir = mode.version === 1 ? mode.roots.memory : mode.version === 2 ? mode.root : undefined;
+    // Inside a container the tree is mounted read-only: present, but no instance cgroup can be made there.
+    const writable = dir !== undefined && (await access(dir, constants.W_OK).then(() => true, () => false));
+    const limits =
+      mode.version === null
+        ? `memory/CPU limits NOT enforced (${mode.reason})`
+        : writable
+          ? `cgroup v${mode.version} limits`
+          : `memory/CPU limits NOT enforced (the cgroup tree at ${dir ?? '/sys/fs/cgroup'} is not writable here (read-only inside a container, or not root): run as root, or in a container mount the host's /sys/fs/cgroup read-write, e.g. \`swarm run --host-cgroups\`)`;
     return { usable: true, details: `node ${process.version}; ${limits}` };
   }
 
