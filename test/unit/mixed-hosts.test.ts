@@ -66,6 +66,15 @@ describe('merging shards from several hosts', () => {
     expect(renderHeader(merged).toString()).toMatch(/MIXED HOSTS/);
   });
 
+  it('advise on such a merge warns that its comparisons cross hosts', async () => {
+    const { merged } = mergeShards(shards(BIG));
+    await withFiles([merged], async ([file]) => {
+      const io = captureIO();
+      expect(await main(['advise', file!], io)).toBe(0);
+      expect(io.stderr()).toMatch(/warning: the variants ran on 2 host classes \(bench-01, bench-02\)/);
+    });
+  });
+
   it('--allow-mixed-hosts pools them under one key and says so', () => {
     const { merged } = mergeShards(shards(BIG), { allowMixedHosts: true });
     expect(new Set(merged.variants.map((v) => v.variant.key)).size).toBe(2);
