@@ -110,4 +110,24 @@ describe('coldlab swarm run on a real one-node swarm', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 200_000);
+
+  it('a coldlab killed outright leaves its job; `doctor --cleanup` finds it by label and removes it', async (t) => {
+    if (!ready) return t.skip();
+    const out = await mkdtemp(join(tmpdir(), 'coldlab-swarm-'));
+    try {
+      const child = swarmRun(FOUR, out, '--shards', '2');
+      await waitFor(async () => ((await execa('docker', ['ps', '-q', '--filter', 'label=coldlab.kind=swarm-task', '--filter', 'status=running'])).stdout.trim() ? true : undefined), 60_000, 250);
+      const [runDir] = await readdir(out);
+      child.kill('SIGKILL');
+      await child;
+      // Another test's `doctor --cleanup` on this host may sweep it first: then it is gone all the same.
+      const left = (await leftovers(`coldlab.run=${runDir}`)).services !== '';
+      const doctor = await execa('node', ['bin/coldlab.mjs', 'doctor', '--cleanup', '--json'], { reject: false });
+      const lines = JSON.parse(doctor.stdout) as Array<{ runtime: string; removed?: string[] }>;
+      if (left) expect(lines.find((l) => l.runtime === 'swarm')?.removed).toContain(`swarm job coldlab-${runDir}`);
+      expect(await leftovers(`coldlab.run=${runDir}`)).toEqual({ services: '', containers: '' });
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 200_000);
 });
