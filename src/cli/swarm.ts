@@ -51,6 +51,10 @@ export async function swarmRunCommand(io: IO, file: string, options: SwarmRunOpt
     io.out(terminalSafe(`\n${formatRunSummary(out.merged)}\n`));
     for (const [shard, why] of out.failures) io.err(terminalSafe(`coldlab: shard ${shard}/${input.shards} failed: ${why}\n`));
     if (out.leftovers.length > 0) io.err(terminalSafe(`coldlab: task containers still present after removing the job: ${out.leftovers.join(', ')} (\`coldlab doctor --cleanup\` removes them)\n`));
+    // Inside a task the cgroup tree is read-only: without the node's, instances run unbounded (cold starts look faster).
+    if (!options.hostCgroups && out.merged.variants.some((v) => v.variant.runtime === 'process' && !v.limitsEnforced)) {
+      io.err('coldlab: warning: memory/CPU limits were not enforced inside the tasks; pass --host-cgroups to mount each node\'s cgroup tree so they are\n');
+    }
     const classes = hostClassesOf(out.merged);
     if (classes.size > 1) io.err(terminalSafe(`coldlab: warning: the shards ran on ${classes.size} host classes (${[...classes.values()].join(', ')}); comparisons across them measure the hosts too\n`));
     io.out(`timings: image ${out.seconds.image} s, job ${out.seconds.job} s, merge and report ${out.seconds.merge} s\nresults: ${out.resultsFile}\nreport:  ${out.html}\n`);
