@@ -15,6 +15,8 @@ state() { docker info --format '{{.Swarm.LocalNodeState}}' 2>/dev/null || echo u
 if [ "${1:-init}" = leave ]; then
   if [ -f "$marker" ] && [ "$(state)" = active ]; then
     docker swarm leave --force >/dev/null && say "left the swarm this script made"
+    # init made docker_gwbridge too, and leaving keeps it: it goes unless something still uses it.
+    docker network rm docker_gwbridge >/dev/null 2>&1 || true
   fi
   rm -f "$marker"
   exit 0
