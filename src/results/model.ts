@@ -5,6 +5,7 @@ import { pricesSchema } from '../scenario/prices.js';
 import { adviceSchema } from '../scenario/advice.js';
 import type { Variant } from '../scenario/variant.js';
 import type { PhaseKind } from '../scenario/schema.js';
+import { eventsResultSchema } from './events.js';
 
 /**
  * The output model: results.json as one zod schema, and every result type derived from it, so the shape is
@@ -196,6 +197,8 @@ const variantBase = {
   sandbox: z.record(text, text).exactOptional(),
   /** Absent in version-1 files and in merged variants (arrivals of different runs do not add up). */
   arrivals: arrivalLogSchema.exactOptional(),
+  /** Event phases: stage histograms, trigger counts and the stream audit (results/events.ts). */
+  events: eventsResultSchema(histogramSchema).exactOptional(),
 };
 
 /** A tagged union: a variant completed, ran but cannot be trusted (invalid, with why), or failed. */

@@ -7,7 +7,8 @@ import { replayTooBig, resolveTrace } from './trace/schedule.js';
 /** Trace paths are written relative to the scenario file; results and the sender need them absolute. */
 export function withAbsoluteTraces(scenario: Scenario, scenarioFile: string): Scenario {
   const dir = dirname(scenarioFile);
-  return { ...scenario, phases: scenario.phases.map((p) => (p.kind === 'trace' ? { ...p, file: resolve(dir, p.file) } : p)) };
+  const absolute = <P extends { kind: string }>(p: P): P => (p.kind === 'trace' && 'file' in p && typeof p.file === 'string' ? { ...p, file: resolve(dir, p.file) } : p);
+  return { ...scenario, phases: scenario.phases.map((p) => (p.kind === 'events' ? { ...p, publish: absolute(p.publish) } : absolute(p))) };
 }
 
 /**
