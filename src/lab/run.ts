@@ -87,7 +87,7 @@ export async function runEntries(entries: ReadonlyArray<{ variant: Variant; sink
   const used = new Map<string, Runtime>();
   let eventBus: EventBus | undefined;
   try {
-    eventBus = await eventBusFor(entries.map((e) => e.variant), options.runId);
+    eventBus = await eventBusFor(entries.map((e) => e.variant), options.runId, options.events?.leftoversRemoved);
     for (const [index, { variant, sink }] of entries.entries()) {
       if (signal.aborted) break;
       const runtime = await getRuntime(variant.runtime);
