@@ -1,8 +1,11 @@
 import type { JetStreamManager } from 'nats';
 import type { EventsAudit } from '../results/events.js';
 import type { MessageBook } from './messages.js';
+import { sleep } from '../util/clock.js';
 
 const LISTED = 50;
+const ACK_SETTLE_TRIES = 20;
+const ACK_SETTLE_MS = 50;
 
 /**
  * Checks every published sequence once the trigger stopped: against coldlab's own record (answered, or
@@ -23,7 +26,13 @@ export async function auditStream(jsm: JetStreamManager, stream: string, consume
       if (lostSeqs.length < LISTED) lostSeqs.push(m.seq);
     }
   }
-  const [streamInfo, consumerInfo] = await Promise.all([jsm.streams.info(stream), jsm.consumers.info(stream, consumer)]);
+  const streamInfo = await jsm.streams.info(stream);
+  // Acks are processed by the server after they arrive: a last one may need a moment to show in the consumer's state.
+  let consumerInfo = await jsm.consumers.info(stream, consumer);
+  for (let i = 0; i < ACK_SETTLE_TRIES && consumerInfo.num_ack_pending + consumerInfo.num_pending > 0 && lost === 0; i++) {
+    await sleep(ACK_SETTLE_MS);
+    consumerInfo = await jsm.consumers.info(stream, consumer);
+  }
   const unacked = consumerInfo.num_ack_pending + consumerInfo.num_pending;
   const streamMessages = streamInfo.state.messages;
   const lastSeq = streamInfo.state.last_seq;
