@@ -45,7 +45,10 @@ describe('event phases on a real NATS JetStream', () => {
     for (const v of result.variants) {
       expect(v.status).not.toBe('failed');
       const audit = v.events?.audit;
-      expect(audit).toMatchObject({ lost: 0, unacked: 0, ok: true, published: 26, answered: 26 });
+      // What the publisher sent (26 on schedule; a publisher held up past a phase's end does not send late).
+      const sent = v.phases.filter((p) => p.kind === 'events').reduce((t, p) => t + p.sent, 0);
+      expect(sent).toBeGreaterThan(20);
+      expect(audit).toMatchObject({ lost: 0, unacked: 0, ok: true, published: sent, answered: sent });
       expect(v.events?.stream).toMatch(new RegExp(`^EVT-p${process.pid}-${result.runId}-v\\d$`));
     }
   });
