@@ -18,11 +18,14 @@ export interface EventsBench {
   /** Median over rounds: a direct HTTP request through the gateway, and a message from intended publish to answer. */
   http: Latency;
   events: Latency;
-  /** The highest rate tried that one trigger held (everything published and answered, P99 end to end ≤ 50 ms). */
-  tries: Array<{ rate: number; held: boolean; published: number; scheduled: number; answered: number; p99Us: number }>;
+  /** Rising rates until one is not held: everything published and answered, with no backlog (end-to-end P50 ≤ 5 ms, P99 ≤ 250 ms). */
+  tries: Array<{ rate: number; held: boolean; published: number; scheduled: number; answered: number; p50Us: number; p99Us: number }>;
 }
 
-const HELD_P99_US = 50_000;
+// A trigger that keeps up answers the median message in a few ms; one that falls behind builds a backlog whose
+// wait shows in seconds at P99 (2,000 msg/s here: P99 0.7 s). A shared host's stalls alone stay under these.
+const HELD_P50_US = 5_000;
+const HELD_P99_US = 250_000;
 
 async function httpRound(url: string, rate: number, durationMs: number): Promise<Latency> {
   const recorder = new PhaseRecorder({ name: 'http', kind: 'constant', loop: 'open', startMs: 0, targetRate: rate });
@@ -75,8 +78,8 @@ export async function benchEvents(fn: FunctionSpec, base: Variant, rate: number,
     }
     for (const r of rates) {
       const t = await eventsRound(r, roundMs);
-      const held = t.published >= t.scheduled * 0.99 && t.answered === t.published && t.lost === 0 && t.p99Us <= HELD_P99_US;
-      tries.push({ rate: r, held, published: t.published, scheduled: t.scheduled, answered: t.answered, p99Us: t.p99Us });
+      const held = t.published >= t.scheduled * 0.99 && t.answered === t.published && t.lost === 0 && t.p50Us <= HELD_P50_US && t.p99Us <= HELD_P99_US;
+      tries.push({ rate: r, held, published: t.published, scheduled: t.scheduled, answered: t.answered, p50Us: t.p50Us, p99Us: t.p99Us });
       if (!held) break;
     }
   } finally {
