@@ -1,5 +1,5 @@
 import type { JetStreamManager } from 'nats';
-import type { EventsAudit } from '../results/events.js';
+import type { EventsAudit } from '../results/eventsRecorder.js';
 import type { MessageBook } from './messages.js';
 import { sleep } from '../util/clock.js';
 

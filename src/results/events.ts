@@ -1,101 +1,25 @@
 import { z } from 'zod';
 
 /**
- * What a variant's event phases measured (src/events/): per message, from its intended publish time, the
- * stages it went through, cold and warm apart; what the trigger did; and the end-of-variant audit of the
- * stream. Kept out of model.ts so the request path's shape stays as it was; a variant carries it as `events`.
+ * What a variant's event phases measured (src/events/), as `events` on a variant result: per message, from its
+ * intended publish time, the stages it went through, cold and warm apart (cold: its first successful call was
+ * served by a cold start); what the trigger did; and the end-of-variant audit of the stream. Built with
+ * model.ts's histogram schema (passed in, so this file needs nothing of model.ts); the types derive from it
+ * (results/eventsRecorder.ts names them).
  */
 
-/** One stage's HDR histogram (µs): every message, and those answered by a cold start or a warm instance. */
-export interface StageHistograms<H> {
-  all?: H;
-  cold?: H;
-  warm?: H;
-}
-
-/** The stages of one message. `toStored + storedToDelivered + deliveredToAnswered = endToEnd`, message by message. */
-export interface EventStages<H> {
-  /** Intended publish time → PubAck back at the publisher (the publisher's own figure, coordinated-omission correct). */
-  publishAck: StageHistograms<H>;
-  /** Intended publish time → stored in the stream (the stream's timestamp). */
-  toStored: StageHistograms<H>;
-  /** Stored → first delivered to the trigger. */
-  storedToDelivered: StageHistograms<H>;
-  /** First delivered → the function's successful answer (includes cold starts, queueing and redeliveries). */
-  deliveredToAnswered: StageHistograms<H>;
-  /** Intended publish time → the function's successful answer. */
-  endToEnd: StageHistograms<H>;
-}
-
+/** `toStored + storedToDelivered + deliveredToAnswered = endToEnd`, message by message. */
 export const STAGE_NAMES = ['toStored', 'storedToDelivered', 'deliveredToAnswered'] as const;
 
-export interface EventCounts {
-  /** Messages the schedule held. */
-  scheduled: number;
-  /** Messages the stream acknowledged (PubAck). */
-  published: number;
-  publishErrors: number;
-  /** Messages the function answered successfully at least once (cold / warm: how the first success was served). */
-  answered: number;
-  answeredCold: number;
-  answeredWarm: number;
-  /** Deliveries to the trigger, first ones and redeliveries. */
-  deliveries: number;
-  redeliveries: number;
-  /** Calls to the function, and those beyond the first for a message id (the function ran twice). */
-  invocations: number;
-  duplicateInvocations: number;
-  /** Messages whose function ran more than once. */
-  duplicateMessages: number;
-  failedInvocations: number;
-  acks: number;
-  naks: number;
-  terms: number;
-}
+/** Per phase: messages scheduled, published (PubAck), failed to publish; answered at least once (cold / warm by the
+ * first success); deliveries and redeliveries; calls, calls beyond a message's first (by message id), messages
+ * called more than once, failed calls; acks, naks, terms. */
+export const COUNT_KEYS = ['scheduled', 'published', 'publishErrors', 'answered', 'answeredCold', 'answeredWarm', 'deliveries', 'redeliveries', 'invocations', 'duplicateInvocations', 'duplicateMessages', 'failedInvocations', 'acks', 'naks', 'terms'] as const;
 
-export interface EventsPhaseResult<H> extends EventCounts {
-  name: string;
-  stages: EventStages<H>;
-}
-
-/** Every published sequence checked against the stream and the consumer once the variant's trigger stopped. */
-export interface EventsAudit {
-  published: number;
-  /** Answered successfully and acked. */
-  answered: number;
-  /** Given up on (term) after a failed invocation, as the scenario asked. */
-  terminated: number;
-  /** Published but never answered nor terminated: lost. Their stream sequences (the first 50) in lostSeqs. */
-  lost: number;
-  lostSeqs: number[];
-  /** What the consumer still held unacknowledged at the end (ack pending + not yet delivered). */
-  unacked: number;
-  streamMessages: number;
-  lastSeq: number;
-  ackFloor: number;
-  ok: boolean;
-}
-
-/** H is the histogram type (model.ts's HistogramData): a parameter, so this file needs nothing of model.ts. */
-export interface EventsResult<H> {
-  server: { url: string; own: boolean; version?: string };
-  stream: string;
-  consumer: string;
-  subject: string;
-  ackWaitMs: number;
-  maxAckPending: number;
-  onFailure: 'nak' | 'term';
-  phases: Array<EventsPhaseResult<H>>;
-  audit: EventsAudit;
-}
-
-/** The zod shape of `events` in results.json, built with schema.ts's histogram check (no run-time import cycle). */
-export function eventsResultSchema<H>(histogram: z.ZodType<H>) {
+export function eventsResultSchema<H extends z.ZodType>(histogram: H) {
   const count = z.number().int().nonnegative();
   const set = z.object({ all: histogram.exactOptional(), cold: histogram.exactOptional(), warm: histogram.exactOptional() });
-  const counts = Object.fromEntries(
-    (['scheduled', 'published', 'publishErrors', 'answered', 'answeredCold', 'answeredWarm', 'deliveries', 'redeliveries', 'invocations', 'duplicateInvocations', 'duplicateMessages', 'failedInvocations', 'acks', 'naks', 'terms'] as const).map((k) => [k, count]),
-  ) as Record<keyof EventCounts, typeof count>;
+  const counts = Object.fromEntries(COUNT_KEYS.map((k) => [k, count])) as Record<(typeof COUNT_KEYS)[number], typeof count>;
   return z.object({
     server: z.object({ url: z.string(), own: z.boolean(), version: z.string().exactOptional() }),
     stream: z.string(),
@@ -108,15 +32,31 @@ export function eventsResultSchema<H>(histogram: z.ZodType<H>) {
       z.object({
         name: z.string(),
         ...counts,
-        stages: z.object({ publishAck: set, toStored: set, storedToDelivered: set, deliveredToAnswered: set, endToEnd: set }),
+        stages: z.object({
+          /** Intended publish time → PubAck back at the publisher (the publisher's own figure). */
+          publishAck: set,
+          /** Intended publish time → stored in the stream (the stream's timestamp). */
+          toStored: set,
+          /** Stored → first delivered to the trigger. */
+          storedToDelivered: set,
+          /** First delivered → the function's first successful answer (cold start, queueing and redeliveries included). */
+          deliveredToAnswered: set,
+          /** Intended publish time → the function's first successful answer. */
+          endToEnd: set,
+        }),
       }),
     ),
+    /** Every published sequence checked against coldlab's record, the stream and the consumer once the trigger stopped. */
     audit: z.object({
       published: count,
+      /** Answered successfully and acked. */
       answered: count,
+      /** Given up on (term) after a failed call, as the scenario asked. */
       terminated: count,
+      /** Published but neither answered nor terminated; their stream sequences (the first 50) in lostSeqs. */
       lost: count,
       lostSeqs: z.array(count),
+      /** What the consumer still held unacknowledged at the end (ack pending + not yet delivered). */
       unacked: count,
       streamMessages: count,
       lastSeq: count,

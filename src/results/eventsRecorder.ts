@@ -1,11 +1,13 @@
-import type { EventCounts, EventStages, EventsPhaseResult, EventsResult, StageHistograms } from './events.js';
-import type { HistogramData } from './model.js';
+import type { COUNT_KEYS } from './events.js';
+import type { VariantResult } from './model.js';
 import { newHistogram, recordUs, toData, type Histogram } from './histogram.js';
 
-/** The event shapes of results/events.ts with this model's histograms: what results.json holds. */
-export type EventsData = EventsResult<HistogramData>;
-export type EventsPhaseData = EventsPhaseResult<HistogramData>;
-export type StageData = StageHistograms<HistogramData>;
+/** A variant's `events` (results/events.ts), its phases, one stage's histograms, the counts: derived from the schema. */
+export type EventsData = NonNullable<VariantResult['events']>;
+export type EventsPhaseData = EventsData['phases'][number];
+export type StageData = EventsPhaseData['stages']['endToEnd'];
+export type EventCounts = Record<(typeof COUNT_KEYS)[number], number>;
+export type EventsAudit = EventsData['audit'];
 
 /** When one message passed each point, µs on the nowUs() clock (0: not reached). */
 export interface MessageTimes {
@@ -97,7 +99,7 @@ export class EventsPhaseRecorder {
   }
 
   finish(): EventsPhaseData {
-    const stages: EventStages<HistogramData> = {
+    const stages: EventsPhaseData['stages'] = {
       publishAck: this.stages.publishAck.data(),
       toStored: this.stages.toStored.data(),
       storedToDelivered: this.stages.storedToDelivered.data(),
