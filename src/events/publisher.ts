@@ -1,7 +1,7 @@
 import type { JetStreamClient } from 'nats';
 import { headers as natsHeaders } from 'nats';
 import type { OpenLoopPhase } from '../load/schedule.js';
-import type { SendLag } from '../results/model.js';
+import type { OpenLoopRun } from '../load/openLoop.js';
 import type { EventsPhaseRecorder } from '../results/eventsRecorder.js';
 import { phaseDurationMs, scheduleCursor } from '../load/schedule.js';
 import { SendLagRecorder } from '../load/sendLag.js';
@@ -21,22 +21,18 @@ export interface PublishOptions {
   timeoutMs: number;
 }
 
-export interface PublishRun {
-  scheduled: number;
-  sent: number;
-  achievedRate: number;
-  sendLag: SendLag;
-  durationMs: number;
-}
+/** What a publisher did: the HTTP sender's figures, for the same validity rules. */
+export type PublishRun = OpenLoopRun;
 
 // Timers are ms-accurate only: a publish due within this is spun for on setImmediate (as the HTTP sender does).
 const SPIN_WINDOW_US = 1_500;
 const MAX_PER_TURN = 256;
 
 // The body: the message's id, padded to the scenario's size, so a function can read which message it got.
+const encoder = new TextEncoder();
 function body(id: number, bytes: number): Uint8Array {
   const text = JSON.stringify({ id, pad: '' });
-  return new TextEncoder().encode(text.replace('"pad":""', `"pad":"${'x'.repeat(Math.max(0, bytes - text.length))}"`));
+  return encoder.encode(text.replace('"pad":""', `"pad":"${'x'.repeat(Math.max(0, bytes - text.length))}"`));
 }
 
 /**

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { ownerAlive } from '../runtimes/owner.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { withTimeout } from '../util/timeout.js';
+import { deathSignalPrefix, freePort } from '../util/processes.js';
 
 export const NATS_BINARY = 'nats-server';
 const INSTALL_HINT = 'install Debian\'s nats-server (as root: apt-get install nats-server; scripts/setup-nats.sh does it), or give events: { url: nats://host:port } of a server with JetStream';
@@ -31,22 +31,6 @@ export interface OwnServer {
   url: string;
   version: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-// setpriv --pdeathsig (util-linux) makes the kernel kill the server when coldlab dies, even by kill -9.
-async function deathSignalPrefix(): Promise<string[]> {
-  return execa('setpriv', ['--pdeathsig', 'KILL', '--', 'true']).then(() => ['setpriv', '--pdeathsig', 'KILL', '--'], () => []);
 }
 
 /** Starts nats-server with JetStream on 127.0.0.1 (a free port, a fresh store folder) for one run; stop() removes both. */
