@@ -45,6 +45,12 @@ describe('event phases refuse bad input before anything runs', () => {
     expect(err).toMatch(/scenario\.yaml:5:\d+ events\.subject: "orders\.\*" is not a subject/);
   });
 
+  it('a trace schedule whose file is missing is exit 2 at the publish key, like a trace phase', async () => {
+    const { code, err } = await run(scenario('  onFailure: nak').replace('publish: { kind: burst, size: 2, every: 0s, count: 1 }', 'publish: { kind: trace, file: missing-trace.csv }'));
+    expect(code).toBe(2);
+    expect(err).toMatch(/scenario\.yaml:8:\d+ phases\[0\]\.publish\.file: the trace cannot be replayed/);
+  });
+
   it('an unreachable server is exit 3 with a hint, and no variant ran', async () => {
     const { code, err } = await run(scenario('  url: nats://127.0.0.1:1'));
     expect(code).toBe(3);
