@@ -7,13 +7,14 @@ import type { Runtime } from '../../src/runtimes/types.js';
 import { Pool } from '../../src/platform/pool.js';
 import { startGateway, type Gateway } from '../../src/platform/gateway.js';
 import { openEventBus, type EventBus } from '../../src/events/bus.js';
+import { startNatsServer, type OwnServer } from '../../src/events/server.js';
 import { EventsSession } from '../../src/events/session.js';
 import { Timeline } from '../../src/results/timeline.js';
 import { nowUs } from '../../src/util/clock.js';
 
 // A function that fails every 5th call on an instance: with onFailure nak the stream delivers the failed messages
 // again until they succeed; with term the trigger gives up on them, and the audit counts them terminated, not lost.
-// Real nats-server, real process instances.
+// Real nats-server (reached by url, as with `events: { url }`), real process instances.
 const RUN_ID = `failures-${process.pid}`;
 const yaml = `name: failures
 function:
@@ -31,6 +32,7 @@ phases:
 
 let runtime: Runtime;
 let bus: EventBus;
+let server: OwnServer;
 let pool: Pool;
 let gateway: Gateway;
 let variant: Variant;
@@ -40,7 +42,8 @@ beforeAll(async () => {
   const [first] = expandVariants(loaded.scenario, { hostCores: 2 });
   if (!first) throw new Error('no variant');
   variant = first;
-  bus = await openEventBus({}, RUN_ID);
+  server = await startNatsServer(RUN_ID);
+  bus = await openEventBus({ url: server.url }, RUN_ID);
   runtime = await getRuntime('process');
   const prepared = await runtime.prepare(loaded.fn, variant, RUN_ID);
   pool = new Pool({ maxInstances: 2, instanceConcurrency: 1, keepAliveMs: 60_000, provisioned: 0, startInstance: (instanceId, stop) => runtime.start(prepared, { instanceId, runId: RUN_ID, signal: stop }) });
@@ -52,6 +55,7 @@ afterAll(async () => {
   await pool?.close('end-of-variant');
   await runtime?.dispose(RUN_ID);
   await bus?.close();
+  await server?.stop();
 });
 
 async function runWith(onFailure: 'nak' | 'term', index: number) {
@@ -73,6 +77,7 @@ describe('failed invocations', () => {
     expect(p?.naks).toBe(p?.failedInvocations);
     expect(p?.redeliveries).toBeGreaterThanOrEqual(p?.failedInvocations ?? 0);
     expect(result.audit).toMatchObject({ published: sent, answered: sent, terminated: 0, lost: 0, ok: true });
+    expect(result.server).toMatchObject({ url: server.url, own: false });
   });
 
   it('term: failed messages are given up on, counted terminated, and the audit still passes', async () => {
