@@ -1,6 +1,6 @@
 // `npm run bench`: benchmarks of the lab itself. Every figure is measured side by side in this one run
 // and printed as a ratio or a difference against its baseline, never against a number written down elsewhere.
-// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container, gvisor, plan, microvm, wasm).
+// `npm run bench -- container process` runs only the sections named (gateway, sender, process, container, gvisor, plan, microvm, wasm, soak, events).
 import { resolve } from 'node:path';
 import type { Variant, FunctionSpec } from '../src/scenario/variant.js';
 import { benchGateway } from './gateway.js';
@@ -14,6 +14,7 @@ import type { OciColdStart } from './ociColdStart.js';
 import { benchPlan } from './plan.js';
 import { benchWasm, WASM_STARTS } from './wasmColdStart.js';
 import { benchSoak, RAMP_S } from './soak.js';
+import { benchEvents } from './events.js';
 import { type BenchRow, formatBenchTable, ratioOf } from './table.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
@@ -212,7 +213,20 @@ async function soak(): Promise<BenchRow[]> {
   ];
 }
 
-const sections: Record<string, () => Promise<BenchRow[]>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan, microvm, wasm, soak };
+async function events(): Promise<BenchRow[]> {
+  const b = await benchEvents(fn, variant, 1000, 4, 3000, [1000, 2000, 3000, 4000, 6000, 8000]);
+  const added = b.events.p50Us - b.http.p50Us;
+  console.log(`event trigger on a warm instance at ${b.rate} msg/s (${b.rounds} rounds alternating a direct HTTP request through the gateway and a JetStream message through the trigger; median of rounds):`);
+  console.log(`  P50 HTTP ${ms(b.http.p50Us)}  message end to end ${ms(b.events.p50Us)} (added ${signed(added)});  P99 HTTP ${ms(b.http.p99Us)}  message ${ms(b.events.p99Us)} (added ${signed(b.events.p99Us - b.http.p99Us)})`);
+  for (const t of b.tries) console.log(`  ${String(t.rate).padStart(5)} msg/s: published ${t.published}/${t.scheduled}, answered ${t.answered}, end-to-end P50 ${ms(t.p50Us)} P99 ${ms(t.p99Us)} → ${t.held ? 'held' : 'not held'}`);
+  const held = b.tries.filter((t) => t.held).at(-1);
+  return [
+    { figure: `trigger P50 added at ${b.rate} msg/s`, baseline: `HTTP ${ms(b.http.p50Us)}`, coldlab: signed(added), ratio: ratioOf(b.events.p50Us, b.http.p50Us), goal: '≤ 1 ms', met: added <= 1000 },
+    { figure: 'highest message rate one trigger held', baseline: '—', coldlab: held ? `${held.rate} msg/s` : `none (≥ ${b.tries[0]?.rate ?? '?'})`, ratio: '—', goal: '—', met: undefined },
+  ];
+}
+
+const sections: Record<string, () => Promise<BenchRow[]>> = { gateway, sender, process: processColdStart, container: containerColdStart, gvisor, plan, microvm, wasm, soak, events };
 const asked = process.argv.slice(2);
 const unknown = asked.filter((name) => !Object.hasOwn(sections, name));
 if (unknown.length > 0) {

@@ -44,6 +44,7 @@ command -v setpriv >/dev/null 2>&1 || vm_missing+=(util-linux)
 install_or_say "microVM tests will fail without them" --no-install-recommends -- "${vm_missing[@]}"
 
 bash scripts/setup-docker.sh
+bash scripts/setup-nats.sh
 
 # Prometheus for the --metrics-port test: Debian's package unpacked under .cache (apt-get download +
 # dpkg -x), so no service is installed or started; the test starts it on loopback with its own config.

@@ -8,6 +8,7 @@ import { adviseMemory, type MemoryAdvice } from './memory.js';
 import { adviseWarmPool, type WarmPoolAdvice } from './warmPool.js';
 import { adviseKeepAlive, type KeepAliveAdvice } from './keepAlive.js';
 import { advisePrewarm, type PrewarmAdvice } from './prewarm.js';
+import { adviseEvents, type EventsAdvice } from './events.js';
 
 /** Every recommendation of a run, with the figures each rests on; JSON as is for `coldlab advise --json`. */
 export interface Advice {
@@ -22,6 +23,8 @@ export interface Advice {
   warmPool: WarmPoolAdvice[];
   keepAlive: KeepAliveAdvice[];
   prewarm: PrewarmAdvice[];
+  /** Event phases: ack wait and maxAckPending per variant (advise/events.ts). */
+  events: EventsAdvice[];
   /** What to add to the matrix (or re-run) where there was too little valid data to advise. */
   missing: string[];
 }
@@ -59,6 +62,7 @@ export function advise(result: RunResult, options: { pricesOverride?: PricesOver
     warmPool: adviseWarmPool(figures, prices, settings),
     keepAlive,
     prewarm: advisePrewarm(figures, prices),
+    events: adviseEvents(result.variants, prices),
     missing,
   };
 }

@@ -1,5 +1,6 @@
 import type { Advice } from './index.js';
 import { textTable, type Align } from '../present/textTable.js';
+import { eventsAdviceText } from './events.js';
 import { MEMORY_HEAD, WARM_POOL_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolCells, warmPoolText } from './words.js';
 
 const MEMORY_ALIGN: Align[] = ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
@@ -23,6 +24,10 @@ export function formatAdvice(advice: Advice): string {
   if (advice.prewarm.length > 0) {
     lines.push('', '  Prewarm');
     for (const p of advice.prewarm) lines.push(`    → ${prewarmText(p, advice.prices)}`);
+  }
+  if (advice.events.length > 0) {
+    lines.push('', '  Event trigger (ack wait, maxAckPending)');
+    for (const e of advice.events) lines.push(`    ${e.variant}`, ...eventsAdviceText(e).map((l) => `    → ${l}`));
   }
   if (advice.missing.length > 0) {
     lines.push('', '  Not advised');

@@ -12,6 +12,7 @@ export function describeVariant(v: Variant): string {
     `keep-alive ${formatMs(v.keepAliveMs)}`,
     `concurrency ${v.instanceConcurrency}`,
     `max ${v.maxInstances}`,
+    ...(v.ackWaitMs !== undefined ? [`ack wait ${formatMs(v.ackWaitMs)}`, `max ack pending ${v.maxAckPending ?? ''}`] : []),
     `rep ${v.repetition}`,
   ].join(' · ');
 }

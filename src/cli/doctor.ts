@@ -4,6 +4,16 @@ import { getRuntime, knownRuntimes } from '../runtimes/registry.js';
 import { probeRuntime } from '../runtimes/probe.js';
 import { RUNTIME_NAMES } from '../scenario/schema.js';
 import { errorMessage, EXIT } from '../util/errors.js';
+import { probeNatsServer } from '../events/server.js';
+import { removeEventLeftovers } from '../events/leftovers.js';
+
+// Event phases need nats-server (unless the scenario names a server): shown beside the runtimes, never fatal.
+async function natsLine(options: { cleanup?: boolean; natsUrl?: string }): Promise<DoctorLine> {
+  const nats = await probeNatsServer();
+  const probe: ProbeResult = nats.usable ? { usable: true, details: `nats-server ${nats.version} with JetStream, for event phases` } : nats;
+  const removed = options.cleanup ? await removeEventLeftovers(options.natsUrl).catch((error: unknown) => [`cleanup failed: ${errorMessage(error)}`]) : undefined;
+  return { runtime: 'nats', probe, ...(removed ? { removed } : {}) };
+}
 
 /** Said plainly, so nobody looks for it: coldlab builds nothing it cannot test here. */
 export const FIRECRACKER = 'not offered: Firecracker would need a KVM that works (the microvm line says whether this host has one) and the firecracker binary, which Debian does not package; the microvm runtime runs the same kind of guest on QEMU instead';
@@ -15,7 +25,7 @@ interface DoctorLine {
 }
 
 /** Which runtimes work on this machine, why the others don't and how to fix them; optional leftover cleanup. */
-export async function doctorCommand(io: IO, options: { cleanup?: boolean; json?: boolean }): Promise<number> {
+export async function doctorCommand(io: IO, options: { cleanup?: boolean; json?: boolean; natsUrl?: string }): Promise<number> {
   const lines: DoctorLine[] = [];
   for (const name of RUNTIME_NAMES) {
     const line: DoctorLine = { runtime: name, probe: await probeRuntime(name) };
@@ -28,6 +38,7 @@ export async function doctorCommand(io: IO, options: { cleanup?: boolean; json?:
   }
   // Swarm jobs are not a runtime's: their leftovers (a `coldlab swarm run` that was killed) are swept here.
   const swarmRemoved = options.cleanup ? await (await import('../cluster/swarmCleanup.js')).cleanupSwarmJobs().catch((error: unknown) => [`swarm cleanup failed: ${errorMessage(error)}`]) : undefined;
+  lines.push(await natsLine(options));
   if (options.json) {
     io.out(`${JSON.stringify(swarmRemoved ? [...lines, { runtime: 'swarm', removed: swarmRemoved }] : lines, null, 2)}\n`);
   } else {

@@ -115,9 +115,10 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .command('doctor')
     .description('show which runtimes are usable here and how to fix the others')
     .option('--cleanup', 'remove containers, cgroups and processes left by earlier runs')
+    .option('--nats-url <url>', 'with --cleanup: also remove streams earlier runs left on this NATS server')
     .option('--json', 'machine-readable output')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (options: { cleanup?: boolean; json?: boolean; verbose?: boolean }) => setExit(await (await import('./doctor.js')).doctorCommand(io, options)));
+    .action(async (options: { cleanup?: boolean; json?: boolean; verbose?: boolean; natsUrl?: string }) => setExit(await (await import('./doctor.js')).doctorCommand(io, options)));
   clusterCommands(cli, io, setExit);
   // The internal-error hint says "re-run with --verbose": every command, present and future, must take it.
   for (const command of cli.commands) {

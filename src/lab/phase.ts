@@ -36,6 +36,8 @@ export async function runPhase(phase: Phase, name: string, options: PhaseRunOpti
       options.onOutcome?.(outcome);
     },
   };
+  // Event phases publish to a stream instead of sending requests: lab/events.ts runs them.
+  if (phase.kind === 'events') throw new Error(`phase ${name}: event phases run through the trigger, not the request sender`);
   if (phase.kind === 'saturate') {
     const run = await runClosedLoop(phase, sender);
     return recorder.finish({ durationMs: run.durationMs, sent: run.sent, achievedRate: run.achievedRate });

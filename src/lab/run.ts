@@ -14,6 +14,8 @@ import { runVariant, type VariantEvents } from './variant.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { VERSION } from '../util/version.js';
 import { resolvePrices, type Prices, type PricesOverride } from '../scenario/prices.js';
+import { eventBusFor } from './events.js';
+import type { EventBus } from '../events/bus.js';
 
 export interface RunOptions {
   loaded: LoadedScenario;
@@ -83,7 +85,9 @@ export async function runEntries(entries: ReadonlyArray<{ variant: Variant; sink
   const { signal } = options;
   const sinks = [...new Set(entries.map((e) => e.sink))];
   const used = new Map<string, Runtime>();
+  let eventBus: EventBus | undefined;
   try {
+    eventBus = await eventBusFor(entries.map((e) => e.variant), options.runId, options.events?.leftoversRemoved);
     for (const [index, { variant, sink }] of entries.entries()) {
       if (signal.aborted) break;
       const runtime = await getRuntime(variant.runtime);
@@ -100,7 +104,7 @@ export async function runEntries(entries: ReadonlyArray<{ variant: Variant; sink
         if (removed.length > 0) options.events?.leftoversRemoved?.(variant.runtime, removed);
       }
       options.events?.variantStarted?.(variant, index, entries.length);
-      const variantResult = await runVariant({ runtime, fn: sink.fn, variant, runId: options.runId, signal, ...(options.events ? { events: options.events } : {}) });
+      const variantResult = await runVariant({ runtime, fn: sink.fn, variant, runId: options.runId, signal, ...(options.events ? { events: options.events } : {}), ...(eventBus ? { eventBus, variantIndex: index } : {}) });
       sink.result.variants.push(variantResult);
       options.events?.variantFinished?.(variantResult, sink.result.prices ?? resolvePrices());
       await writeResultsAtomic(sink.file, sink.result);
@@ -108,6 +112,7 @@ export async function runEntries(entries: ReadonlyArray<{ variant: Variant; sink
     for (const sink of sinks) sink.result.complete = !signal.aborted && sink.result.variants.length === entries.filter((e) => e.sink === sink).length;
   } finally {
     await Promise.allSettled([...used.values()].map((runtime) => runtime.dispose(options.runId)));
+    await eventBus?.close();
     for (const sink of sinks) {
       sink.result.finishedAt = new Date().toISOString();
       if (sink.thresholds.length > 0) sink.result.thresholdResults = evaluateThresholds(sink.thresholds, sink.result.variants, sink.result.prices);

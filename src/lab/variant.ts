@@ -12,6 +12,9 @@ import { phaseDurationMs } from '../load/schedule.js';
 import { nowUs } from '../util/clock.js';
 import { warmUpSender } from '../load/warmup.js';
 import { ColdlabError, errorMessage } from '../util/errors.js';
+import type { EventBus } from '../events/bus.js';
+import { EventsSession } from '../events/session.js';
+import type { EventsData } from '../results/eventsRecorder.js';
 
 export interface VariantEvents {
   phaseStarted?(variant: Variant, phaseName: string, index: number, durationMs: number): void;
@@ -27,6 +30,9 @@ export interface VariantRunOptions {
   runId: string;
   signal: AbortSignal;
   events?: VariantEvents;
+  /** The run's NATS server, when the variant has event phases; variantIndex names its stream. */
+  eventBus?: EventBus;
+  variantIndex?: number;
 }
 
 /** Watches instance starts: the first failure is kept, and three failures before any instance was ready end the variant. */
@@ -72,6 +78,9 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
   let reaper: NodeJS.Timeout | undefined;
   let records: InstanceRecord[] = [];
   let failure: unknown;
+  let eventsSession: EventsSession | undefined;
+  let eventsResult: EventsData | undefined;
+  const eventsInvalid: string[] = [];
   const starts = new StartWatch();
   // The phases stop early when the run is interrupted or when the function plainly cannot start.
   const phaseSignal = AbortSignal.any([signal, starts.hopeless]);
@@ -111,11 +120,27 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
       const name = phase.name ?? `${index + 1}-${phase.kind}`;
       const startMs = (nowUs() - originUs) / 1000;
       options.events?.phaseStarted?.(variant, name, index, phaseDurationMs(phase));
-      phases.push(await runPhase(phase, name, { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal: phaseSignal, onOutcome }));
+      if (phase.kind === 'events') {
+        if (!options.eventBus) throw new Error('event phase without an event bus');
+        eventsSession ??= await EventsSession.open({ bus: options.eventBus, runId, variantIndex: options.variantIndex ?? 0, variant, gatewayUrl: gateway.url, signal: phaseSignal, onOutcome });
+        phases.push(await eventsSession.runPhase(phase, name, { startMs, timeline }));
+      } else phases.push(await runPhase(phase, name, { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal: phaseSignal, onOutcome }));
     }
   } catch (error) {
     failure = error;
   } finally {
+    // The trigger drains through the gateway, so it finishes (and the stream is audited) before the gateway closes.
+    if (eventsSession) {
+      const finished = await eventsSession.finish().catch(async (error: unknown) => {
+        failure ??= error;
+        await eventsSession?.dispose();
+        return undefined;
+      });
+      if (finished) {
+        eventsResult = finished.result;
+        eventsInvalid.push(...finished.invalidReasons);
+      }
+    }
     if (reaper) clearInterval(reaper);
     await gateway?.close();
     await sampler?.stop();
@@ -138,12 +163,13 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
     notes: [...notes],
     ...(prepared?.sandbox ? { sandbox: prepared.sandbox } : {}),
     arrivals: arrivals.log(),
+    ...(eventsResult ? { events: eventsResult } : {}),
   };
   if (failure !== undefined) {
     const error = failure instanceof ColdlabError ? { code: failure.code, message: failure.message, hint: failure.hint } : { code: 'VARIANT_FAILED', message: errorMessage(failure) };
     return { ...base, status: 'failed', error };
   }
-  const invalidReasons = phases.flatMap((p) => p.invalidReasons.map((r) => `${p.name}: ${r}`));
+  const invalidReasons = [...phases.flatMap((p) => p.invalidReasons.map((r) => `${p.name}: ${r}`)), ...eventsInvalid];
   if (signal.aborted) invalidReasons.push('interrupted before all phases ran');
   return invalidReasons.length > 0 ? { ...base, status: 'invalid', invalidReasons } : { ...base, status: 'completed' };
 }

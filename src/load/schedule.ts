@@ -58,6 +58,7 @@ function indexed(count: number, at: (i: number) => number): ScheduleCursor {
 export function phaseDurationMs(phase: Phase): number {
   if (phase.kind === 'burst') return (phase.count - 1) * phase.every + burstTailMs(phase);
   if (phase.kind === 'trace') return traceReplay(phase).durationMs;
+  if (phase.kind === 'events') return phaseDurationMs(phase.publish);
   return phase.duration;
 }
 
@@ -77,6 +78,8 @@ export function targetRate(phase: Phase): number | undefined {
       const replay = traceReplay(phase);
       return replay.durationMs > 0 ? replay.offsetsUs.length / (replay.durationMs / 1000) : undefined;
     }
+    case 'events':
+      return targetRate(phase.publish);
     case 'idle':
     case 'saturate':
       return undefined;

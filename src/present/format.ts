@@ -66,6 +66,7 @@ export function variantKnobs(v: Variant): Array<[string, string]> {
     ['keep-alive', formatDuration(v.keepAliveMs)],
     ['concurrency', `${v.instanceConcurrency} / instance`],
     ['max instances', String(v.maxInstances)],
+    ...(v.ackWaitMs !== undefined ? [['ack wait', formatDuration(v.ackWaitMs)] satisfies [string, string], ['max ack pending', String(v.maxAckPending ?? '')] satisfies [string, string]] : []),
     ['repetition', String(v.repetition)],
   ];
 }

@@ -1,6 +1,7 @@
 import type { Advice } from '../advise/index.js';
 import { MEMORY_HEAD, WARM_POOL_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolCells, warmPoolText } from '../advise/words.js';
 import { html, type SafeHtml } from '../present/escape.js';
+import { eventsAdviceText } from '../advise/events.js';
 
 /** The Recommendations section at the top of the report: each pick with the figures and the chart it rests on. */
 export function renderRecommendations(advice: Advice, charts: { costP99: SafeHtml; keepAlive: SafeHtml }): SafeHtml {
@@ -26,6 +27,7 @@ export function renderRecommendations(advice: Advice, charts: { costP99: SafeHtm
       ? html`<h3>Keep-alive what-if</h3><ul class="picks">${advice.keepAlive.map((k) => html`<li><strong>${keepAliveLabel(k)}</strong>: ${keepAliveText(k)}</li>`)}</ul>`
       : '';
   const prewarm = advice.prewarm.length > 0 ? html`<h3>Prewarm</h3><ul class="picks">${advice.prewarm.map((p) => html`<li>${prewarmText(p, prices)}</li>`)}</ul>` : '';
+  const events = advice.events.length > 0 ? html`<h3>Event trigger</h3><ul class="picks">${advice.events.map((e) => html`<li><code>${e.variant}</code>: ${eventsAdviceText(e).join('; ')}</li>`)}</ul>` : '';
   const missing = advice.missing.length > 0 ? html`<h3>Not advised</h3><ul class="notes">${advice.missing.map((m) => html`<li>${m}</li>`)}</ul>` : '';
   const excluded =
     advice.excluded.length > 0
@@ -43,6 +45,7 @@ export function renderRecommendations(advice: Advice, charts: { costP99: SafeHtm
   ${keepAlive}
   <div class="charts">${charts.keepAlive}</div>
   ${prewarm}
+  ${events}
   ${missing}
 </section>`;
 }

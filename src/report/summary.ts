@@ -52,6 +52,13 @@ function statusLine(v: VariantResult): string {
 }
 
 /** The table printed after each variant: what a user would otherwise open the report for. */
+// What the trigger did over the variant's event phases, and the audit's verdict, in one line.
+function eventsLine(e: NonNullable<VariantResult['events']>): string {
+  const sum = (key: 'redeliveries' | 'duplicateInvocations' | 'duplicateMessages' | 'failedInvocations'): string => formatCount(e.phases.reduce((t, p) => t + p[key], 0));
+  const a = e.audit;
+  return `events: ${formatCount(a.published)} published, ${formatCount(a.answered)} answered, ${sum('redeliveries')} redelivered, ${sum('duplicateInvocations')} duplicate calls (${sum('duplicateMessages')} messages), ${sum('failedInvocations')} failed · ack wait ${formatDuration(e.ackWaitMs)} · audit: ${a.ok ? 'nothing lost' : `${formatCount(a.lost)} LOST, ${formatCount(a.unacked)} unacked`}`;
+}
+
 export function formatVariantSummary(v: VariantResult): string {
   const starts = coldStartsOf(v);
   const init = mergedOf(v.phases.map((p) => p.coldInit));
@@ -64,6 +71,7 @@ export function formatVariantSummary(v: VariantResult): string {
     `  cold starts: ${formatCount(starts['scale-out'])} ${COLD_REASON_LABEL['scale-out']}, ${formatCount(starts['keepalive-expired'])} ${COLD_REASON_LABEL['keepalive-expired']}` +
       (init ? ` · init ms P50 ${formatUs(init.p50Us)}, max ${formatUs(init.maxUs)}` : ''),
   );
+  if (v.events) lines.push(`  ${eventsLine(v.events)}`);
   if (!v.limitsEnforced) lines.push('  limits not enforced: memory/CPU limits were not applied to every instance');
   const sandbox = sandboxKnobs(v.sandbox);
   if (sandbox.length > 0) lines.push(`  sandbox: ${sandbox.map(([label, value]) => `${label} ${value}`).join(', ')}`);

@@ -6,6 +6,7 @@ import { renderInstances } from './instances.js';
 import { renderGuestMemory } from './guestMemory.js';
 import { variantAnchor } from './overview.js';
 import { hostClass } from '../results/hosts.js';
+import { renderEvents } from './events.js';
 
 // Status first: an invalid or failed variant must never be read as a fast one.
 function statusCallout(v: VariantResult): SafeHtml | '' {
@@ -48,6 +49,7 @@ function measured(v: VariantResult): SafeHtml {
   return html`<h3>Latency by phase</h3>
   <p class="legend">Milliseconds. Large figure: from the intended send time (corrected for coordinated omission); small grey figure beneath: from the actual send (uncorrected).</p>
   ${v.phases.map((p) => renderPhase(p, v))}
+  ${renderEvents(v)}
   ${coldSummary(v)}`;
 }
 

@@ -5,6 +5,7 @@ import { pricesSchema } from '../scenario/prices.js';
 import { adviceSchema } from '../scenario/advice.js';
 import type { Variant } from '../scenario/variant.js';
 import type { PhaseKind } from '../scenario/schema.js';
+import { eventsResultSchema } from './events.js';
 
 /**
  * The output model: results.json as one zod schema, and every result type derived from it, so the shape is
@@ -211,6 +212,8 @@ const variantBase = {
   arrivals: arrivalLogSchema.exactOptional(),
   /** The host this variant ran on, set when a merge put variants of different hosts in one file (results/hosts.ts). */
   host: hostInfo.exactOptional(),
+  /** Event phases: stage histograms, trigger counts and the stream audit (results/events.ts). */
+  events: eventsResultSchema(histogramSchema).exactOptional(),
 };
 
 /** A tagged union: a variant completed, ran but cannot be trusted (invalid, with why), or failed. */

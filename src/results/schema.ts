@@ -33,6 +33,9 @@ export const runResultSchema = runResultShape.superRefine((run, ctx) => {
       checkHistogram(p.service?.warm, [...at, 'service', 'warm'], ctx);
       checkHistogram(p.service?.cold, [...at, 'service', 'cold'], ctx);
     });
+    v.events?.phases.forEach((p, j) => {
+      for (const [stage, set] of Object.entries(p.stages)) for (const kind of ['all', 'cold', 'warm'] as const) checkHistogram(set[kind], ['variants', i, 'events', 'phases', j, 'stages', stage, kind], ctx);
+    });
     const log = v.arrivals;
     if (!log) return;
     // The log must decode to as many requests as it claims; a thinned one says how many it was drawn from.

@@ -16,6 +16,7 @@ function plannedRequests(phase: Scenario['phases'][number]): number | undefined 
   if (phase.kind === 'constant' || phase.kind === 'poisson') return (phase.rate * phase.duration) / 1000;
   if (phase.kind === 'ramp') return (((phase.from + phase.to) / 2) * phase.duration) / 1000;
   if (phase.kind === 'burst') return phase.size * phase.count;
+  if (phase.kind === 'events') return plannedRequests(phase.publish);
   return undefined;
 }
 

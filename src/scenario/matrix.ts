@@ -1,6 +1,7 @@
 import type { Scenario } from './schema.js';
 import { RUNTIME_KNOBS, RUNTIME_KNOB_KEYS, knobOf, type RuntimeKnobKey, type RuntimeKnobValues } from './knobs/index.js';
 import type { Variant } from './variant.js';
+import { eventCells, eventKey } from './eventCells.js';
 
 export const many = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
@@ -55,11 +56,13 @@ export function expandVariants(scenario: Scenario, options: { hostCores: number 
           for (const keepAliveMs of many(m.keepAliveMs))
             for (const instanceConcurrency of many(m.instanceConcurrency))
               for (const maxInstances of many(m.maxInstances))
-                for (const knobs of knobCells(runtime, m)) {
-                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${knobs.keySuffix}`;
+                for (const knobs of knobCells(runtime, m))
+                for (const eventCell of eventCells(scenario)) {
+                  const key = `${runtime}/mem=${memoryMb}/prov=${provisionedConcurrency}/prewarm=${prewarm ? 'on' : 'off'}/ka=${keepAliveMs}/conc=${instanceConcurrency}/max=${maxInstances}${knobs.keySuffix}${eventKey(eventCell)}`;
                   cells.push({
                     key,
                     ...knobs.values,
+                    ...eventCell,
                     runtime,
                     memoryMb,
                     provisionedConcurrency,

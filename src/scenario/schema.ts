@@ -6,6 +6,7 @@ import { adviceSchema } from './advice.js';
 import { runtimeName } from './runtimeNames.js';
 import { RUNTIME_KNOBS } from './knobs/index.js';
 import type { RuntimeKnob } from './knobs/knob.js';
+import { eventsSchemas } from './events.js';
 
 /**
  * A duration field accepts "5s"/"500ms"/"2m" or milliseconds and always yields milliseconds, within
@@ -80,12 +81,15 @@ export const tracePhase = z.strictObject({
   seed: z.number().int().min(Number.MIN_SAFE_INTEGER).max(Number.MAX_SAFE_INTEGER).optional(),
 });
 
-export const phaseSchema = z.discriminatedUnion('kind', [constantPhase, poissonPhase, rampPhase, burstPhase, idlePhase, saturatePhase, tracePhase]);
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1).max(LIMITS.matrixValues)]);
+const events = eventsSchemas(duration, oneOrMany);
+// Messages published on an open-loop schedule to a JetStream stream, each invoked by coldlab's trigger (src/events/).
+export const eventsPhase = z.strictObject({ ...phaseBase, kind: z.literal('events'), publish: z.discriminatedUnion('kind', [constantPhase, poissonPhase, rampPhase, burstPhase, tracePhase]).meta({ description: 'When messages are published: a constant, poisson, ramp, burst or trace schedule (rates in messages per second)' }) });
+
+export const phaseSchema = z.discriminatedUnion('kind', [constantPhase, poissonPhase, rampPhase, burstPhase, idlePhase, saturatePhase, tracePhase, eventsPhase]);
 export type Phase = z.output<typeof phaseSchema>;
 export type PhaseKind = Phase['kind'];
 export const OPEN_LOOP_KINDS = ['constant', 'poisson', 'ramp', 'burst', 'idle', 'trace'] as const;
-
-const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1).max(LIMITS.matrixValues)]);
 
 export { RUNTIME_NAMES, runtimeName, type RuntimeName } from './runtimeNames.js';
 export { MICROVM_STARTS, WASM_STARTS, type MicrovmStart, type WasmStart } from './knobs/index.js';
@@ -103,6 +107,8 @@ export const matrixSchema = z.strictObject({
   instanceConcurrency: oneOrMany(positiveInt.max(LIMITS.instances)).default(1),
   maxInstances: oneOrMany(positiveInt.max(LIMITS.instances)).default(10),
   ...knobShape(RUNTIME_KNOBS),
+  ackWaitMs: events.ackWaitMs,
+  maxAckPending: events.maxAckPending,
 });
 
 // What execve accepts: no "=" or NUL in a name, no NUL in a value, and a size the kernel takes.
@@ -173,6 +179,7 @@ export const scenarioSchema = z.strictObject({
     .meta({ description: 'Prices the recommendations use; any key left out keeps the default (AWS Lambda x86 us-east-1 list prices)' }),
   advice: adviceSchema.default(() => adviceSchema.parse({})).meta({ description: 'What the tuning recommendations aim for' }),
   thresholds: thresholdsSchema.optional(),
+  events: events.block.optional().meta({ description: 'Event phases: the NATS server (absent: coldlab starts one), stream and subject names, what a failed invocation does' }),
   baseline: z
     .strictObject({ function: functionSchema })
     .optional()

@@ -5,6 +5,7 @@ import type { PositionFinder } from './positions.js';
 import { limitProblems } from './limitChecks.js';
 import { wasmProblems } from './wasmChecks.js';
 import { RUNTIME_KNOB_KEYS, knobOf } from './knobs/index.js';
+import { eventsProblems } from './eventCells.js';
 
 
 // Points at one element of a `value | [values]` field when the user wrote a list.
@@ -73,7 +74,7 @@ export function semanticProblems(scenario: Scenario, ctx: { file: string; where:
   }
   problems.push(...containerOnlyProblems(scenario, ctx), ...limitProblems(scenario, ctx));
   problems.push(...knobProblems(scenario, ctx));
-  problems.push(...wasmProblems(scenario, { file, where, wasmExists: ctx.wasmExists ?? false }));
+  problems.push(...wasmProblems(scenario, { file, where, wasmExists: ctx.wasmExists ?? false }), ...eventsProblems(scenario, ctx));
   if (scenario.phases.every((p) => p.kind === 'idle')) {
     problems.push({
       file,

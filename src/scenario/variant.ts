@@ -1,5 +1,6 @@
 import type { Phase, RuntimeName } from './schema.js';
 import type { RuntimeKnobValues } from './knobs/index.js';
+import type { EventsSettings } from './events.js';
 
 /** One cell of the matrix, for one repetition: everything needed to run it. */
 export interface Variant extends RuntimeKnobValues {
@@ -19,6 +20,10 @@ export interface Variant extends RuntimeKnobValues {
   cpus: number;
   phases: Phase[];
   requestTimeoutMs: number;
+  /** Event phases only (src/events/): the trigger consumer's ack wait and unacked limit, and the scenario's events block. */
+  ackWaitMs?: number;
+  maxAckPending?: number;
+  events?: EventsSettings;
 }
 
 /** The function under test, with paths already resolved to absolute ones: a module (path) or an existing image (image + port). */

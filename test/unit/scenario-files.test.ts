@@ -62,7 +62,7 @@ describe('scenario files', () => {
     expect(problems.map((p) => p.hint)).toEqual([
       'did you mean "provisionedConcurrency"?',
       'did you mean "keepAliveMs"?',
-      'valid keys here: memoryMb, provisionedConcurrency, prewarm, keepAliveMs, instanceConcurrency, maxInstances, ociRuntime, microvmStart, wasmStart, wasmReuse',
+      'valid keys here: memoryMb, provisionedConcurrency, prewarm, keepAliveMs, instanceConcurrency, maxInstances, ociRuntime, microvmStart, wasmStart, wasmReuse, ackWaitMs, maxAckPending',
       '"rate" belongs to constant, poisson phases; a saturate phase takes: name, kind, connections, duration',
       'did you mean "repetitions"?',
     ]);

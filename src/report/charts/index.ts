@@ -6,6 +6,7 @@ import { loadChart } from './load.js';
 import { overviewChart } from './overview.js';
 import { percentileChart } from './percentiles.js';
 import { initBreakdownChart } from './initBreakdown.js';
+import { eventStagesChart } from './eventStages.js';
 import { costP99Chart, keepAliveChart } from './advice.js';
 import { renderFigure } from '../../present/charts/render.js';
 
@@ -13,6 +14,8 @@ export interface RunCharts {
   overview: SafeHtml;
   /** Cold-start steps across variants, below the overview. */
   initBreakdown: SafeHtml;
+  /** Event phases' stages across variants (empty without event phases). */
+  eventStages: SafeHtml;
   /** The Recommendations section's: cost against P99 by memory size, the keep-alive curve. */
   costP99: SafeHtml;
   keepAlive: SafeHtml;
@@ -36,7 +39,8 @@ export async function renderCharts(result: RunResult, advice: Advice = advise(re
   const keepAlive = advice.keepAlive.length > 0 ? await renderFigure(keepAliveChart(advice), 'chart-keepalive') : html``;
   const overview = await renderFigure(overviewChart(result), 'chart-overview');
   const initBreakdown = await renderFigure(initBreakdownChart(result), 'chart-init-breakdown');
+  const eventStages = result.variants.some((v) => v.events) ? await renderFigure(eventStagesChart(result), 'chart-event-stages') : html``;
   const variants: SafeHtml[] = [];
   for (const [i, v] of result.variants.entries()) variants.push(await renderVariantCharts(v, i));
-  return { overview, initBreakdown, costP99, keepAlive, variants };
+  return { overview, initBreakdown, eventStages, costP99, keepAlive, variants };
 }

@@ -1,10 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { execa } from 'execa';
 import { JOIN_CGROUPS } from '../process/spawn.js';
 import { SerialConsole } from './console.js';
 import { QEMU_BINARY } from './qemu.js';
+import { deathSignalPrefix } from '../../util/processes.js';
 
 export interface RunningQemu {
   child: ChildProcess;
@@ -16,15 +15,11 @@ export interface RunningQemu {
   stderrTail(): string;
 }
 
-let pdeathsig: Promise<string[]> | undefined;
+// QEMU's hostfwd port (boot.ts takes it from here).
+export { freePort } from '../../util/processes.js';
 
 // setpriv --pdeathsig makes the kernel SIGKILL QEMU when coldlab dies, even by kill -9: no VM outlives its run.
 // Where util-linux's setpriv is missing, the leftover sweep (doctor --cleanup, next run) finds them by name.
-function deathSignalPrefix(): Promise<string[]> {
-  pdeathsig ??= execa('setpriv', ['--pdeathsig', 'KILL', '--', 'true']).then(() => ['setpriv', '--pdeathsig', 'KILL', '--'], () => []);
-  return pdeathsig;
-}
-
 export async function hasDeathSignal(): Promise<boolean> {
   return (await deathSignalPrefix()).length > 0;
 }
@@ -55,18 +50,6 @@ export async function spawnQemu(args: string[], procsFiles: string[]): Promise<R
     });
   });
   return { child, console: new SerialConsole(child.stdout!, child.stdin), exit, gone: () => exited, stderrTail: () => stderr.join('\n') };
-}
-
-/** A loopback port free right now, for QEMU's hostfwd (QEMU fails fast and is retried if it got taken meanwhile). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** Resident memory of a process (VmRSS), bytes. */
