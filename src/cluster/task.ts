@@ -101,7 +101,7 @@ async function resultsFile(out: string): Promise<string | undefined> {
 export async function runTask(spec: TaskSpec, log: (text: string) => void): Promise<number> {
   const bundle = await fetchBundle(spec.link);
   await unpackBundle(bundle);
-  log(`coldlab task: shard ${spec.shard}/${spec.shards} of ${bundle.scenario}\n`);
+  log(`coldlab shard-task: shard ${spec.shard}/${spec.shards} of ${bundle.scenario}\n`);
   const out = await mkdtemp(join(tmpdir(), 'coldlab-shard-'));
   const run = await runShard(spec, bundle.scenario, out, (line) => {
     if (line.startsWith('▶ ')) deliver(spec, 'progress', line.slice(2)).catch(() => undefined);

@@ -8,7 +8,7 @@ import { captureIO } from '../helpers/io.js';
 function named(): string[] {
   const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
   const text = [...files('src').map((f) => readFileSync(f, 'utf8')), readFileSync('README.md', 'utf8')].join('\n');
-  return [...text.matchAll(/`coldlab ([a-z]+)((?: +-{1,2}[a-z-]+)*)/g)].map((m) => `${m[1]}${m[2] ?? ''}`);
+  return [...text.matchAll(/`coldlab ([a-z][a-z0-9-]*)((?: +-{1,2}[a-z-]+)*)/g)].map((m) => `${m[1]}${m[2] ?? ''}`);
 }
 
 describe('hints name commands and options that exist', () => {
