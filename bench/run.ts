@@ -15,6 +15,7 @@ import { benchPlan } from './plan.js';
 import { benchWasm, WASM_STARTS } from './wasmColdStart.js';
 import { benchSoak, RAMP_S } from './soak.js';
 import { type BenchRow, formatBenchTable, ratioOf } from './table.js';
+import { failureLine, prepareSection } from './prereqs.js';
 
 const fn: FunctionSpec = { path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} };
 const variant: Variant = {
@@ -220,9 +221,29 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const rows: BenchRow[] = [];
+// Sections that could not run: each says why in one line, the others still run, and the exit code is 3.
+const notMeasured: string[] = [];
 try {
-  for (const [name, run] of Object.entries(sections)) if (asked.length === 0 || asked.includes(name)) rows.push(...(await run()));
+  for (const [name, run] of Object.entries(sections)) {
+    if (asked.length > 0 && !asked.includes(name)) continue;
+    const missing = await prepareSection(name);
+    // The gateway runs without nginx (its baseline is then named as not measured); the Wasm section cannot run without its modules.
+    if (missing !== undefined && name !== 'gateway') {
+      notMeasured.push(`${name}: not measured, ${missing}`);
+      console.log(notMeasured.at(-1));
+      continue;
+    }
+    try {
+      rows.push(...(await run()));
+    } catch (error) {
+      if (error instanceof BenchInterrupted) throw error;
+      notMeasured.push(failureLine(name, error));
+      console.log(notMeasured.at(-1));
+    }
+  }
   console.log(`\nsummary (baseline and coldlab measured side by side in this run):\n${formatBenchTable(rows)}`);
+  for (const line of notMeasured) console.log(`  ${line}`);
+  if (notMeasured.length > 0) process.exitCode = 3;
 } catch (error) {
   if (!(error instanceof BenchInterrupted)) throw error;
   console.error(`bench: ${error.message}; everything it created was removed`);
