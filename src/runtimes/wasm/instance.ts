@@ -1,7 +1,7 @@
 import type { Instance, InstanceExit, StartBreakdown } from '../types.js';
 import type { WasmHost } from './host.js';
 
-/** A Wasm instance: a worker thread of its variant's host process, answering HTTP on its own loopback port. */
+/** A Wasm instance: a worker thread of its variant's host process (its own, used once), answering HTTP on its own loopback port. */
 export class WasmInstance implements Instance {
   // Figures come from the host's cgroup, shared by every instance of the variant: not sampled per instance.
   readonly cgroup = null;
@@ -15,6 +15,9 @@ export class WasmInstance implements Instance {
     readonly limitsEnforced: boolean,
     readonly notes: string[],
     readonly start: StartBreakdown,
+    /** The host's worker thread serving this instance, and whether it was parked before the start (else booted on the timed path). */
+    readonly thread: number,
+    readonly parked: boolean,
   ) {
     // The host process dying ends its instances too.
     this.exited = Promise.race([exited, host.exited]);
