@@ -24,6 +24,7 @@ import { Worker } from 'node:worker_threads';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fail, percentiles, readBody, reply } from './http.mjs';
 
 const bootMs = process.uptime() * 1000;
 const env = process.env;
@@ -40,7 +41,6 @@ const parkedTarget = Math.max(0, Number(env.COLDLAB_WASM_PARKED ?? 1));
 // comes): booting a thread costs this thread some work too, which must not land on the cold request's path.
 const REFILL_AFTER_MS = 20;
 const WORKER = new URL('./worker.mjs', import.meta.url);
-const STATUS = { trap: 500, 'exit-code': 500, 'memory-limit': 500, timeout: 504, 'bad-response': 502, crashed: 502, host: 500 };
 
 const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
 const instances = new Map();
@@ -50,12 +50,6 @@ let nextSlot = 0;
 let announced = false;
 // Instantiate and run times of the requests served so far (the first 100,000), summed up at each instance exit.
 const served = { instantiateUs: [], runUs: [] };
-
-function percentiles(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99) };
-}
 
 function servedSummary() {
   return { count: served.runUs.length, reuse, instantiateUs: percentiles(served.instantiateUs), runUs: percentiles(served.runUs) };
@@ -74,26 +68,6 @@ if (mode === 'cached') {
   compileMs = performance.now() - started;
 }
 
-function reply(res, status, headers, body) {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...headers, 'content-length': body.length });
-  res.end(body);
-}
-
-function fail(res, cause, message) {
-  const body = Buffer.from(JSON.stringify({ error: message, cause }));
-  reply(res, STATUS[cause] ?? 500, { 'content-type': 'application/json', 'x-coldlab-function-error': `wasm-${cause}` }, body);
-}
-
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 // Ends an instance: its pending requests fail, its port closes, coldlab hears why.
 function finish(inst, reason, detail) {
   if (inst.done) return;
@@ -102,7 +76,7 @@ function finish(inst, reason, detail) {
   inst.onParked?.();
   // A parked thread that ended unused: coldlab hears of it, and the next start boots its own thread.
   if (inst.id === undefined) {
-    parked.splice(parked.indexOf(inst), 1);
+    if (parked.includes(inst)) parked.splice(parked.indexOf(inst), 1);
     inst.server.close();
     void inst.worker.terminate();
     rmSync(inst.dir, { recursive: true, force: true });
@@ -248,5 +222,5 @@ process.stdin.on('end', () => process.exit(0));
 refill();
 await Promise.all(parked.map((slot) => slot.parkedOnce));
 // The first parked threads ride on the ready line: coldlab reads the events after it from a later listener.
-emit({ coldlab: 'ready', port: 0, initMs: compileMs, bootMs, pid: process.pid, parked: parked.filter((slot) => slot.parked).map((slot) => slot.thread) });
+emit({ coldlab: 'ready', port: 0, initMs: compileMs, bootMs, pid: process.pid, parks: parkedTarget > 0 && !(cached && !cached.module), parked: parked.filter((slot) => slot.parked).map((slot) => slot.thread) });
 announced = true;

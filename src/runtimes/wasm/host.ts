@@ -67,6 +67,8 @@ export class WasmHost {
     readonly cgroup: CgroupRef | null,
     readonly pid: number | undefined,
     parkedAtReady: readonly number[] = [],
+    /** false when the host parks no thread (none asked, or a cached module that did not compile). */
+    private readonly parks = true,
   ) {
     for (const thread of parkedAtReady) this.parkedThreads.add(thread);
     createInterface({ input: spawned.child.stdout! }).on('line', (line) => {
@@ -92,7 +94,7 @@ export class WasmHost {
 
   /** Resolves once a thread is parked (at once if one is), so the next start is handed to it. */
   whenParked(): Promise<void> {
-    if (this.parkedThreads.size > 0 || !this.alive) return Promise.resolve();
+    if (this.parkedThreads.size > 0 || !this.alive || !this.parks) return Promise.resolve();
     return new Promise<void>((resolve) => this.parkedWaiters.push(resolve));
   }
 

@@ -62,6 +62,6 @@ export async function launchHost(artifact: WasmArtifact, variant: Variant, env: 
     },
   );
   if (variant.wasmStart === 'cached') notes.push(`wasm: ${artifact.name} compiled once by the host in ${ready.initMs.toFixed(2)} ms; cold starts reuse it`);
-  const parkedAtReady = (ready as typeof ready & { parked?: number[] }).parked ?? [];
-  return { host: new WasmHost(spawned, cgroup, spawned.child.pid, parkedAtReady), notes };
+  const said = ready as typeof ready & { parked?: number[]; parks?: boolean };
+  return { host: new WasmHost(spawned, cgroup, spawned.child.pid, said.parked ?? [], said.parks ?? false), notes };
 }
