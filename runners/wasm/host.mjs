@@ -174,6 +174,7 @@ function onWorkerMessage(slot, message) {
   if (message.type === 'response') return onResponse(slot, message);
   if (message.type === 'parked') {
     slot.parked = true;
+    slot.heapLimitMb = message.heapLimitMb;
     slot.onParked();
     // Before the ready line, coldlab does not read events yet: the first threads are named in it.
     if (slot.id === undefined && announced) emit({ event: 'parked', thread: slot.thread });
@@ -188,7 +189,7 @@ function onWorkerMessage(slot, message) {
   void slot.listening.then(() => {
     if (slot.done) return;
     slot.ready = true;
-    emit({ event: 'started', id: slot.id, port: slot.server.address().port, thread: slot.thread, parked: slot.tookParked, times });
+    emit({ event: 'started', id: slot.id, port: slot.server.address().port, thread: slot.thread, parked: slot.tookParked, heapLimitMb: slot.heapLimitMb, times });
     slot.refill = setTimeout(() => {
       slot.refill = undefined;
       refill();

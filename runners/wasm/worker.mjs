@@ -5,6 +5,7 @@
 // request (Spin's model) or one kept instance (reuse). It serves one instance only and ends with it.
 // Plain JavaScript, no dependencies.
 import { parentPort, workerData } from 'node:worker_threads';
+import { getHeapStatistics } from 'node:v8';
 import { WASI } from 'node:wasi';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -134,7 +135,8 @@ void (performance.timeOrigin + performance.now());
 const EMPTY_COMMAND = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 4, 1, 2, 0, 11]);
 runOnce(new WebAssembly.Instance(new WebAssembly.Module(EMPTY_COMMAND), imports), INIT_REQUEST);
 parentPort.once('message', (message) => void onBoot(message));
-parentPort.postMessage({ type: 'parked' });
+// With the V8 heap limit this thread was created with (old and young generations), so coldlab can show it holds.
+parentPort.postMessage({ type: 'parked', heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576) });
 
 async function onBoot(message) {
   // The handoff: from the host's start command to this thread's first step (one clock across threads of a process).

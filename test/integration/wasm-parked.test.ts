@@ -53,11 +53,14 @@ describe('wasm runtime: parked threads', () => {
       await runtime.whenParked(prepared);
       const waiting = [...host.parkedThreads];
       const instance = await start(prepared);
-      expect(instance.parked).toBe(true);
-      expect(waiting).toContain(instance.thread);
+      expect(instance.thread.parked).toBe(true);
+      expect(waiting).toContain(instance.thread.id);
+      // The thread was created with the variant's heap limit: memoryMb for the old generation, plus the young one.
+      expect(instance.thread.heapLimitMb).toBeGreaterThanOrEqual(64);
+      expect(instance.thread.heapLimitMb).toBeLessThanOrEqual(64 * 1.5);
       expect(instance.start.createMs).toEqual(expect.any(Number));
       expect((await fetch(instance.url)).status).toBe(200);
-      threads.push(instance.thread);
+      threads.push(instance.thread.id);
       await instance.stop();
       expect((await instance.exited).reason).toBe('stopped');
     }
@@ -77,7 +80,7 @@ describe('wasm runtime: parked threads', () => {
     try {
       const first = await pool.acquire();
       expect(first.startKind).toBe('cold');
-      expect((first.instance as WasmInstance).parked).toBe(true);
+      expect((first.instance as WasmInstance).thread.parked).toBe(true);
       expect((await fetch(first.instance.url)).status).toBe(200);
       first.release();
       const second = await pool.acquire();
@@ -89,11 +92,12 @@ describe('wasm runtime: parked threads', () => {
     }
   });
 
-  it('the timeout and the memory cap end only the instance that broke them, on threads that were parked', async () => {
+  it('the heap limit, the timeout and the memory cap hold per instance on threads that were parked', async () => {
     // requestTimeoutMs 500 ms: the host ends a request after 250 ms.
     const loop = await prepare('bad/loop.wasm', '{ memoryMb: 32, maxInstances: 2 }', '500ms');
     const [stuck, bystander] = [await start(loop), await start(loop)];
-    expect(stuck.parked && bystander.parked).toBe(true);
+    expect(stuck.thread.parked && bystander.thread.parked).toBe(true);
+    expect(stuck.thread.heapLimitMb).toBeLessThanOrEqual(32 * 1.5);
     const answer = await fetch(stuck.url);
     expect(answer.status).toBe(504);
     expect(answer.headers.get('x-coldlab-function-error')).toBe('wasm-timeout');

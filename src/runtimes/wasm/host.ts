@@ -9,16 +9,22 @@ import { ColdlabError } from '../../util/errors.js';
 
 export const WASM_HOST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../runners/wasm/host.mjs');
 
-/** What the host reports for a started instance: its port, its start steps (ms), its thread and whether that thread was parked. */
+/** What the host reports for a started instance: its port, its start steps (ms), and its thread. */
 export interface HostStart {
   port: number;
   times: Omit<StartBreakdown, 'totalMs'>;
-  thread: number;
+  thread: ThreadInfo;
+}
+
+/** The worker thread serving an instance: its id, whether it was parked before the start, its V8 heap limit (MB, as the thread reads it). */
+export interface ThreadInfo {
+  id: number;
   parked: boolean;
+  heapLimitMb: number | undefined;
 }
 
 type HostEvent =
-  | { event: 'started'; id: string; port: number; thread: number; parked: boolean; times: Omit<StartBreakdown, 'totalMs'> }
+  | { event: 'started'; id: string; port: number; thread: number; parked: boolean; heapLimitMb?: number; times: Omit<StartBreakdown, 'totalMs'> }
   | { event: 'parked'; id?: undefined; thread: number }
   | { event: 'park-failed'; id?: undefined; thread: number; detail?: string }
   | { event: 'start-failed'; id: string; cause: string; detail?: string }
@@ -138,7 +144,7 @@ export class WasmHost {
     if (event.event === 'started') this.parkedThreads.delete(event.thread);
     const waiting = this.waiting.get(event.id);
     if (!waiting) return;
-    if (event.event === 'started') return waiting.started.resolve({ port: event.port, times: event.times, thread: event.thread, parked: event.parked });
+    if (event.event === 'started') return waiting.started.resolve({ port: event.port, times: event.times, thread: { id: event.thread, parked: event.parked, heapLimitMb: event.heapLimitMb } });
     this.waiting.delete(event.id);
     if (event.event === 'start-failed') {
       const cause = event.cause.replace(/-/g, '_').toUpperCase();

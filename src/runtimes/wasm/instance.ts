@@ -1,5 +1,5 @@
 import type { Instance, InstanceExit, StartBreakdown } from '../types.js';
-import type { WasmHost } from './host.js';
+import type { ThreadInfo, WasmHost } from './host.js';
 
 /** A Wasm instance: a worker thread of its variant's host process (its own, used once), answering HTTP on its own loopback port. */
 export class WasmInstance implements Instance {
@@ -15,9 +15,8 @@ export class WasmInstance implements Instance {
     readonly limitsEnforced: boolean,
     readonly notes: string[],
     readonly start: StartBreakdown,
-    /** The host's worker thread serving this instance, and whether it was parked before the start (else booted on the timed path). */
-    readonly thread: number,
-    readonly parked: boolean,
+    /** The host's worker thread serving this instance: parked before the start, or booted on the timed path. */
+    readonly thread: ThreadInfo,
   ) {
     // The host process dying ends its instances too.
     this.exited = Promise.race([exited, host.exited]);

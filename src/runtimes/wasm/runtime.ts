@@ -100,9 +100,9 @@ export class WasmRuntime implements Runtime {
       throw error;
     });
     const start = { ...answer.times, totalMs: (nowUs() - started) / 1000 };
-    const instance = new WasmInstance(ctx.instanceId, `http://127.0.0.1:${answer.port}`, host, exited, host.cgroup !== null, [], start, answer.thread, answer.parked);
+    const instance = new WasmInstance(ctx.instanceId, `http://127.0.0.1:${answer.port}`, host, exited, host.cgroup !== null, [], start, answer.thread);
     state.starts.all++;
-    if (answer.parked) state.starts.parked++;
+    if (answer.thread.parked) state.starts.parked++;
     noteParked(prepared.notes, state.starts);
     // Keep the module out of the page cache for the next cold start, off the timed path.
     if (!variant.prewarm && variant.wasmStart !== 'cached') void this.dropCache(state.artifact.path);
