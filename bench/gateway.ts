@@ -70,7 +70,7 @@ export async function benchGateway(fn: FunctionSpec, variant: Variant, rate: num
   const instanceUrl = pool.instances()[0]?.url;
   if (!instanceUrl) throw new Error('no provisioned instance');
   const binary = nginxBinary();
-  let nginx: Nginx | string = 'nginx is not installed (apt-get install nginx)';
+  let nginx: Nginx | string = 'nginx is not installed (as root: bash scripts/bench-env.sh gateway)';
   const paths: Array<{ url: string; rounds: Round[]; cpu?: { benchUs: number; nginxUs: number } }> = [];
   const nginxCpu = (): Promise<number> => (typeof nginx === 'string' ? Promise.resolve(0) : nginx.cpuUs());
   try {

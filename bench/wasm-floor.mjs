@@ -1,29 +1,65 @@
-// The floor of a Wasm request: a plain Node script that compiles a WAGI module once, then per iteration does
-// what a per-request instance must (a WASI object, WebAssembly.instantiate, _start with stdout to a file) and
-// nothing else: no worker, no HTTP, no host. Prints {"instantiateUs":[...],"runUs":[...]} on stdout.
-// Usage: node bench/wasm-floor.mjs module.wasm iterations
+// The floor of a Wasm cold start and of a Wasm request on this host: a few lines of Node in a worker thread that
+// is already running, with an HTTP server, doing per request the Wasm work coldlab's does and nothing else (no
+// thread to boot, no host process, no gateway). Run as a worker (workerData: { module }); posts { port }.
+//   GET /cold?mode=cached   instantiate + WASI + init run (the platform's init request), then a fresh instance for the request
+//   GET /cold?mode=compile  the same after reading and compiling the module's bytes
+//   GET /request            a fresh instance for the request only (a warm request's Wasm work)
+// Answers the module's output, with x-floor-compile-us, x-floor-instantiate-us and x-floor-run-us.
+import http from 'node:http';
 import { WASI } from 'node:wasi';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseWagiOutput, wagiArgs, wagiEnv } from '../runners/wasm/wagi.mjs';
 
-const [file, count] = process.argv.slice(2);
-const module = await WebAssembly.compile(readFileSync(file));
+const file = workerData.module;
+const cached = await WebAssembly.compile(readFileSync(file));
 // In memory, as the Wasm host keeps its per-request stdio files.
 const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'coldlab-wasm-floor-'));
-const instantiateUs = [];
-const runUs = [];
-for (let i = 0; i < Number(count); i++) {
-  const out = openSync(join(dir, 'stdout'), 'w');
-  const wasi = new WASI({ version: 'preview1', env: { REQUEST_METHOD: 'GET', PATH_INFO: '/', QUERY_STRING: '' }, stdout: out, returnOnExit: true });
+const [stdin, stdout] = [join(dir, 'stdin'), join(dir, 'stdout')];
+// Imports built once, calling the WASI object of the request being run (instantiating needs them before it exists).
+let current;
+const wasiImport = Object.fromEntries(Object.keys(new WASI({ version: 'preview1' }).wasiImport).map((key) => [key, (...args) => current.wasiImport[key](...args)]));
+const imports = { wasi_snapshot_preview1: wasiImport };
+
+/** One fresh instance runs one request: µs to instantiate, and to run (WASI setup, _start, reading stdout), split as coldlab's host splits them. */
+function runFresh(module, request, times) {
   let started = performance.now();
-  const instance = await WebAssembly.instantiate(module, { wasi_snapshot_preview1: wasi.wasiImport });
-  instantiateUs.push((performance.now() - started) * 1000);
+  const instance = new WebAssembly.Instance(module, imports);
+  times.instantiateUs += (performance.now() - started) * 1000;
   started = performance.now();
+  writeFileSync(stdin, '');
+  const fds = [openSync(stdin, 'r'), openSync(stdout, 'w')];
+  const wasi = (current = new WASI({ version: 'preview1', args: wagiArgs(request, 'floor'), env: wagiEnv(request, 'floor'), stdin: fds[0], stdout: fds[1], returnOnExit: true }));
   wasi.start(instance);
-  runUs.push((performance.now() - started) * 1000);
-  closeSync(out);
-  readFileSync(join(dir, 'stdout'));
+  for (const fd of fds) closeSync(fd);
+  const out = parseWagiOutput(readFileSync(stdout));
+  times.runUs += (performance.now() - started) * 1000;
+  return out;
 }
-rmSync(dir, { recursive: true, force: true });
-process.stdout.write(`${JSON.stringify({ instantiateUs, runUs })}\n`);
+
+// The same compile call as coldlab's worker (async, V8's background compile threads).
+const server = http.createServer(async (req, res) => {
+  const url = new URL(req.url, 'http://floor');
+  const times = { compileUs: 0, instantiateUs: 0, runUs: 0 };
+  let module = cached;
+  if (url.pathname === '/cold') {
+    if (url.searchParams.get('mode') === 'compile') {
+      const started = performance.now();
+      module = await WebAssembly.compile(readFileSync(file));
+      times.compileUs = (performance.now() - started) * 1000;
+    }
+    runFresh(module, { method: 'GET', url: '/__coldlab/init', headers: { host: 'localhost' } }, times);
+  }
+  const out = runFresh(module, { method: req.method, url: '/', headers: req.headers }, times);
+  const timing = Object.fromEntries(Object.entries(times).map(([k, v]) => [`x-floor-${k.replace(/Us$/, '')}-us`, String(Math.round(v))]));
+  res.writeHead(out.status, { ...out.headers, ...timing, 'content-length': out.body.length });
+  res.end(out.body);
+});
+server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
+parentPort.on('message', () => {
+  rmSync(dir, { recursive: true, force: true });
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+});

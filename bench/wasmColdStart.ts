@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
-import { execa } from 'execa';
 import { WasmRuntime } from '../src/runtimes/wasm/runtime.js';
 import { ProcessRuntime } from '../src/runtimes/process/runtime.js';
 import type { Prepared, Runtime } from '../src/runtimes/types.js';
 import type { FunctionSpec, Variant } from '../src/scenario/variant.js';
 import type { WasmStart } from '../src/scenario/schema.js';
-import { nowUs } from '../src/util/clock.js';
 import { type Stats, stats } from './stats.js';
+import { benchWasmCold, type ColdMode, helloModule, type WasmColdSide } from './wasmGateway.js';
+import { startFloor, timedGet } from './wasmFloor.js';
 
 export const WASM_STARTS: readonly WasmStart[] = ['compile', 'cached', 'preinitialized'];
 
@@ -17,8 +17,10 @@ export interface WasmBench {
   cold: Record<WasmStart, { totalMs: Stats; fetchMs: Stats; compileMs: Stats; instantiateMs: Stats; initMs: Stats; createMs: Stats }>;
   /** hello, a warm request sent straight to an instance (no gateway), ms; and the Wasm host's instantiate and run, µs. */
   warm: { wasmMs: Stats; processMs: Stats; instantiateUs: Stats; runUs: Stats };
-  /** The same module instantiated and run in a plain Node script, µs. */
-  floor: { instantiateUs: Stats; runUs: Stats };
+  /** The hand-written floor's warm request (HTTP into a running worker, a fresh instance), ms, and its instantiate and run, µs. */
+  floor: { requestMs: Stats; instantiateUs: Stats; runUs: Stats };
+  /** hello's cold start through the gateway against the floor, per start mode. */
+  gateway: Record<ColdMode, WasmColdSide>;
 }
 
 const module = (name: string): string => resolve('fixtures/wasm/build', name);
@@ -36,6 +38,7 @@ async function coldStarts(runtime: WasmRuntime, base: Variant, runId: string, sa
   }
   for (let i = -1; i < samples; i++) {
     for (const mode of WASM_STARTS) {
+      await runtime.whenParked(prepared.get(mode)!);
       const instance = await runtime.start(prepared.get(mode)!, { instanceId: `${mode}-${i + 1}`, runId: `${runId}-${mode}` });
       await instance.stop();
       if (i < 0) continue; // first start of each mode discarded: first use of the host's code paths
@@ -51,58 +54,55 @@ async function coldStarts(runtime: WasmRuntime, base: Variant, runId: string, sa
   return out;
 }
 
-async function timedGet(url: string): Promise<{ ms: number; headers: Headers }> {
-  const started = nowUs();
-  const answer = await fetch(url);
-  await answer.arrayBuffer();
-  if (answer.status !== 200) throw new Error(`${url} answered ${answer.status}`);
-  return { ms: (nowUs() - started) / 1000, headers: answer.headers };
-}
-
 /** Warm requests to one Wasm instance (instantiate + run per request) and one process instance, alternating in blocks of ten. */
-async function warmRequests(wasm: WasmRuntime, base: Variant, runId: string, samples: number): Promise<WasmBench['warm']> {
+async function warmRequests(wasm: WasmRuntime, base: Variant, runId: string, samples: number): Promise<{ warm: WasmBench['warm']; floor: WasmBench['floor'] }> {
   const processRuntime: Runtime = new ProcessRuntime();
   const wasmPrepared = await wasm.prepare({ wasm: module('hello.wasm'), handler: 'handler', env: {} }, { ...base, key: 'bench-warm', wasmStart: 'cached' }, `${runId}-warm`);
   const processPrepared = await processRuntime.prepare({ path: resolve('fixtures/functions/hello.mjs'), handler: 'handler', env: {} }, { ...base, runtime: 'process' }, `${runId}-warm`);
   const w = await wasm.start(wasmPrepared, { instanceId: 'warm-w', runId: `${runId}-warm` });
   const p = await processRuntime.start(processPrepared, { instanceId: 'warm-p', runId: `${runId}-warm` });
-  const wasmMs: number[] = [];
-  const processMs: number[] = [];
-  const instantiateUs: number[] = [];
-  const runUs: number[] = [];
+  const floor = await startFloor(module('hello.wasm'));
+  const f = `${floor.url}/request`;
+  const x = { wasm: [] as number[], process: [] as number[], floor: [] as number[], instantiate: [] as number[], run: [] as number[], floorInstantiate: [] as number[], floorRun: [] as number[] };
   try {
-    for (let i = 0; i < 20; i++) await Promise.all([timedGet(w.url), timedGet(p.url)]); // keep-alive sockets, JIT
+    for (let i = 0; i < 20; i++) await Promise.all([timedGet(w.url), timedGet(p.url), timedGet(f)]); // keep-alive sockets, JIT
     for (let block = 0; block < samples / 10; block++) {
-      for (const side of block % 2 === 0 ? ['wasm', 'process'] : ['process', 'wasm']) {
+      // The three sides in rotating order, ten requests each, so drift hits all alike.
+      for (let k = 0; k < 3; k++) {
+        const side = (['wasm', 'process', 'floor'] as const)[(block + k) % 3]!;
         for (let i = 0; i < 10; i++) {
-          const { ms, headers } = await timedGet(side === 'wasm' ? w.url : p.url);
-          if (side === 'process') processMs.push(ms);
-          else {
-            wasmMs.push(ms);
-            instantiateUs.push(Number(headers.get('x-coldlab-wasm-instantiate-us')));
-            runUs.push(Number(headers.get('x-coldlab-wasm-run-us')));
+          const { ms, headers } = await timedGet(side === 'wasm' ? w.url : side === 'process' ? p.url : f);
+          x[side].push(ms);
+          if (side === 'wasm') {
+            x.instantiate.push(Number(headers.get('x-coldlab-wasm-instantiate-us')));
+            x.run.push(Number(headers.get('x-coldlab-wasm-run-us')));
+          } else if (side === 'floor') {
+            x.floorInstantiate.push(Number(headers.get('x-floor-instantiate-us')));
+            x.floorRun.push(Number(headers.get('x-floor-run-us')));
           }
         }
       }
     }
   } finally {
-    await Promise.all([w.stop(), p.stop()]);
+    await Promise.all([w.stop(), p.stop(), floor.stop()]);
     await processRuntime.dispose(`${runId}-warm`);
   }
-  return { wasmMs: stats(wasmMs), processMs: stats(processMs), instantiateUs: stats(instantiateUs), runUs: stats(runUs) };
+  return {
+    warm: { wasmMs: stats(x.wasm), processMs: stats(x.process), instantiateUs: stats(x.instantiate), runUs: stats(x.run) },
+    floor: { requestMs: stats(x.floor), instantiateUs: stats(x.floorInstantiate), runUs: stats(x.floorRun) },
+  };
 }
 
-/** The whole Wasm section: cold starts by mode, warm requests against the process runtime, and the plain-script floor. */
+/** The whole Wasm section: hello's cold start through the gateway against the floor, heavy-init's starts by mode, warm requests against the process runtime and the floor. */
 export async function benchWasm(base: Variant, coldSamples: number, warmSamples: number): Promise<WasmBench> {
   const runtime = new WasmRuntime();
   const runId = `bench-wasm-${process.pid}`;
   const variant: Variant = { ...base, runtime: 'wasm', maxInstances: 1, provisionedConcurrency: 0, wasmReuse: false };
   try {
+    const gateway = await benchWasmCold(helloModule(), variant, coldSamples * 2);
     const cold = await coldStarts(runtime, variant, runId, coldSamples);
-    const warm = await warmRequests(runtime, variant, runId, warmSamples);
-    const floorRun = await execa(process.execPath, ['--disable-warning=ExperimentalWarning', resolve('bench/wasm-floor.mjs'), module('hello.wasm'), String(warmSamples + 20)]);
-    const floor = JSON.parse(floorRun.stdout) as { instantiateUs: number[]; runUs: number[] };
-    return { coldSamples, warmSamples, cold, warm, floor: { instantiateUs: stats(floor.instantiateUs.slice(20)), runUs: stats(floor.runUs.slice(20)) } };
+    const { warm, floor } = await warmRequests(runtime, variant, runId, warmSamples);
+    return { coldSamples, warmSamples, cold, warm, floor, gateway };
   } finally {
     for (const suffix of [...WASM_STARTS, 'warm']) await runtime.dispose(`${runId}-${suffix}`);
   }

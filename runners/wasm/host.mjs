@@ -1,6 +1,9 @@
 // coldlab Wasm host: one Node process per variant (in the variant's cgroup), holding Wasm instances as worker
 // threads, as Spin, Fastly and Cloudflare hold many sandboxes in one host process. Each instance answers HTTP
 // on its own loopback port; this thread forwards requests to its worker and enforces the per-request timeout.
+// Threads are started ahead of need (parked: isolate booted, worker code loaded, HTTP port listening), as a
+// FaaS platform keeps empty sandboxes ready, so a cold start pays the Wasm work and a handoff, not a thread's
+// boot; each thread serves one instance and ends with it, and a new one is parked after each start.
 // Plain JavaScript, no dependencies.
 //
 // Environment:
@@ -12,13 +15,16 @@
 //   COLDLAB_WASM_TIMEOUT_MS  per-request timeout: past it the worker is terminated and replaced
 //   COLDLAB_WASM_TMP         folder for per-instance stdin/stdout files
 //   COLDLAB_WASM_ENV         JSON object of the function's own environment variables (under the CGI ones)
-// Protocol: prints {"coldlab":"ready",...} once, then one JSON event per line on stdout; reads one JSON command
+//   COLDLAB_WASM_PARKED      threads kept parked (default 1; 0: every start boots its thread on the timed path)
+// Protocol: prints {"coldlab":"ready",...} once (after the first threads are parked), then one JSON event per
+// line on stdout ("parked", "started", "start-failed", "exit", "request-error"); reads one JSON command
 // per line on stdin ({"cmd":"start","id":"i1"}, {"cmd":"stop","id":"i1"}); exits when stdin closes.
 import http from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fail, percentiles, readBody, reply } from './http.mjs';
 
 const bootMs = process.uptime() * 1000;
 const env = process.env;
@@ -30,19 +36,20 @@ const memoryMb = Number(env.COLDLAB_MEMORY_MB || 128);
 const timeoutMs = Number(env.COLDLAB_WASM_TIMEOUT_MS || 10_000);
 const tmp = env.COLDLAB_WASM_TMP || '/tmp';
 const fnEnv = JSON.parse(env.COLDLAB_WASM_ENV || '{}');
+const parkedTarget = Math.max(0, Number(env.COLDLAB_WASM_PARKED ?? 1));
+// The replacement thread is parked after the new instance's first answer (or this long after its start, if none
+// comes): booting a thread costs this thread some work too, which must not land on the cold request's path.
+const REFILL_AFTER_MS = 20;
 const WORKER = new URL('./worker.mjs', import.meta.url);
-const STATUS = { trap: 500, 'exit-code': 500, 'memory-limit': 500, timeout: 504, 'bad-response': 502, crashed: 502, host: 500 };
 
 const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
 const instances = new Map();
+/** Threads waiting for an instance, oldest first. */
+const parked = [];
+let nextSlot = 0;
+let announced = false;
 // Instantiate and run times of the requests served so far (the first 100,000), summed up at each instance exit.
 const served = { instantiateUs: [], runUs: [] };
-
-function percentiles(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99) };
-}
 
 function servedSummary() {
   return { count: served.runUs.length, reuse, instantiateUs: percentiles(served.instantiateUs), runUs: percentiles(served.runUs) };
@@ -61,31 +68,23 @@ if (mode === 'cached') {
   compileMs = performance.now() - started;
 }
 
-function reply(res, status, headers, body) {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...headers, 'content-length': body.length });
-  res.end(body);
-}
-
-function fail(res, cause, message) {
-  const body = Buffer.from(JSON.stringify({ error: message, cause }));
-  reply(res, STATUS[cause] ?? 500, { 'content-type': 'application/json', 'x-coldlab-function-error': `wasm-${cause}` }, body);
-}
-
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 // Ends an instance: its pending requests fail, its port closes, coldlab hears why.
 function finish(inst, reason, detail) {
   if (inst.done) return;
   inst.done = true;
+  clearTimeout(inst.refill);
+  inst.onParked?.();
+  // A parked thread that ended unused: coldlab hears of it, and the next start boots its own thread.
+  if (inst.id === undefined) {
+    if (parked.includes(inst)) parked.splice(parked.indexOf(inst), 1);
+    inst.server.close();
+    void inst.worker.terminate();
+    rmSync(inst.dir, { recursive: true, force: true });
+    return emit({ event: 'park-failed', thread: inst.thread, detail });
+  }
   instances.delete(inst.id);
+  // Its replacement may not be parked yet (a failed start, an instance stopped before its first answer).
+  setImmediate(refill);
   for (const [rid, pending] of inst.pending) {
     clearTimeout(pending.timer);
     fail(pending.res, 'crashed', detail ?? `module ${name}: instance ${inst.id} stopped`);
@@ -116,6 +115,11 @@ async function onRequest(inst, req, res) {
 }
 
 function onResponse(inst, message) {
+  if (inst.refill) {
+    clearTimeout(inst.refill);
+    inst.refill = undefined;
+    setImmediate(refill);
+  }
   const pending = inst.pending.get(message.rid);
   if (!pending) return;
   clearTimeout(pending.timer);
@@ -136,41 +140,71 @@ function onResponse(inst, message) {
   reply(res, message.status, { ...message.headers, ...timing }, Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength));
 }
 
-function start(id) {
-  const started = performance.now();
-  if (cached && !cached.module) return emit({ event: 'start-failed', id, cause: cached.cause, detail: cached.message });
-  const dir = join(tmp, id);
-  const worker = new Worker(WORKER, {
-    workerData: { modulePath, module: cached?.module, name, reuse, capBytes: memoryMb * 1048576, dir, fnEnv },
+// A thread and its HTTP server made ready before an instance needs them, under the variant's heap limits.
+function park() {
+  const slot = { n: ++nextSlot, id: undefined, pending: new Map(), nextRid: 0, ready: false, done: false, parked: false };
+  slot.dir = join(tmp, `t${slot.n}`);
+  slot.worker = new Worker(WORKER, {
+    workerData: { modulePath, module: cached?.module, name, reuse, capBytes: memoryMb * 1048576, dir: slot.dir, fnEnv },
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.max(1, Math.min(16, Math.floor(memoryMb / 8))), stackSizeMb: 4 },
     stdout: false,
     stderr: false,
   });
-  const server = http.createServer((req, res) => void onRequest(inst, req, res).catch((error) => fail(res, 'host', String(error))));
-  server.keepAliveTimeout = 65_000;
-  const inst = { id, worker, server, dir, pending: new Map(), nextRid: 0, ready: false, done: false };
-  instances.set(id, inst);
-  let createMs;
-  worker.once('online', () => (createMs = performance.now() - started));
-  worker.on('message', (message) => {
-    if (message.type === 'response') return onResponse(inst, message);
-    if (message.type === 'failed') {
-      inst.failCause = message.cause;
-      return finish(inst, 'crashed', message.message);
-    }
-    if (message.type !== 'ready') return;
-    const { type: _type, ...times } = message;
-    server.listen(0, '127.0.0.1', () => {
-      inst.ready = true;
-      emit({ event: 'started', id, port: server.address().port, times: { createMs, ...times } });
-    });
-  });
-  worker.on('error', (error) => {
+  slot.thread = slot.worker.threadId;
+  slot.server = http.createServer((req, res) => void onRequest(slot, req, res).catch((error) => fail(res, 'host', String(error))));
+  slot.server.keepAliveTimeout = 65_000;
+  slot.listening = new Promise((resolve) => slot.server.listen(0, '127.0.0.1', resolve));
+  slot.parkedOnce = new Promise((resolve) => (slot.onParked = resolve));
+  slot.worker.on('message', (message) => onWorkerMessage(slot, message));
+  slot.worker.on('error', (error) => {
     const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-    inst.failCause = oom ? 'memory-limit' : 'crashed';
-    finish(inst, oom ? 'oom-killed' : 'crashed', `module ${name}: ${oom ? `worker exceeded its ${memoryMb} MB heap limit` : 'worker failed'} (${error.message})`);
+    slot.failCause = oom ? 'memory-limit' : 'crashed';
+    finish(slot, oom ? 'oom-killed' : 'crashed', `module ${name}: ${oom ? `worker exceeded its ${memoryMb} MB heap limit` : 'worker failed'} (${error.message})`);
   });
-  worker.on('exit', (code) => finish(inst, 'crashed', `module ${name}: worker exited (code ${code})`));
+  slot.worker.on('exit', (code) => finish(slot, 'crashed', `module ${name}: worker exited (code ${code})`));
+  return slot;
+}
+
+function refill() {
+  if (cached && !cached.module) return;
+  while (parked.length < parkedTarget) parked.push(park());
+}
+
+function onWorkerMessage(slot, message) {
+  if (message.type === 'response') return onResponse(slot, message);
+  if (message.type === 'parked') {
+    slot.parked = true;
+    slot.heapLimitMb = message.heapLimitMb;
+    slot.onParked();
+    // Before the ready line, coldlab does not read events yet: the first threads are named in it.
+    if (slot.id === undefined && announced) emit({ event: 'parked', thread: slot.thread });
+    return;
+  }
+  if (message.type === 'failed') {
+    slot.failCause = message.cause;
+    return finish(slot, 'crashed', message.message);
+  }
+  if (message.type !== 'ready') return;
+  const { type: _type, ...times } = message;
+  void slot.listening.then(() => {
+    if (slot.done) return;
+    slot.ready = true;
+    emit({ event: 'started', id: slot.id, port: slot.server.address().port, thread: slot.thread, parked: slot.tookParked, heapLimitMb: slot.heapLimitMb, times });
+    slot.refill = setTimeout(() => {
+      slot.refill = undefined;
+      refill();
+    }, REFILL_AFTER_MS);
+  });
+}
+
+// Hands the instance to the oldest parked thread (or, with none left, to a thread booted now, on the timed path).
+function start(id) {
+  if (cached && !cached.module) return emit({ event: 'start-failed', id, cause: cached.cause, detail: cached.message });
+  const slot = parked.shift() ?? park();
+  slot.id = id;
+  slot.tookParked = slot.parked;
+  instances.set(id, slot);
+  slot.worker.postMessage({ type: 'boot', sentAt: performance.timeOrigin + performance.now() });
 }
 
 function stop(id) {
@@ -186,4 +220,8 @@ createInterface({ input: process.stdin }).on('line', (line) => {
 });
 // coldlab died or is done with this variant: no orphans.
 process.stdin.on('end', () => process.exit(0));
-emit({ coldlab: 'ready', port: 0, initMs: compileMs, bootMs, pid: process.pid });
+refill();
+await Promise.all(parked.map((slot) => slot.parkedOnce));
+// The first parked threads ride on the ready line: coldlab reads the events after it from a later listener.
+emit({ coldlab: 'ready', port: 0, initMs: compileMs, bootMs, pid: process.pid, parks: parkedTarget > 0 && !(cached && !cached.module), parked: parked.filter((slot) => slot.parked).map((slot) => slot.thread) });
+announced = true;

@@ -9,14 +9,24 @@ import { ColdlabError } from '../../util/errors.js';
 
 export const WASM_HOST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../runners/wasm/host.mjs');
 
-/** What the host reports for a started instance: its port and its start steps, ms. */
+/** What the host reports for a started instance: its port, its start steps (ms), and its thread. */
 export interface HostStart {
   port: number;
   times: Omit<StartBreakdown, 'totalMs'>;
+  thread: ThreadInfo;
+}
+
+/** The worker thread serving an instance: its id, whether it was parked before the start, its V8 heap limit (MB, as the thread reads it). */
+export interface ThreadInfo {
+  id: number;
+  parked: boolean;
+  heapLimitMb: number | undefined;
 }
 
 type HostEvent =
-  | { event: 'started'; id: string; port: number; times: Omit<StartBreakdown, 'totalMs'> }
+  | { event: 'started'; id: string; port: number; thread: number; parked: boolean; heapLimitMb?: number; times: Omit<StartBreakdown, 'totalMs'> }
+  | { event: 'parked'; id?: undefined; thread: number }
+  | { event: 'park-failed'; id?: undefined; thread: number; detail?: string }
   | { event: 'start-failed'; id: string; cause: string; detail?: string }
   | { event: 'exit'; id: string; reason: InstanceExit['reason']; cause?: string; detail?: string; served?: ServedSummary }
   | { event: 'request-error'; id: string; cause: string; message: string };
@@ -51,13 +61,22 @@ export class WasmHost {
   onFirstError: ((message: string) => void) | undefined;
   /** Called at each instance exit with the figures of every request served so far. */
   onServed: ((summary: ServedSummary) => void) | undefined;
+  /** Called when a parked thread ended before any instance used it (the next start boots its own). */
+  onParkFailed: ((detail: string) => void) | undefined;
   readonly exited: Promise<InstanceExit>;
+  /** Threads of the host waiting for an instance (thread ids), as it last said. */
+  readonly parkedThreads = new Set<number>();
+  private parkedWaiters: Array<() => void> = [];
 
   constructor(
     private readonly spawned: SpawnedBootstrap,
     readonly cgroup: CgroupRef | null,
     readonly pid: number | undefined,
+    parkedAtReady: readonly number[] = [],
+    /** false when the host parks no thread (none asked, or a cached module that did not compile). */
+    private readonly parks = true,
   ) {
+    for (const thread of parkedAtReady) this.parkedThreads.add(thread);
     createInterface({ input: spawned.child.stdout! }).on('line', (line) => {
       if (line.startsWith('{"event"')) this.onEvent(JSON.parse(line) as HostEvent);
     });
@@ -77,6 +96,12 @@ export class WasmHost {
     waiting = {};
     this.send({ cmd: 'start', id });
     return { ready, exited };
+  }
+
+  /** Resolves once a thread is parked (at once if one is), so the next start is handed to it. */
+  whenParked(): Promise<void> {
+    if (this.parkedThreads.size > 0 || !this.alive || !this.parks) return Promise.resolve();
+    return new Promise<void>((resolve) => this.parkedWaiters.push(resolve));
   }
 
   stop(id: string): void {
@@ -105,10 +130,21 @@ export class WasmHost {
       if (!seen) this.onFirstError?.(`wasm: requests failed with "wasm-${event.cause}", first: ${event.message}`);
       return;
     }
+    if (event.event === 'parked') {
+      this.parkedThreads.add(event.thread);
+      for (const resolve of this.parkedWaiters.splice(0)) resolve();
+      return;
+    }
+    if (event.event === 'park-failed') {
+      this.parkedThreads.delete(event.thread);
+      this.onParkFailed?.(`wasm: a parked thread ended unused (${event.detail ?? 'no detail'}); the next start boots its own`);
+      return;
+    }
     if (event.event === 'exit' && event.served) this.onServed?.(event.served);
+    if (event.event === 'started') this.parkedThreads.delete(event.thread);
     const waiting = this.waiting.get(event.id);
     if (!waiting) return;
-    if (event.event === 'started') return waiting.started.resolve({ port: event.port, times: event.times });
+    if (event.event === 'started') return waiting.started.resolve({ port: event.port, times: event.times, thread: { id: event.thread, parked: event.parked, heapLimitMb: event.heapLimitMb } });
     this.waiting.delete(event.id);
     if (event.event === 'start-failed') {
       const cause = event.cause.replace(/-/g, '_').toUpperCase();
@@ -131,6 +167,8 @@ export class WasmHost {
       waiting.exited.resolve(exit);
     }
     this.waiting.clear();
+    this.parkedThreads.clear();
+    for (const resolve of this.parkedWaiters.splice(0)) resolve();
     return exit;
   }
 }

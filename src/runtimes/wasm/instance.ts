@@ -1,7 +1,7 @@
 import type { Instance, InstanceExit, StartBreakdown } from '../types.js';
-import type { WasmHost } from './host.js';
+import type { ThreadInfo, WasmHost } from './host.js';
 
-/** A Wasm instance: a worker thread of its variant's host process, answering HTTP on its own loopback port. */
+/** A Wasm instance: a worker thread of its variant's host process (its own, used once), answering HTTP on its own loopback port. */
 export class WasmInstance implements Instance {
   // Figures come from the host's cgroup, shared by every instance of the variant: not sampled per instance.
   readonly cgroup = null;
@@ -15,6 +15,8 @@ export class WasmInstance implements Instance {
     readonly limitsEnforced: boolean,
     readonly notes: string[],
     readonly start: StartBreakdown,
+    /** The host's worker thread serving this instance: parked before the start, or booted on the timed path. */
+    readonly thread: ThreadInfo,
   ) {
     // The host process dying ends its instances too.
     this.exited = Promise.race([exited, host.exited]);

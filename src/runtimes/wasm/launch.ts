@@ -13,6 +13,8 @@ import { WASM_HOST, WasmHost } from './host.js';
 const HOST_BASE_MB = 64;
 const WORKER_OVERHEAD_MB = 16;
 const HOST_START_TIMEOUT_MS = 30_000;
+/** Threads kept parked per host: one per instance the variant may start at once, up to two (each idles at a few MB). */
+export const parkedThreads = (variant: Variant): number => Math.min(variant.maxInstances, 2);
 
 /** Per-request timeout inside the host: half the load side's (which also waits for queueing and cold starts), so an endless loop is named, not just timed out. */
 export const hostTimeoutMs = (variant: Variant): number => Math.max(100, Math.floor(variant.requestTimeoutMs / 2));
@@ -22,13 +24,15 @@ export const hostTimeoutMs = (variant: Variant): number => Math.max(100, Math.fl
  * instances of memoryMb each (plus the host's own runtime) and their CPU share (at least one CPU). Returns the host and notes.
  */
 export async function launchHost(artifact: WasmArtifact, variant: Variant, env: Record<string, string>, runId: string, hostId: string): Promise<{ host: WasmHost; notes: string[] }> {
-  const memoryMb = (variant.memoryMb + WORKER_OVERHEAD_MB) * variant.maxInstances + HOST_BASE_MB;
+  const parked = parkedThreads(variant);
+  // A parked thread has the variant's heap limit but holds no instance yet: only its isolate's overhead is counted.
+  const memoryMb = (variant.memoryMb + WORKER_OVERHEAD_MB) * variant.maxInstances + WORKER_OVERHEAD_MB * parked + HOST_BASE_MB;
   // At least one CPU: the host's own work (worker creation, HTTP) must not starve at small memory sizes.
   const cpus = Math.min(availableParallelism(), Math.max(1, variant.cpus * variant.maxInstances));
   const limits = await createLimitedCgroup({ name: cgroupName(runId, hostId), memoryBytes: memoryMb * 1024 * 1024, cpus });
   const notes = [
     limits.enforced
-      ? `wasm: one host process per variant, its cgroup capped at ${memoryMb} MB and ${Math.round(cpus * 100) / 100} CPU for up to ${variant.maxInstances} instances; each instance's heap and linear memory capped at ${variant.memoryMb} MB`
+      ? `wasm: one host process per variant, its cgroup capped at ${memoryMb} MB and ${Math.round(cpus * 100) / 100} CPU for up to ${variant.maxInstances} instances and ${parked} parked thread(s); each instance's heap and linear memory capped at ${variant.memoryMb} MB`
       : `limits not enforced: ${limits.reason}`,
   ];
   const cgroup = limits.enforced ? limits.ref : null;
@@ -45,6 +49,7 @@ export async function launchHost(artifact: WasmArtifact, variant: Variant, env: 
       COLDLAB_MEMORY_MB: String(variant.memoryMb),
       COLDLAB_WASM_TIMEOUT_MS: String(hostTimeoutMs(variant)),
       COLDLAB_WASM_TMP: join(stdioRoot(runId), hostId),
+      COLDLAB_WASM_PARKED: String(parked),
     },
     dirname(artifact.path),
     limits.enforced ? limits.procsFiles : [],
@@ -57,5 +62,6 @@ export async function launchHost(artifact: WasmArtifact, variant: Variant, env: 
     },
   );
   if (variant.wasmStart === 'cached') notes.push(`wasm: ${artifact.name} compiled once by the host in ${ready.initMs.toFixed(2)} ms; cold starts reuse it`);
-  return { host: new WasmHost(spawned, cgroup, spawned.child.pid), notes };
+  const said = ready as typeof ready & { parked?: number[]; parks?: boolean };
+  return { host: new WasmHost(spawned, cgroup, spawned.child.pid, said.parked ?? [], said.parks ?? false), notes };
 }

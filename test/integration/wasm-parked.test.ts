@@ -1,0 +1,115 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { WasmRuntime } from '../../src/runtimes/wasm/runtime.js';
+import { WasmInstance } from '../../src/runtimes/wasm/instance.js';
+import type { WasmHost } from '../../src/runtimes/wasm/host.js';
+import { stdioRoot } from '../../src/runtimes/wasm/artifact.js';
+import { Pool } from '../../src/platform/pool.js';
+import { expandVariants } from '../../src/scenario/matrix.js';
+import { parseScenarioText } from '../../src/scenario/load.js';
+import type { Prepared } from '../../src/runtimes/types.js';
+
+// Parked execution threads of the Wasm host, through the real runtime (host process, cgroup, worker threads,
+// node:wasi): each start is handed to a thread started ahead of need, each thread serves one instance and is
+// replaced, the per-instance limits still hold, and nothing is left after dispose. Invariants only, no timings.
+const runtime = new WasmRuntime();
+const runId = `wasm-parked-${process.pid}`;
+
+async function prepare(module: string, matrix: string, timeout = '5s'): Promise<Prepared> {
+  const text = `name: wasm-parked\nfunction: { wasm: fixtures/wasm/build/${module} }\nruntimes: wasm\nmatrix: ${matrix}\nphases: [{ kind: constant, rate: 5, duration: 1s }]\nrequestTimeoutMs: ${timeout}\n`;
+  const loaded = parseScenarioText(text, resolve('scenario.yaml'));
+  const [variant] = expandVariants(loaded.scenario, { hostCores: 2 });
+  return runtime.prepare(loaded.fn, variant!, runId);
+}
+
+const hostOf = (prepared: Prepared): WasmHost => (prepared.data.wasm as { host: WasmHost }).host;
+let seq = 0;
+async function start(prepared: Prepared): Promise<WasmInstance> {
+  const instance = await runtime.start(prepared, { instanceId: `p${++seq}`, runId });
+  if (!(instance instanceof WasmInstance)) throw new Error('not a Wasm instance');
+  return instance;
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+afterAll(async () => {
+  await runtime.dispose(runId);
+});
+
+describe('wasm runtime: parked threads', () => {
+  it('hands each start to a parked thread, parks a new one after it, never reuses a thread; dispose leaves no host or worker', async () => {
+    const prepared = await prepare('hello.wasm', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached }');
+    const host = hostOf(prepared);
+    const threads: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      await runtime.whenParked(prepared);
+      const waiting = [...host.parkedThreads];
+      const instance = await start(prepared);
+      expect(instance.thread.parked).toBe(true);
+      expect(waiting).toContain(instance.thread.id);
+      // The thread was created with the variant's heap limit: memoryMb for the old generation, plus the young one.
+      expect(instance.thread.heapLimitMb).toBeGreaterThanOrEqual(64);
+      expect(instance.thread.heapLimitMb).toBeLessThanOrEqual(64 * 1.5);
+      expect(instance.start.createMs).toEqual(expect.any(Number));
+      expect((await fetch(instance.url)).status).toBe(200);
+      threads.push(instance.thread.id);
+      await instance.stop();
+      expect((await instance.exited).reason).toBe('stopped');
+    }
+    expect(new Set(threads).size).toBe(3);
+    expect(prepared.notes.join('\n')).toMatch(/wasm: starts handed to a parked thread: 3 of 3/);
+    const pid = host.pid!;
+    expect(alive(pid)).toBe(true);
+    await runtime.dispose(runId);
+    // The worker threads live in the host process: it is gone, and so are their stdio folders.
+    expect(alive(pid)).toBe(false);
+    expect(existsSync(stdioRoot(runId))).toBe(false);
+  });
+
+  it('through the platform: the first request is cold, the next warm on the same instance', async () => {
+    const prepared = await prepare('hello.wasm', '{ memoryMb: 64, maxInstances: 1, wasmStart: compile }');
+    const pool = new Pool({ maxInstances: 1, instanceConcurrency: 1, keepAliveMs: 60_000, provisioned: 0, startInstance: (instanceId) => runtime.start(prepared, { instanceId, runId }) });
+    try {
+      const first = await pool.acquire();
+      expect(first.startKind).toBe('cold');
+      expect((first.instance as WasmInstance).thread.parked).toBe(true);
+      expect((await fetch(first.instance.url)).status).toBe(200);
+      first.release();
+      const second = await pool.acquire();
+      expect(second.startKind).toBe('warm');
+      expect(second.instance).toBe(first.instance);
+      second.release();
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('the heap limit, the timeout and the memory cap hold per instance on threads that were parked', async () => {
+    // requestTimeoutMs 500 ms: the host ends a request after 250 ms.
+    const loop = await prepare('bad/loop.wasm', '{ memoryMb: 32, maxInstances: 2 }', '500ms');
+    const [stuck, bystander] = [await start(loop), await start(loop)];
+    expect(stuck.thread.parked && bystander.thread.parked).toBe(true);
+    expect(stuck.thread.heapLimitMb).toBeLessThanOrEqual(32 * 1.5);
+    const answer = await fetch(stuck.url);
+    expect(answer.status).toBe(504);
+    expect(answer.headers.get('x-coldlab-function-error')).toBe('wasm-timeout');
+    expect((await stuck.exited).reason).toBe('crashed');
+    expect((await fetch(`${bystander.url}/__coldlab/health`)).status).toBe(200);
+    await bystander.stop();
+
+    const grow = await prepare('bad/grow.wasm', '{ memoryMb: 32, maxInstances: 2 }');
+    const [greedy, other] = [await start(grow), await start(grow)];
+    expect((await fetch(greedy.url)).headers.get('x-coldlab-function-error')).toBe('wasm-memory-limit');
+    expect((await greedy.exited).reason).toBe('oom-killed');
+    expect((await fetch(`${other.url}/__coldlab/health`)).status).toBe(200);
+    await other.stop();
+  });
+});
