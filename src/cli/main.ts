@@ -5,6 +5,7 @@ import { processIO, type IO } from './io.js';
 import type { runCommand } from './run.js';
 import type { PlanFlags } from '../plan/options.js';
 import type { GateCommandOptions } from './gate.js';
+import type { InitOptions } from './init.js';
 import { EXIT } from '../util/errors.js';
 import { reportFailure } from './failure.js';
 import { VERSION } from '../util/version.js';
@@ -111,6 +112,15 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--json', 'print one JSON object')
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (options: PlanFlags) => setExit(await (await import('./plan.js')).planCommand(io, options)));
+  cli
+    .command('init')
+    .description('write a commented starter scenario for your handler (runtimes doctor finds usable, a memory sweep, a warm pool, thresholds)')
+    .argument('<handler>', 'your function module, e.g. ./src/handler.mjs')
+    .option('-o, --out <file>', 'scenario file to write (default: coldlab.yaml)')
+    .option('--handler <name>', 'exported function name (default: handler)')
+    .option('--force', 'overwrite an existing file')
+    .option('-v, --verbose', 'show stack traces on errors')
+    .action(async (file: string, options: InitOptions) => setExit(await (await import('./init.js')).initCommand(io, file, options)));
   cli
     .command('doctor')
     .description('show which runtimes are usable here and how to fix the others')

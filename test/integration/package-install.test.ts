@@ -81,4 +81,12 @@ describe('the packed coldlab (npm pack, installed outside the repository)', () =
     const dry = await execa(bin, ['run', join(project, 'node_modules/coldlab/scenarios/quickstart.yaml'), '--dry-run'], { cwd: work });
     expect(dry.stdout).toContain('2 variant(s)');
   });
+
+  it('init writes a starter whose editor schema line points into the installed package, and it passes --dry-run', async () => {
+    const bin = join(project, 'node_modules/.bin/coldlab');
+    await execa(bin, ['init', './src/handler.mjs', '-o', 'bench/coldlab.yaml'], { cwd: project });
+    const text = await readFile(join(project, 'bench/coldlab.yaml'), 'utf8');
+    expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../node_modules/coldlab/dist/scenario.schema.json');
+    await execa(bin, ['run', 'bench/coldlab.yaml', '--dry-run'], { cwd: project });
+  });
 });
