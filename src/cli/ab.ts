@@ -14,9 +14,9 @@ import { formatGate, formatThresholds } from '../report/gate/format.js';
 import { writeGateOutputs } from './gateOutputs.js';
 import { reportFailure } from './failure.js';
 import { describeVariant } from './describe.js';
-import { gateExitCode } from './gate.js';
 import type { RunCommandOptions } from './runOptions.js';
 import { withRunContext } from './pipeline.js';
+import { overallVerdict, verdictLine } from '../gate/verdict.js';
 import { exitCodeFor, worstExit } from './exit.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 
@@ -96,11 +96,13 @@ export async function abCommand(io: IO, loaded: LoadedScenario[], options: RunCo
         // A band from rounds that could not hold their load says more about the overload than about the runner.
         if (report.verdict === 'invalid') io.out('  a round was invalid: measure the band again on a quieter runner before using it\n');
       }
-      await writeGateOutputs(io, { thresholds: outcomes, gate: report, labels: { baseline: b.runId, candidate: c.runId } }, options.junit);
-      const runCode = worstExit(exitCodeFor(b), exitCodeFor(c));
       // A/A measures noise: its comparison informs, it does not gate.
-      const gateCode = gateExitCode({ invalid: report.verdict === 'invalid', failed: outcomes.some((o) => !o.passed) || (!options.aa && report.verdict === 'fail') });
-      return runCode === EXIT.ok ? gateCode : worstExit(runCode, gateCode);
+      const parts = { thresholds: outcomes, gate: report, labels: { baseline: b.runId, candidate: c.runId }, comparisonGates: !options.aa };
+      const overall = overallVerdict(parts);
+      io.out(verdictLine(overall));
+      await writeGateOutputs(io, parts, options.junit);
+      const runCode = worstExit(exitCodeFor(b), exitCodeFor(c));
+      return runCode === EXIT.ok ? overall.exitCode : worstExit(runCode, overall.exitCode);
     });
   } catch (error) {
     return reportFailure(io, error, verbose);

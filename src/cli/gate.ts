@@ -8,12 +8,16 @@ import { compareRuns, type GateReport } from '../gate/compare.js';
 import { evaluateThresholds, storedThresholds } from '../gate/thresholds.js';
 import { formatGate, formatThresholds } from '../report/gate/format.js';
 import { writeGateOutputs } from './gateOutputs.js';
+import { parseThreshold, type Threshold } from '../scenario/thresholdExpression.js';
+import { overallVerdict, verdictLine } from '../gate/verdict.js';
 import type { RunResult, ThresholdOutcome } from '../results/model.js';
 import { crossHostPairs, describeCrossHost } from '../results/hosts.js';
 
 export interface GateCommandOptions extends GateFlags {
   baseline?: string;
   junit?: string;
+  threshold?: string[];
+  json?: boolean;
   verbose?: boolean;
   allowMixedHosts?: boolean;
 }
@@ -38,15 +42,26 @@ function checkSameHosts(io: IO, baseline: RunResult, candidate: RunResult, allow
   io.err(`coldlab: warning: ${what}\n  (compared anyway: --allow-mixed-hosts)\n`);
 }
 
+// `--threshold "warm.p99 < 50ms"` for every phase, `--threshold "steady: warm.p99 < 50ms"` for one.
+function thresholdsFromFlags(specs: readonly string[]): Threshold[] {
+  return specs.map((spec) => {
+    const scoped = /^\s*([A-Za-z0-9._-]+)\s*:\s*(.+)$/.exec(spec);
+    const parsed = scoped ? parseThreshold(scoped[2]!, scoped[1]!) : parseThreshold(spec);
+    if (!parsed.ok) throw new ColdlabError('GATE_BAD_THRESHOLD', `--threshold: ${parsed.message}`, `${parsed.hint}; scope one to a phase with "steady: warm.p99 < 50ms"`, EXIT.usage);
+    return parsed.threshold;
+  });
+}
+
 export async function gateCommand(io: IO, candidateFile: string, options: GateCommandOptions): Promise<number> {
   try {
+    // Given on the command line, thresholds replace the stored ones: a way to try a limit on existing results.
+    const flagged = thresholdsFromFlags(options.threshold ?? []);
     const candidate = await readResults(resolve(io.cwd, candidateFile));
-    const thresholds = storedThresholds(candidate);
+    const thresholds = flagged.length > 0 ? flagged : storedThresholds(candidate);
     if (options.baseline === undefined && thresholds.length === 0) {
-      throw new ColdlabError('GATE_NOTHING', `${candidateFile} has no thresholds and no --baseline was given: nothing to gate`, 'pass --baseline base.json to compare with a baseline run, or add thresholds: to the scenario', EXIT.usage);
+      throw new ColdlabError('GATE_NOTHING', `${candidateFile} has no thresholds and no --baseline was given: nothing to gate`, 'pass --threshold "warm.p99 < 50ms", or --baseline base.json to compare with a baseline run, or add thresholds: to the scenario', EXIT.usage);
     }
     const outcomes: ThresholdOutcome[] = evaluateThresholds(thresholds, candidate.variants, candidate.prices);
-    if (outcomes.length > 0) io.out(formatThresholds(outcomes));
     let report: GateReport | undefined;
     let labels: { baseline: string; candidate: string } | undefined;
     if (options.baseline !== undefined) {
@@ -54,13 +69,18 @@ export async function gateCommand(io: IO, candidateFile: string, options: GateCo
       checkSameHosts(io, baseline, candidate, Boolean(options.allowMixedHosts));
       report = compareRuns(baseline, candidate, await gateOptions(options));
       labels = { baseline: baseline.runId, candidate: candidate.runId };
-      io.out(formatGate(report, labels));
     }
-    await writeGateOutputs(io, { thresholds: outcomes, ...(report ? { gate: report } : {}), ...(labels ? { labels } : {}) }, options.junit);
-    return gateExitCode({
-      invalid: report ? report.verdict === 'invalid' : runUntrusted(candidate),
-      failed: outcomes.some((o) => !o.passed) || report?.verdict === 'fail',
-    });
+    const parts = { thresholds: outcomes, untrusted: runUntrusted(candidate), ...(report ? { gate: report } : {}), ...(labels ? { labels } : {}) };
+    const overall = overallVerdict(parts);
+    if (options.json) {
+      io.out(`${JSON.stringify({ ...overall, thresholds: outcomes, ...(report ? { comparison: report, labels } : {}) }, null, 2)}\n`);
+    } else {
+      if (outcomes.length > 0) io.out(formatThresholds(outcomes));
+      if (report && labels) io.out(formatGate(report, labels));
+      io.out(verdictLine(overall));
+    }
+    await writeGateOutputs(io, parts, options.junit);
+    return overall.exitCode;
   } catch (error) {
     return reportFailure(io, error, Boolean(options.verbose));
   }

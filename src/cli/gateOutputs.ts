@@ -6,8 +6,9 @@ import { writeFileAtomic } from '../results/store.js';
 import type { GateReport } from '../gate/compare.js';
 import { junitXml } from '../report/gate/junit.js';
 import { gateMarkdown } from '../report/gate/markdown.js';
+import type { VerdictParts } from '../gate/verdict.js';
 
-export interface GateOutputs {
+export interface GateOutputs extends VerdictParts {
   thresholds?: readonly ThresholdOutcome[];
   gate?: GateReport;
   labels?: { baseline: string; candidate: string };

@@ -14,10 +14,25 @@ export interface IO {
   progressStream?: NodeJS.WritableStream;
 }
 
+/**
+ * A stream whose reader went away (`coldlab doctor | head -1`) takes no more writes: the command ends as it
+ * would have (cleanup included), quietly, instead of dying of an unhandled EPIPE under `set -o pipefail`.
+ */
+function pipeWriter(stream: NodeJS.WriteStream): (text: string) => void {
+  let closed = false;
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+  });
+  return (text) => {
+    if (!closed && !stream.destroyed) stream.write(text);
+  };
+}
+
 export function processIO(): IO {
   return {
-    out: (text) => void process.stdout.write(text),
-    err: (text) => void process.stderr.write(text),
+    out: pipeWriter(process.stdout),
+    err: pipeWriter(process.stderr),
     isTTY: Boolean(process.stderr.isTTY) && process.env.CI !== 'true',
     env: process.env,
     cwd: process.cwd(),

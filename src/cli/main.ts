@@ -19,22 +19,26 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err })
     .showHelpAfterError('(run with --help for usage)');
+  // Twenty-odd flags read best in groups: what to run, where output goes, and the A/B gate.
   const run = cli
     .command('run')
     .description('run one or more scenario files and write results.json plus an HTML report')
     .argument('<scenario...>', 'scenario YAML files')
-    .option('-o, --out <dir>', 'output folder (default: the scenario\'s "output", else ./reports)')
+    .optionsGroup('Running:')
     .option('--dry-run', 'validate and list the variants without running anything')
+    .option('--shard <i/n>', 'run only the i-th of n contiguous blocks of the variants × repetitions (merge the shards with `coldlab merge`)')
+    .option('--prices <file>', 'YAML or JSON prices for the recommendations (over the scenario\'s cost: section)')
+    .option('-v, --verbose', 'show stack traces on errors')
+    .optionsGroup('Output:')
+    .option('-o, --out <dir>', 'output folder (default: the scenario\'s "output", else ./reports)')
     .option('--json', 'print machine-readable output on stdout')
     .option('-q, --quiet', 'no progress display and no per-variant summary')
-    .option('--prices <file>', 'YAML or JSON prices for the recommendations (over the scenario\'s cost: section)')
     .option('--summary <file>', 'write a Markdown summary of the run there (also appended to $GITHUB_STEP_SUMMARY when set)')
-    .option('-v, --verbose', 'show stack traces on errors')
-    .option('--ab', 'interleaved A/B: the first file is the baseline, the second the candidate; rounds alternate in random order, then the gate compares them')
-    .option('--aa', "A/A: run one scenario against itself to measure this runner's noise band (written to noise.json)")
-    .option('--shard <i/n>', 'run only the i-th of n contiguous blocks of the variants × repetitions (merge the shards with `coldlab merge`)')
     .option('--junit <file>', 'write JUnit XML: one test case per threshold (and per compared metric with --ab)')
-    .option('--metrics-port <port>', 'serve OpenMetrics on http://127.0.0.1:<port>/metrics while the run goes');
+    .option('--metrics-port <port>', 'serve OpenMetrics on http://127.0.0.1:<port>/metrics while the run goes')
+    .optionsGroup('A/B comparison and gate (with --ab or --aa):')
+    .option('--ab', 'interleaved A/B: the first file is the baseline, the second the candidate; rounds alternate in random order, then the gate compares them')
+    .option('--aa', "A/A: run one scenario against itself to measure this runner's noise band (written to noise.json)");
   gateFlags(run).action(async (files: string[], options: Parameters<typeof runCommand>[2]) => setExit(await (await import('./run.js')).runCommand(io, files, options)));
   cli
     .command('advise')
@@ -50,8 +54,9 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .argument('<a>', 'results.json of the first run (A)')
     .argument('<b>', 'results.json of the second run (B)')
     .option('-o, --out <file>', 'HTML file to write (default: compare.html next to B)')
+    .option('--json', 'print the comparison as JSON (the HTML file is written too)')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (a: string, b: string, options: { out?: string; verbose?: boolean }) => setExit(await (await import('./compare.js')).compareCommand(io, a, b, options)));
+    .action(async (a: string, b: string, options: { out?: string; json?: boolean; verbose?: boolean }) => setExit(await (await import('./compare.js')).compareCommand(io, a, b, options)));
   cli
     .command('report')
     .description('(re)write the HTML report of a results.json')
@@ -63,7 +68,7 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .command('merge')
     .description('merge results files of the same scenario (histograms are added, never averaged)')
     .argument('<results...>', 'results.json files')
-    .requiredOption('-o, --out <file>', 'merged results file to write')
+    .requiredOption('-o, --out <file>', 'merged results file to write (required)')
     .option('--allow-mixed-hosts', 'pool repetitions measured on hosts of different classes (refused, or kept apart for shards, without it)')
     .option('-v, --verbose', 'show stack traces on errors')
     .action(async (files: string[], options: { out: string; verbose?: boolean; allowMixedHosts?: boolean }) => setExit(await (await import('./merge.js')).mergeCommand(io, files, options)));
@@ -71,7 +76,9 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .command('gate')
     .description('judge a results file: its thresholds, and with --baseline a comparison of per-repetition figures (exit 99 on regression, 4 if a run is invalid)')
     .argument('<candidate>', 'results.json of the candidate run (or a merge of shards)')
-    .option('--baseline <results>', 'results.json of the baseline run to compare with');
+    .option('--baseline <results>', 'results.json of the baseline run to compare with')
+    .option('--threshold <expr>', 'judge this threshold instead of the stored ones, e.g. "warm.p99 < 50ms" or "steady: warm.p99 < 50ms"; repeatable', collect)
+    .option('--json', 'print the verdict, thresholds and comparison as JSON');
   gateFlags(gate)
     .option('--junit <file>', 'write JUnit XML: one test case per threshold and per compared metric')
     .option('--allow-mixed-hosts', 'compare with a baseline measured on a different class of host (refused without it)')
@@ -99,13 +106,13 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .option('--cold-ms <ms>', 'cold service time (start + first request), ms (fixed)')
     .option('--warm-dist <d>', 'warm service time distribution: exp:MEAN_MS, uniform:FROM:TO or ms')
     .option('--cold-dist <d>', 'cold service time distribution, as --warm-dist')
-    .option('--keep-alive <k>', 'keep-alive (600s, 10m, or ms); a comma list makes candidates (default 10m)')
+    .option('--keep-alive <k>', 'keep-alive with its unit (500ms, 600s, 10m); a comma list makes candidates (default 10m)')
     .option('--instance-concurrency <n>', 'requests per instance at once (default 1)')
     .option('--max-instances <n>', 'instances at most; beyond, requests queue (default unlimited)')
     .option('--provisioned <n>', 'provisioned instances; a comma list makes candidates (default 0)')
     .option('--memory <mb>', 'memory size(s) in MB for cost; a comma list makes candidates')
     .option('--p99-target <ms>', 'pick the cheapest candidate whose P99 is at most this')
-    .option('--prices <file>', 'JSON prices overriding the default list prices (keys of a scenario\'s cost:)')
+    .option('--prices <file>', 'YAML or JSON prices overriding the default list prices (the keys of a scenario\'s cost: section)')
     .option('--seed <s>', 'random seed (default 1); the same seed gives the same figures')
     .option('--html <file>', 'with candidates: also write a small HTML page of the table')
     .option('--validate <results>', 're-simulate a results file\'s own run and compare with what it measured')

@@ -4,7 +4,9 @@ import { readResults } from '../results/store.js';
 import type { RunResult } from '../results/model.js';
 import { reportFailure } from './failure.js';
 import { EXIT } from '../util/errors.js';
-import { durationList, listFlag, numberFlag, pricesFrom, type PlanFlags } from '../plan/options.js';
+import { durationList, listFlag, numberFlag, usage, type PlanFlags } from '../plan/options.js';
+import { loadPricesFile } from '../scenario/pricesFile.js';
+import { resolvePrices } from '../scenario/prices.js';
 import { arrivalPlan, serviceSource } from '../plan/inputs.js';
 import { candidates, predict, type PlanInput } from '../plan/plan.js';
 import { validateRun } from '../plan/validate.js';
@@ -23,11 +25,25 @@ async function validate(io: IO, file: string, flags: PlanFlags, seed: number): P
   return EXIT.ok;
 }
 
+// Everything a plan lacks, named at once: a load, and service times (fixed, a distribution, or measured).
+function missingInputs(flags: PlanFlags): void {
+  const missing: string[] = [];
+  if (flags.rate === undefined && flags.trace === undefined) missing.push('a load: --rate <per second> or --trace <file>');
+  if (flags.from === undefined) {
+    if (flags.warmMs === undefined && flags.warmDist === undefined) missing.push('a warm service time: --warm-ms <ms> or --warm-dist <d>');
+    if (flags.coldMs === undefined && flags.coldDist === undefined) missing.push('a cold service time: --cold-ms <ms> or --cold-dist <d>');
+  }
+  if (missing.length > 0) {
+    throw usage(`plan needs ${missing.join('; ')}`, 'e.g. coldlab plan --rate 5 --warm-ms 20 --cold-ms 400, or --from results.json for measured service times, or --validate results.json');
+  }
+}
+
 /** `coldlab plan`: predict cold starts, latency, instances and cost of the pool for a load, or a table of candidates. */
 export async function planCommand(io: IO, flags: PlanFlags): Promise<number> {
   try {
     const seed = numberFlag(flags.seed, '--seed', { min: 0, max: 2 ** 32 - 1, int: true, fallback: 1 });
     if (flags.validate !== undefined) return await validate(io, flags.validate, flags, seed);
+    missingInputs(flags);
     const results: RunResult | undefined = flags.from !== undefined ? await readResults(resolve(io.cwd, flags.from)) : undefined;
     const service = serviceSource(flags, results);
     const arrivals = arrivalPlan(flags, io.cwd, seed);
@@ -46,7 +62,8 @@ export async function planCommand(io: IO, flags: PlanFlags): Promise<number> {
         provisioned: provisioned[0] ?? 0,
       },
       memoryMb: memory[0] ?? 512,
-      prices: pricesFrom(flags.prices, io.cwd),
+      // The same YAML or JSON as a scenario's cost: section (and run/advise --prices).
+      prices: resolvePrices(flags.prices !== undefined ? await loadPricesFile(resolve(io.cwd, flags.prices)) : undefined),
       seed,
     };
     const context = { arrivals: arrivals.label, service: service.label, seed };

@@ -21,6 +21,7 @@ import type { ShardInfo, ThresholdOutcome } from '../results/model.js';
 import { formatThresholds } from '../report/gate/format.js';
 import { writeGateOutputs } from './gateOutputs.js';
 import { exitCodeFor, worstExit } from './exit.js';
+import { runUntrusted } from './gate.js';
 import { abCommand } from './ab.js';
 import { isAbRun, type RunCommandOptions } from './runOptions.js';
 import { withRunContext } from './pipeline.js';
@@ -78,6 +79,7 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
       // One summary for all the scenarios of this command, written once they have run (or been interrupted).
       const markdown: string[] = [];
       const outcomes: ThresholdOutcome[] = [];
+      let untrusted = false;
       for (const plan of plans) {
         if (ctx.signal.aborted) break;
         const progress = ctx.progress();
@@ -108,6 +110,7 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
         else io.out(terminalSafe(`\n${formatRunSummary(output.result)}\n${options.quiet ? '' : `\n${formatAdvice(advice)}\n`}\nresults: ${output.resultsFile}\nreport:  ${report.html}\n`));
         if (judged.length > 0 && !options.json) io.out(terminalSafe(`\n${formatThresholds(judged)}`));
         outcomes.push(...judged);
+        untrusted ||= runUntrusted(output.result);
         const code = exitCodeFor(output.result);
         exit = worstExit(exit, code === EXIT.ok && judged.some((o) => !o.passed) ? EXIT.gateFailed : code);
       }
@@ -116,7 +119,7 @@ export async function runCommand(io: IO, files: string[], options: RunCommandOpt
         if (options.summary && !options.json) io.out(`summary: ${written[0]}\n`);
       }
       // The gate's section goes after the run's summary in $GITHUB_STEP_SUMMARY (appended, never a competing file).
-      await writeGateOutputs(io, { thresholds: outcomes }, options.junit);
+      await writeGateOutputs(io, { thresholds: outcomes, untrusted }, options.junit);
       return exit;
     });
   } catch (error) {

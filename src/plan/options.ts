@@ -1,6 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { pricesOverrideSchema, resolvePrices, type Prices } from '../scenario/prices.js';
 import { parseDurationMs } from '../util/duration.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 
@@ -55,29 +52,14 @@ export function listFlag(value: string | undefined, option: string, limits: { mi
   return value.split(',').map((item) => numberFlag(item.trim(), option, limits));
 }
 
-// Same convention as scenario files: "600s", "10m", "500ms", or a bare number of milliseconds.
+// "600s", "10m", "500ms". A bare number is refused: "--keep-alive 10" read as 10 ms gave 95% cold starts.
 export function durationList(value: string | undefined, option: string, fallback: number[]): number[] {
   if (value === undefined) return fallback;
   return value.split(',').map((item) => {
-    const ms = parseDurationMs(/^\d+(\.\d+)?$/.test(item.trim()) ? Number(item.trim()) : item.trim());
-    if (ms === undefined || ms > 7 * 24 * 3_600_000) throw usage(`${option}: "${item}" is not a duration up to 7 days`, 'write e.g. 600s, 10m or 1500 (milliseconds)');
+    const text = item.trim();
+    if (/^\d+(\.\d+)?$/.test(text) && Number(text) !== 0) throw usage(`${option}: ${text} what? write ${text}ms or ${text}s`, 'durations on the command line carry a unit: ms, s, m or h (e.g. 600s, 10m)');
+    const ms = parseDurationMs(text === '0' ? 0 : text);
+    if (ms === undefined || ms > 7 * 24 * 3_600_000) throw usage(`${option}: "${item}" is not a duration up to 7 days`, 'write e.g. 500ms, 600s or 10m');
     return ms;
   });
-}
-
-/** Default list prices, overridden by a --prices JSON file (any subset of the cost keys). */
-export function pricesFrom(file: string | undefined, cwd: string): Prices {
-  if (file === undefined) return resolvePrices();
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(resolve(cwd, file), 'utf8'));
-  } catch (error) {
-    throw usage(`--prices: cannot read ${file} as JSON: ${error instanceof Error ? error.message : String(error)}`, 'give a JSON file with any of the keys of a scenario\'s cost: section');
-  }
-  const parsed = pricesOverrideSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw usage(`--prices ${file}: ${issue ? `${issue.path.join('.') || 'file'}: ${issue.message}` : 'invalid'}`, 'keys: gbSecond, perMillionRequests, provisionedGbSecond, provisionedExecutedGbSecond, billingGranularityMs, billInit, source, asOf, currency');
-  }
-  return resolvePrices(parsed.data);
 }

@@ -62,7 +62,7 @@ describe('gate on results files', () => {
     expect(warm.baseline.n).toBe(6);
     const text = formatGate(report, { baseline: 'base', candidate: 'slow' });
     expect(text).toMatch(/warm\.p50\s+2\.\d+ ms \(n=6\)\s+2\.\d+ ms \(n=6\)\s+×1\.3\d\d\s+\[1\.\d+, 1\.\d+\]/);
-    expect(text).toContain('verdict: FAIL');
+    expect(text).toContain('comparison: FAIL');
   });
 
   it('passes the same run against itself', () => {

@@ -57,7 +57,7 @@ describe('coldlab plan (the script interface)', () => {
   it('refuses bad input with a hint and exit code 2', async () => {
     const missing = await plan('--rate', '1', '--cold-ms', '5');
     expect(missing.code).toBe(2);
-    expect(missing.err).toMatch(/--warm-ms is required/);
+    expect(missing.err).toMatch(/plan needs a warm service time: --warm-ms/);
     expect((await plan('--rate', 'fast', '--warm-ms', '1', '--cold-ms', '2')).err).toMatch(/--rate: "fast" is not a number/);
     expect((await plan('--rate', '1', '--warm-ms', '1', '--cold-ms', '2', '--keep-alive', 'soon')).code).toBe(2);
     const bad = join(mkdtempSync(join(tmpdir(), 'coldlab-plan-')), 'bad.csv');

@@ -22,7 +22,7 @@ export function formatThresholds(outcomes: readonly ThresholdOutcome[]): string 
   return `${heading}\n${textTable([['', 'variant', 'phase', 'threshold', 'measured'], ...rows], ['left', 'left', 'left', 'left', 'right'])}\n`;
 }
 
-/** Per metric: baseline, candidate, ratio with its interval, p-value, verdict; then the gate's verdict. */
+/** Per metric: baseline, candidate, ratio with its interval, p-value, verdict; then the comparison's verdict (the gate's own comes last, from verdict.ts). */
 export function formatGate(report: GateReport, labels: { baseline: string; candidate: string }): string {
   const lines: string[] = [`gate: ${labels.candidate} against ${labels.baseline}`];
   if (report.comparisons.length > 0) {
@@ -45,6 +45,6 @@ export function formatGate(report: GateReport, labels: { baseline: string; candi
   }
   for (const key of report.unmatched) lines.push(`  ${key}: present in one run only, not compared`);
   for (const reason of report.invalid) lines.push(`  invalid: ${reason}`);
-  lines.push(`verdict: ${report.verdict.toUpperCase()} — ${report.summary}`);
+  lines.push(`comparison: ${report.verdict.toUpperCase()} — ${report.summary}`);
   return `${lines.join('\n')}\n`;
 }

@@ -3,6 +3,7 @@ import type { GateReport } from '../../gate/compare.js';
 import { formatMetric } from '../../gate/metrics.js';
 import { formatP } from '../../gate/stats.js';
 import { intervalText, measuredText, ratioText } from './format.js';
+import { overallVerdict, type VerdictParts } from '../../gate/verdict.js';
 
 // Pipes would split a Markdown table cell.
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
@@ -10,18 +11,21 @@ const table = (head: string[], rows: string[][]): string =>
   [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 
 /** The gate's section of a GitHub job summary: thresholds and comparisons with their figures. */
-export function gateMarkdown(parts: { thresholds?: readonly ThresholdOutcome[]; gate?: GateReport; labels?: { baseline: string; candidate: string } }): string {
-  const out: string[] = [];
+export function gateMarkdown(parts: VerdictParts & { thresholds?: readonly ThresholdOutcome[]; gate?: GateReport; labels?: { baseline: string; candidate: string } }): string {
+  const overall = overallVerdict(parts);
+  const headIcon = overall.verdict === 'pass' ? '✅' : overall.verdict === 'fail' ? '❌' : '⚠️';
+  // The heading is the verdict the exit code carries; the sections below give its parts.
+  const out: string[] = [`### coldlab gate: ${headIcon} ${overall.verdict}`, '', `${overall.summary} (exit ${overall.exitCode})`, ''];
   const thresholds = parts.thresholds ?? [];
   if (thresholds.length > 0) {
     const failed = thresholds.filter((t) => !t.passed).length;
-    out.push(`### coldlab thresholds: ${failed === 0 ? `✅ all ${thresholds.length} passed` : `❌ ${failed} of ${thresholds.length} failed`}`, '');
+    out.push(`#### Thresholds: ${failed === 0 ? `✅ all ${thresholds.length} passed` : `❌ ${failed} of ${thresholds.length} failed`}`, '');
     out.push(table(['', 'variant', 'phase', 'threshold', 'measured'], thresholds.map((t) => [t.passed ? '✅' : '❌', `\`${t.variantKey}\``, t.phase ?? 'all', `\`${t.expression}\``, measuredText(t)])), '');
   }
   const gate = parts.gate;
   if (gate) {
     const icon = gate.verdict === 'pass' ? '✅' : gate.verdict === 'fail' ? '❌' : '⚠️';
-    out.push(`### coldlab gate: ${icon} ${gate.verdict}`, '', gate.summary, '');
+    out.push(`#### Baseline comparison: ${icon} ${gate.verdict}`, '', gate.summary, '');
     if (parts.labels) out.push(`Candidate \`${parts.labels.candidate}\` against baseline \`${parts.labels.baseline}\`; figures are medians of the per-repetition values, the interval is a bootstrap 95% interval of the ratio of medians, the p-value a one-sided Mann-Whitney U test.`, '');
     if (gate.comparisons.length > 0) {
       const rows = gate.comparisons.map((c) => [
