@@ -17,7 +17,7 @@ import { type ImageSpec, startExistingImage } from './existingImage.js';
 export { listOciRuntimes } from './ociRuntimes.js';
 export type { ImageSpec } from './existingImage.js';
 
-const FIX = 'run `bash scripts/setup-docker.sh` as root (installs docker.io and starts dockerd), or set DOCKER_HOST to a running engine';
+const FIX = 'start a Docker engine (Debian: apt-get install docker.io; in a coldlab clone `sudo bash scripts/setup-docker.sh` installs and starts one), or set DOCKER_HOST to a running engine';
 
 /** Each instance is a container on a real Docker engine, from an image built locally from the host's Node. */
 export class ContainerRuntime implements Runtime {
