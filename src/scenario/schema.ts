@@ -13,13 +13,18 @@ import { eventsSchemas } from './events.js';
  * [0 or more than 0, maxMs]: the number branch states the bounds for the JSON Schema, the transform
  * checks written durations against the same bounds.
  */
-function duration(options: { positive: boolean; maxMs: number }) {
+// unit: a key whose name does not say its unit (duration, every) refuses a bare number: 10 read as 10 ms was a trap.
+function duration(options: { positive: boolean; maxMs: number; unit?: boolean }) {
   const number = options.positive ? z.number().positive() : z.number().nonnegative();
   return (
     z
       // The pattern only reaches the JSON Schema (editors flag "soon"); the transform below gives the message.
       .union([number.max(options.maxMs), z.string().meta({ pattern: DURATION_PATTERN.source })])
       .transform((value, ctx) => {
+        if (options.unit && typeof value === 'number' && value !== 0) {
+          ctx.addIssue({ code: 'custom', message: `${value} what? write ${value}ms or ${value}s`, params: { hint: 'a duration carries its unit: ms, s, m or h (e.g. 500ms, 5s, 2m)', at: true } });
+          return z.NEVER;
+        }
         const ms = parseDurationMs(value);
         if (ms === undefined) {
           ctx.addIssue({ code: 'custom', message: `"${String(value)}" is not a duration; write e.g. 500ms, 5s or 2m` });
@@ -35,11 +40,11 @@ function duration(options: { positive: boolean; maxMs: number }) {
         }
         return ms;
       })
-      .meta({ description: `A duration: "500ms", "5s", "2m", or a number of milliseconds (at most ${formatMs(options.maxMs)})` })
+      .meta({ description: `A duration: "500ms", "5s", "2m"${options.unit ? '' : ', or a number of milliseconds'} (at most ${formatMs(options.maxMs)})` })
   );
 }
 
-const phaseDuration = duration({ positive: true, maxMs: LIMITS.phaseDurationMs });
+const phaseDuration = duration({ positive: true, maxMs: LIMITS.phaseDurationMs, unit: true });
 const positiveInt = z.number().int().positive();
 const rate = z.number().positive().max(LIMITS.rate).meta({ description: 'Requests per second' });
 const name = z.string().min(1).max(LIMITS.nameLength);
@@ -54,7 +59,7 @@ export const burstPhase = z.strictObject({
   ...phaseBase,
   kind: z.literal('burst'),
   size: positiveInt.max(LIMITS.burstSize).meta({ description: 'Requests sent at once in each burst' }),
-  every: duration({ positive: false, maxMs: LIMITS.phaseDurationMs }),
+  every: duration({ positive: false, maxMs: LIMITS.phaseDurationMs, unit: true }),
   count: positiveInt.max(LIMITS.burstCount).meta({ description: 'How many bursts' }),
 });
 export const idlePhase = z.strictObject({ ...phaseBase, kind: z.literal('idle'), duration: phaseDuration });

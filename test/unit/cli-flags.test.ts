@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';
 
@@ -20,6 +20,12 @@ describe('CLI flags a newcomer trips on', () => {
     expect(bare.code).toBe(2);
     expect(bare.err).toContain('--keep-alive: 10 what? write 10ms or 10s');
     expect((await cli('plan', '--rate', '1', '--warm-ms', '10', '--cold-ms', '100', '--keep-alive', '0,10s', '--requests', '1000', '--json')).code).toBe(0);
+  });
+
+  it('a phase duration without a unit is refused in a scenario too, with its line and the same hint', async () => {
+    const r = await cli('run', resolve('test/data/scenarios/bare-duration.yaml'), '--dry-run');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bare-duration\.yaml:4:\d+ phases\[0\]\.duration: 10 what\? write 10ms or 10s/);
   });
 
   it('bare plan names every missing input at once', async () => {
