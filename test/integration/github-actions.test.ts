@@ -62,6 +62,9 @@ describe('examples/github-actions.yml', () => {
     expect(first.log).toContain('::notice title=coldlab::no baseline results for main yet');
     expect(first.summary).toContain('no baseline results for `main` yet');
     expect(first.summary).toContain('### coldlab gate: ✅ pass');
+    // The run's own summary once, the gate's verdict once.
+    expect(first.summary).toContain('Recommendations');
+    expect(first.summary.match(/### coldlab gate:/g)).toHaveLength(1);
     expect(first.ran).toContain('Show the gate as test results');
 
     const push = await job({ event: 'push', refName: 'main', baseRef: '', runId: '101' });
