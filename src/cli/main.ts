@@ -70,8 +70,9 @@ export function program(io: IO, setExit: (code: number) => void): Command {
     .argument('<results...>', 'results.json files')
     .requiredOption('-o, --out <file>', 'merged results file to write (required)')
     .option('--allow-mixed-hosts', 'pool repetitions measured on hosts of different classes (refused, or kept apart for shards, without it)')
+    .option('--json', 'print what was merged and the thresholds judged again, as JSON')
     .option('-v, --verbose', 'show stack traces on errors')
-    .action(async (files: string[], options: { out: string; verbose?: boolean; allowMixedHosts?: boolean }) => setExit(await (await import('./merge.js')).mergeCommand(io, files, options)));
+    .action(async (files: string[], options: { out: string; json?: boolean; verbose?: boolean; allowMixedHosts?: boolean }) => setExit(await (await import('./merge.js')).mergeCommand(io, files, options)));
   const gate = cli
     .command('gate')
     .description('judge a results file: its thresholds, and with --baseline a comparison of per-repetition figures (exit 99 on regression, 4 if a run is invalid)')

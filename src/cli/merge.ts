@@ -10,7 +10,7 @@ import { checkFileTarget } from './outputPath.js';
 import { EXIT } from '../util/errors.js';
 import { terminalSafe } from '../util/terminal.js';
 
-export async function mergeCommand(io: IO, files: string[], options: { out: string; verbose?: boolean; allowMixedHosts?: boolean }): Promise<number> {
+export async function mergeCommand(io: IO, files: string[], options: { out: string; json?: boolean; verbose?: boolean; allowMixedHosts?: boolean }): Promise<number> {
   try {
     const out = resolve(io.cwd, options.out);
     checkFileTarget(out, '-o');
@@ -24,8 +24,12 @@ export async function mergeCommand(io: IO, files: string[], options: { out: stri
     else delete merged.thresholdResults;
     await writeResultsAtomic(out, merged);
     const what = shards ? `${results.length} shard(s) of ${results[0]?.shard?.count}` : `${files.length} results`;
-    io.out(terminalSafe(`merged ${what} (${merged.variants.length} variants) into ${out}\n`));
     if (shards && shards.missing.length > 0) io.err(`coldlab: shard(s) ${shards.missing.join(', ')} of ${results[0]?.shard?.count} missing: the merged result is marked incomplete\n`);
+    if (options.json) {
+      io.out(`${JSON.stringify({ merged: out, sources: files.length, variants: merged.variants.length, complete: merged.complete, ...(shards ? { missingShards: shards.missing } : {}), thresholds: merged.thresholdResults ?? [] }, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    io.out(terminalSafe(`merged ${what} (${merged.variants.length} variants) into ${out}\n`));
     if (merged.thresholdResults) io.out(terminalSafe(formatThresholds(merged.thresholdResults)));
     return EXIT.ok;
   } catch (error) {

@@ -52,6 +52,13 @@ describe('coldlab gate: one verdict, the same in every output', () => {
     expect(bad.stderr()).toContain('--threshold');
   });
 
+  it('merge --json says what was merged (the repetitions of both runs in one variant)', async () => {
+    const io = captureIO(dir);
+    expect(await main(['merge', base, cand, '-o', join(dir, 'merged.json'), '--json'], io), io.stderr()).toBe(0);
+    const out = JSON.parse(io.stdout()) as { merged: string; sources: number; variants: number };
+    expect([out.merged, out.sources, out.variants]).toEqual([join(dir, 'merged.json'), 2, 1]);
+  });
+
   it('compare --json prints both runs side by side as data', async () => {
     const io = captureIO(dir);
     expect(await main(['compare', base, cand, '--json', '-o', join(dir, 'compare.html')], io)).toBe(0);
