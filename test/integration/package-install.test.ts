@@ -82,6 +82,14 @@ describe('the packed coldlab (npm pack, installed outside the repository)', () =
     expect(dry.stdout).toContain('2 variant(s)');
   });
 
+  it('installed globally (npm install -g), the coldlab command runs a scenario from any folder', { timeout: 180_000 }, async () => {
+    const prefix = join(work, 'global');
+    await execa('npm', ['install', '-g', '--prefix', prefix, '--prefer-offline', '--no-audit', '--no-fund', tarball], { env: { npm_config_loglevel: 'error' } });
+    const run = await execa(join(prefix, 'bin/coldlab'), ['run', join(project, 'bench/cjs.yaml'), '-o', join(work, 'global-out'), '-q'], { cwd: tmpdir(), reject: false, env: { CI: 'true' } });
+    expect(run.exitCode, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('thresholds: all 1 passed');
+  });
+
   it('init writes a starter whose editor schema line points into the installed package, and it passes --dry-run', async () => {
     const bin = join(project, 'node_modules/.bin/coldlab');
     await execa(bin, ['init', './src/handler.mjs', '-o', 'bench/coldlab.yaml'], { cwd: project });
