@@ -56,7 +56,7 @@ describe('examples/github-actions.yml', () => {
     expect(r.exitCode).toBe(0);
   });
 
-  it('runs as written: first PR passes with a notice, a push records the baseline, PRs are gated against it', { timeout: 300_000 }, async () => {
+  it('its steps run as written on a local stand-in for the Actions runner (double: no GitHub here): first PR passes with a notice, a push records the baseline, PRs are gated against it', { timeout: 300_000 }, async () => {
     const first = await job({ event: 'pull_request', refName: '1/merge', baseRef: 'main', runId: '100' });
     expect(first.failed, first.log).toBeUndefined();
     expect(first.log).toContain('::notice title=coldlab::no baseline results for main yet');
