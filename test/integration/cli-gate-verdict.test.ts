@@ -25,7 +25,7 @@ afterAll(async () => {
 
 const lastLine = (text: string): string => text.trimEnd().split('\n').at(-1) ?? '';
 
-describe('coldlab gate: one verdict, the same in every output', () => {
+describe('coldlab gate on results files built by the test helper: one verdict, the same in every output', () => {
   it('a failing threshold with a passing comparison: exit 99, last line FAIL, job summary heading fail', async () => {
     const io = captureIO(dir);
     const summary = join(dir, 'summary.md');
