@@ -104,7 +104,7 @@ function explain(issue: Issue, path: Path, raw: unknown): Described {
   const bound = issue.code === 'too_small' || issue.code === 'too_big' ? boundMessage(issue, path) : undefined;
   if (bound) {
     const got = typeof value === 'number' ? ` (got ${formatNumber(value)}${isDurationPath(path) ? ' ms' : ''})` : '';
-    return { message: `${name} ${bound}${got}`, ...(issue.code === 'too_big' ? { hint: 'see "Limits" in the README for every limit and why it is there' } : {}) };
+    return { message: `${name} ${bound}${got}`, ...(issue.code === 'too_big' ? { hint: 'see docs/limits.md in the coldlab repository for every limit and why it is there' } : {}) };
   }
   if (issue.code === 'invalid_value' && typeof value === 'string') {
     return { message: `${name}: "${value}" is not allowed`, hint: choiceHint(value, issue.values.map(String)) };

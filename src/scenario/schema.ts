@@ -35,7 +35,7 @@ function duration(options: { positive: boolean; maxMs: number; unit?: boolean })
           return z.NEVER;
         }
         if (ms > options.maxMs) {
-          ctx.addIssue({ code: 'custom', message: `"${String(value)}" is longer than the limit of ${formatMs(options.maxMs)}`, params: { hint: `write at most ${formatMs(options.maxMs)} (see "Limits" in the README)`, at: true } });
+          ctx.addIssue({ code: 'custom', message: `"${String(value)}" is longer than the limit of ${formatMs(options.maxMs)}`, params: { hint: `write at most ${formatMs(options.maxMs)} (docs/limits.md lists every limit)`, at: true } });
           return z.NEVER;
         }
         return ms;
