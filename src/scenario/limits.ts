@@ -1,7 +1,7 @@
 /**
  * Every hard limit of a scenario in one table: what a typo (an extra zero, a unit missing) can blow up.
  * The zod schema takes its bounds from here, so they reach the JSON Schema (`coldlab schema`), and the
- * README's "Limits" section lists the same values.
+ * docs/limits.md lists the same values.
  */
 const HOUR_MS = 3_600_000;
 

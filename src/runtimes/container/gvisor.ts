@@ -29,7 +29,7 @@ export function gvisorFacts(runtime: EngineRuntime): SandboxFacts {
   const platform = flag(args, 'platform') ?? 'ptrace';
   const network = flag(args, 'network') ?? 'sandbox';
   const notes = [`gVisor (runsc) on platform ${platform}: system calls are served by gVisor's kernel${platform === 'ptrace' ? ', intercepted with ptrace (no KVM needed, the slowest platform)' : ''}`];
-  if (network === 'host') notes.push("gVisor network host: the sandbox keeps the container's own network namespace, but its socket calls go to the host kernel, not to gVisor's netstack (this runsc refuses netstack on this kernel; see README)");
+  if (network === 'host') notes.push("gVisor network host: the sandbox keeps the container's own network namespace, but its socket calls go to the host kernel, not to gVisor's netstack (this runsc refuses netstack on this kernel; see docs/runtimes.md)");
   if (network === 'none') notes.push('gVisor network none: the sandbox has no network, so it cannot serve HTTP');
   return { facts: { sandbox: 'gvisor', 'gvisor.platform': platform, 'gvisor.network': network }, notes };
 }
