@@ -1,6 +1,5 @@
 import { access, constants } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import type { Instance, InstanceExit, Prepared, ProbeResult, Runtime, StartContext } from '../types.js';
 import type { FunctionSpec, Variant } from '../../scenario/variant.js';
 import { removeCgroup, removeLeftoverCgroups } from './cgroupLimits.js';
@@ -14,7 +13,9 @@ import { withTimeout } from '../../util/timeout.js';
 import { type ModuleFunction, moduleOf } from '../moduleFunction.js';
 import { cgroupName } from '../owner.js';
 
-export const BOOTSTRAP = resolve(dirname(fileURLToPath(import.meta.url)), '../../../runners/node/bootstrap.mjs');
+import { BOOTSTRAP } from './bootstrapPath.js';
+
+export { BOOTSTRAP };
 const START_TIMEOUT_MS = 30_000;
 
 /** The embedded default: each instance is a Node child process running the bootstrap, in its own cgroup. */

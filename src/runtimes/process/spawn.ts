@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { ColdlabError, EXIT } from '../../util/errors.js';
 import { initErrorIn } from '../initError.js';
+import { BOOTSTRAP } from './bootstrapPath.js';
 
 /** The bootstrap's ready line (runners/node/bootstrap.mjs). */
 export interface ReadyLine {
@@ -57,7 +58,7 @@ export function spawnBootstrap(command: string[], env: NodeJS.ProcessEnv, cwd: s
       if (own) return reject(own);
       const tail = lastLines();
       const why = code === 70 ? 'could not join its cgroup' : `exited (${signal ?? `code ${code}`}) before it was ready`;
-      reject(new ColdlabError('INSTANCE_START_FAILED', `the instance ${why}${tail.length ? `:\n${tail.slice(-8).join('\n')}` : ''}`, 'run the function alone with `node runners/node/bootstrap.mjs` (COLDLAB_FN_PATH=...) to see its error'));
+      reject(new ColdlabError('INSTANCE_START_FAILED', `the instance ${why}${tail.length ? `:\n${tail.slice(-8).join('\n')}` : ''}`, `run the function alone to see its error: COLDLAB_FN_PATH=<your module> node ${BOOTSTRAP}`));
     });
   });
   return { child, ready, stderrTail: () => lastLines().join('\n') };
