@@ -43,7 +43,7 @@ function createError(error: unknown, options: ContainerCreateOptions): ColdlabEr
   const image = options.Image ?? '?';
   const runtime = options.HostConfig?.Runtime;
   if (statusOf(error) === 404 && /image/i.test(errorMessage(error))) return imageNotFound(image, error);
-  const hint = runtime ? `is the OCI runtime "${runtime}" registered with the engine? (bash scripts/setup-docker.sh adds crun and runsc)` : 'check the image name and `coldlab doctor`';
+  const hint = runtime ? `is the OCI runtime "${runtime}" registered with the engine? (in a coldlab clone, scripts/setup-docker.sh adds crun and runsc)` : 'check the image name and `coldlab doctor`';
   return new ColdlabError('CONTAINER_CREATE_FAILED', `could not create a container from ${image}: ${errorMessage(error)}`, hint, EXIT.runtimeUnavailable, { cause: error });
 }
 

@@ -26,7 +26,7 @@ export async function requireOciRuntime(name: string | undefined): Promise<strin
   throw new ColdlabError(
     'OCI_RUNTIME_UNAVAILABLE',
     `the Docker engine has no OCI runtime "${name}"`,
-    `available: ${available.join(', ') || 'none'}; use one of them in matrix.ociRuntime, or install ${name} and register it under "runtimes" in /etc/docker/daemon.json (bash scripts/setup-docker.sh registers crun and runsc)`,
+    `available: ${available.join(', ') || 'none'}; use one of them in matrix.ociRuntime, or install ${name} and register it under "runtimes" in /etc/docker/daemon.json (in a coldlab clone, scripts/setup-docker.sh registers crun and runsc)`,
     EXIT.runtimeUnavailable,
   );
 }

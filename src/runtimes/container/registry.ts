@@ -71,7 +71,7 @@ export async function startRegistry(runId: string): Promise<LoopbackRegistry> {
     if (failed || child.exitCode !== null) {
       const tail = await readFile(join(dir, 'registry.log'), 'utf8').catch(() => '');
       await stopRegistry(registry);
-      throw new ColdlabError('REGISTRY_START_FAILED', `the loopback registry (${REGISTRY_BIN}) did not start: ${failed?.message ?? tail.trim().split('\n').slice(-3).join(' | ')}`, 'install it with `bash scripts/setup-docker.sh` (Debian package docker-registry)', EXIT.runtimeUnavailable);
+      throw new ColdlabError('REGISTRY_START_FAILED', `the loopback registry (${REGISTRY_BIN}) did not start: ${failed?.message ?? tail.trim().split('\n').slice(-3).join(' | ')}`, 'install Debian\'s docker-registry package (in a coldlab clone, scripts/setup-docker.sh does)', EXIT.runtimeUnavailable);
     }
   }
   await stopRegistry(registry);

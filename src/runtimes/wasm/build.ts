@@ -35,7 +35,7 @@ async function watToWasm(source: string): Promise<Uint8Array> {
 async function cToWasm(source: string, out: string): Promise<void> {
   const clang = await findClang();
   if (!clang) {
-    throw new ColdlabError('WASM_NO_CLANG', `cannot build ${source}: no clang that targets wasm32-wasi`, 'install clang-14, lld-14, wasi-libc and libclang-rt-14-dev-wasm32 (Debian: bash scripts/test-env.sh)', EXIT.runtimeUnavailable);
+    throw new ColdlabError('WASM_NO_CLANG', `cannot build ${source}: no clang that targets wasm32-wasi`, 'install clang-14, lld-14, wasi-libc and libclang-rt-14-dev-wasm32 (Debian packages; in a coldlab clone, scripts/test-env.sh installs them)', EXIT.runtimeUnavailable);
   }
   const built = await execa(clang, ['--target=wasm32-wasi', `--sysroot=${WASI_SYSROOT}`, '-O2', '-o', out, source], { reject: false, all: true });
   if (built.exitCode !== 0) throw new ColdlabError('WASM_BUILD_FAILED', `${clang} could not build ${source}:\n${built.all ?? ''}`, 'fix the C source; it is built with --target=wasm32-wasi -O2', EXIT.usage);
