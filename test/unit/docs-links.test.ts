@@ -4,8 +4,6 @@ import { dirname, join, normalize } from 'node:path';
 
 // The README links into docs/ and bench/: a moved section or a renamed heading must not leave a dead link.
 const PAGES = ['README.md', 'bench/README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
-// Written by other engineers' branches; the README links them ahead of their merge.
-const PENDING = new Set(['docs/events.md', 'docs/beyond-one-machine.md']);
 
 // GitHub's heading anchors: lower case, punctuation dropped, spaces to hyphens.
 const anchorsOf = (page: string): Set<string> =>
@@ -18,9 +16,8 @@ describe('documentation links', () => {
       if (/^[a-z]+:/.test(link!)) continue;
       const [path, anchor] = link!.split('#');
       const target = path ? normalize(join(dirname(page), path)) : page;
-      if (!existsSync(target)) {
-        if (!PENDING.has(target)) dead.push(link!);
-      } else if (anchor && target.endsWith('.md') && !anchorsOf(target).has(anchor)) dead.push(link!);
+      if (!existsSync(target)) dead.push(link!);
+      else if (anchor && target.endsWith('.md') && !anchorsOf(target).has(anchor)) dead.push(link!);
     }
     expect(dead).toEqual([]);
   });
