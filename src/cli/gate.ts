@@ -1,4 +1,6 @@
 import { resolve } from 'node:path';
+import { costsByKey } from '../billing/variantCost.js';
+import { resolvePrices } from '../scenario/prices.js';
 import type { IO } from './io.js';
 import { readResults } from '../results/store.js';
 import { reportFailure } from './failure.js';
@@ -73,7 +75,9 @@ export async function gateCommand(io: IO, candidateFile: string, options: GateCo
     const parts = { thresholds: outcomes, untrusted: runUntrusted(candidate), ...(report ? { gate: report } : {}), ...(labels ? { labels } : {}) };
     const overall = overallVerdict(parts);
     if (options.json) {
-      io.out(`${JSON.stringify({ ...overall, thresholds: outcomes, ...(report ? { comparison: report, labels } : {}) }, null, 2)}\n`);
+      // The candidate's cost per variant key, billed as advise and compare bill it.
+      const costs = costsByKey(candidate.variants, resolvePrices(candidate.prices));
+      io.out(`${JSON.stringify({ ...overall, thresholds: outcomes, costs, ...(report ? { comparison: report, labels } : {}) }, null, 2)}\n`);
     } else {
       if (outcomes.length > 0) io.out(formatThresholds(outcomes));
       if (report && labels) io.out(formatGate(report, labels));
