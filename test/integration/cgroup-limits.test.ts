@@ -9,7 +9,12 @@ import type { CgroupRef } from '../../src/runtimes/types.js';
 // Real cgroups (v1 here, v2 on a v2-only host): needs root. Under CI=true these run and fail when cgroups are unusable.
 const mode = await detectCgroups();
 const usable = mode.version !== null && process.getuid?.() === 0;
-const prefix = `coldlab-test-${process.pid}-`;
+// Named as the process runtime names its groups (coldlab-p<pid>-…), so a leftover sweep running meanwhile (another
+// coldlab's doctor --cleanup or first process variant) sees a live owner and leaves them; the crash-recovery test
+// below names its group after no live process on purpose.
+const prefix = `coldlab-p${process.pid}-test-`;
+const orphanPrefix = `coldlab-test-${process.pid}-`;
+const made: CgroupRef[] = [];
 let n = 0;
 
 // The same join trick as the process runtime (src/runtimes/process/spawn.ts): the shell enters the groups, then execs node.
@@ -25,14 +30,19 @@ function runIn(procsFiles: string[], script: string): Run {
     env: { ...process.env, COLDLAB_CGROUP_PROCS: procsFiles.join(':') },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const line = new Promise<string>((resolve) => child.stdout.setEncoding('utf8').once('data', (chunk: string) => resolve(chunk.trim())));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  // A child that dies before its first line (it could not join the group) fails the test at once, not at the timeout.
+  const line = Promise.race([
+    new Promise<string>((resolve) => child.stdout.setEncoding('utf8').once('data', (chunk: string) => resolve(chunk.trim()))),
+    exited.then(({ code, signal }) => `exited before its first line (code ${code}, signal ${signal})`),
+  ]);
   return { exited, line };
 }
 
 async function limited(req: Omit<LimitRequest, 'name'>, name = `${prefix}${++n}`): Promise<Extract<LimitOutcome, { enforced: true }>> {
   const outcome = await createLimitedCgroup({ name, ...req });
   if (!outcome.enforced) throw new Error(`limits not enforced: ${outcome.reason}`);
+  made.push(outcome.ref);
   return outcome;
 }
 
@@ -43,7 +53,8 @@ function memoryLimit(ref: CgroupRef): number {
 
 describe.skipIf(!usable && process.env.CI !== 'true')(`cgroup limits on this host (cgroup v${mode.version ?? 'none'})`, () => {
   afterAll(async () => {
-    await removeLeftoverCgroups(prefix);
+    for (const ref of made) await removeCgroup(ref);
+    await removeLeftoverCgroups(orphanPrefix);
   });
 
   it('runs an instance under the limits and reads its memory and CPU time', async () => {
@@ -88,7 +99,7 @@ describe.skipIf(!usable && process.env.CI !== 'true')(`cgroup limits on this hos
   });
 
   it('finds and removes a leftover group with its processes (crash recovery)', async () => {
-    const leftover = `${prefix}leftover-`;
+    const leftover = `${orphanPrefix}leftover-`;
     const { ref, procsFiles } = await limited({ memoryBytes: 128 << 20, cpus: 0.5 }, `${leftover}x`);
     const run = runIn(procsFiles, 'console.log("up"); setInterval(() => {}, 1000)');
     await run.line;
