@@ -124,7 +124,12 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
         if (!options.eventBus) throw new Error('event phase without an event bus');
         eventsSession ??= await EventsSession.open({ bus: options.eventBus, runId, variantIndex: options.variantIndex ?? 0, variant, gatewayUrl: gateway.url, signal: phaseSignal, onOutcome });
         phases.push(await eventsSession.runPhase(phase, name, { startMs, timeline }));
-      } else phases.push(await runPhase(phase, name, { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal: phaseSignal, onOutcome }));
+      } else {
+        // A closed loop's requests stay out of the arrival log: no replay judges them (their arrivals depend on
+        // the answers), and at tens of thousands they would thin the log of the open-loop phases that are.
+        const record = phase.kind === 'saturate' ? (outcome: Outcome): void => options.events?.outcome?.(outcome) : onOutcome;
+        phases.push(await runPhase(phase, name, { url: gateway.url, timeoutMs: variant.requestTimeoutMs, startMs, timeline, signal: phaseSignal, onOutcome: record }));
+      }
     }
   } catch (error) {
     failure = error;
