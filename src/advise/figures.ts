@@ -1,6 +1,7 @@
 import type { ArrivalLog, HistogramData, InstanceRecord, PhaseResult, VariantResult } from '../results/model.js';
 import type { Variant } from '../scenario/variant.js';
-import { mergeData } from '../results/histogram.js';
+import { mergedOf } from '../results/histogram.js';
+import { isColdStart } from '../billing/variantCost.js';
 
 /** P50/P99 of one start kind, ms, from the corrected (intended send time) histograms. */
 export interface Percentiles {
@@ -44,23 +45,15 @@ const median = (values: number[]): number | undefined => {
 };
 export { median };
 
-function merged(items: Array<HistogramData | undefined>): HistogramData | undefined {
-  const present = items.filter((h): h is HistogramData => h !== undefined && h.count > 0);
-  if (present.length === 0) return undefined;
-  return present.length === 1 ? present[0] : mergeData(present);
-}
-
 function percentiles(data: HistogramData | undefined): Percentiles | undefined {
   return data ? { count: data.count, p50Ms: data.p50Us / 1000, p99Ms: data.p99Us / 1000 } : undefined;
 }
 
-/** A start called for a request: not provisioned, and not one that failed before it could serve. */
-export const isColdStart = (i: InstanceRecord): boolean => !i.provisioned && i.coldReason !== 'provisioned';
 const startDurationMs = (i: InstanceRecord): number | undefined => (i.readyAtMs !== undefined ? i.readyAtMs - i.startedAtMs : undefined);
 
 /** Latency histograms of one start kind over every phase of every run, merged. */
 export function mergedLatency(runs: VariantResult[], kind: 'all' | 'cold' | 'warm', measure: 'corrected' | 'uncorrected'): HistogramData | undefined {
-  return merged(runs.flatMap((r) => r.phases.map((p) => p.latency[kind]?.[measure])));
+  return mergedOf(runs.flatMap((r) => r.phases.map((p) => p.latency[kind]?.[measure])));
 }
 
 /** Figures of every completed variant, repetitions (same key) combined, in the run's order. */

@@ -3,7 +3,8 @@ import { SECONDS_PER_HOUR, SECONDS_PER_MONTH, breakEvenUtilization, provisionedI
 import type { AdviceSettings } from '../scenario/advice.js';
 import { billRuns, costOrEmpty } from '../billing/variantCost.js';
 import { groupsAlong } from './dimensions.js';
-import { isColdStart, type VariantFigures } from './figures.js';
+import type { VariantFigures } from './figures.js';
+import { isColdStart } from '../billing/variantCost.js';
 import { replayRun } from '../plan/replayRun.js';
 import { judgedWindow } from '../plan/replay.js';
 

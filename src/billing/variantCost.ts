@@ -1,5 +1,5 @@
 import type { HistogramData, InstanceRecord, PhaseResult, VariantResult } from '../results/model.js';
-import { mergeData, recordedValues } from '../results/histogram.js';
+import { mergedOf, recordedValues } from '../results/histogram.js';
 import type { Prices } from '../scenario/prices.js';
 import { billedMs, gbOf, provisionedIdleCost } from './rates.js';
 
@@ -23,7 +23,7 @@ export interface VariantCost {
   requests: number;
 }
 
-/** A start called for a request: not provisioned (a provisioned instance's init is not billed as duration). */
+/** A start called for a request: not provisioned, and not one that failed before it could serve (a provisioned instance's init is not billed). */
 export const isColdStart = (i: InstanceRecord): boolean => !i.provisioned && i.coldReason !== 'provisioned';
 
 /**
@@ -79,16 +79,11 @@ export function billRuns(runs: readonly VariantResult[], prices: Prices, inPhase
 /** One variant's cost over all its phases: what every command shows for it. */
 export const billVariant = (variant: VariantResult, prices: Prices): VariantCost | undefined => billRuns([variant], prices);
 
-function merged(items: Array<HistogramData | undefined>): HistogramData | undefined {
-  const present = items.filter((h): h is HistogramData => h !== undefined && h.count > 0);
-  return present.length === 0 ? undefined : present.length === 1 ? present[0] : mergeData(present);
-}
-
 // A warm request's time is what a request executes; cold ones stand in less their instance's start.
 function executionOf(phases: readonly PhaseResult[], started: readonly InstanceRecord[]): { data: HistogramData; shiftUs: number } | undefined {
-  const warm = merged(phases.map((p) => p.latency.warm?.uncorrected));
+  const warm = mergedOf(phases.map((p) => p.latency.warm?.uncorrected));
   if (warm) return { data: warm, shiftUs: 0 };
-  const cold = merged(phases.map((p) => p.latency.cold?.uncorrected));
+  const cold = mergedOf(phases.map((p) => p.latency.cold?.uncorrected));
   const starts = started.flatMap((i) => (i.readyAtMs !== undefined ? [i.readyAtMs - i.startedAtMs] : [])).sort((a, b) => a - b);
   const medianStartMs = starts[Math.floor(starts.length / 2)] ?? 0;
   return cold ? { data: cold, shiftUs: medianStartMs * 1000 } : undefined;

@@ -4,7 +4,6 @@ import type { IO } from './io.js';
 import { loadScenario, type LoadedScenario } from '../scenario/load.js';
 import { expandVariants } from '../scenario/matrix.js';
 import type { Variant } from '../scenario/variant.js';
-import type { RunResult } from '../results/model.js';
 import { runScenario } from '../lab/run.js';
 import { writeReport } from '../report/write.js';
 import { formatVariantSummary, formatRunSummary } from '../report/summary.js';

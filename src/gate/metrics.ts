@@ -1,5 +1,5 @@
 import type { HistogramData, PhaseResult, VariantResult } from '../results/model.js';
-import { mergeData } from '../results/histogram.js';
+import { mergedOf } from '../results/histogram.js';
 import { DEFAULT_PRICES, type Prices } from '../scenario/prices.js';
 import { STATS, type MetricUnit, type Stat } from '../scenario/metricNames.js';
 export { METRIC_NAMES, isMetric, metricUnit, type MetricUnit } from '../scenario/metricNames.js';
@@ -10,10 +10,7 @@ export type MetricReader = (name: string, phases: readonly PhaseResult[], runs: 
 
 // Percentiles over several phases come from the added histograms, never from averaging the phases' own.
 function histogramStat(items: ReadonlyArray<HistogramData | undefined>, stat: Stat): number | undefined {
-  const present = items.filter((h): h is HistogramData => h !== undefined && h.count > 0);
-  if (present.length === 0) return undefined;
-  const merged = present.length === 1 ? present[0]! : mergeData(present);
-  return merged[STATS[stat]];
+  return mergedOf(items)?.[STATS[stat]];
 }
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);

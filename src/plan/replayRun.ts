@@ -5,6 +5,7 @@ import { fromOffsets, fromSample } from './arrivals.js';
 import { measuredOf, serviceHistograms, type Measured } from './measured.js';
 import { judgedWindow, reapEveryMs, variantArrivals, type VariantArrivals } from './replay.js';
 import { ARRIVALS_CAP } from '../results/arrivals.js';
+import { formatCount } from '../present/format.js';
 
 /** What replaying one run under a policy predicts, beside what the run measured over the same window. */
 export interface RunReplay {
@@ -25,18 +26,22 @@ export interface RunReplay {
  * start takes the k-th measured one (cycling). Start times drift with the host's load over a run, and drawing
  * them at random would scatter slow and fast starts differently than they came; falls back to the cold
  * histogram when no start was recorded (a provisioned start stands in before that: same sandbox, same init).
+ * A factory: each simulation takes the starts from the first one again.
  */
-function coldOf(variant: VariantResult, warm: Distribution, phases: readonly PhaseResult[]): Distribution {
+function coldOf(variant: VariantResult, warm: Distribution, phases: readonly PhaseResult[]): () => Distribution {
   const records = variant.instances.filter((r) => r.start !== undefined).sort((a, b) => a.startedAtMs - b.startedAtMs);
   const forRequests = records.filter((r) => !r.provisioned);
   const starts = (forRequests.length > 0 ? forRequests : records).map((r) => (r.start?.totalMs ?? 0) * 1000);
   if (starts.length === 0) {
     const { cold } = serviceHistograms(variant, phases);
-    return cold ? fromHistogram(cold, 'cold') : fixed(warm.meanUs / 1000);
+    const fallback = cold ? fromHistogram(cold, 'cold') : fixed(warm.meanUs / 1000);
+    return () => fallback;
   }
-  let next = 0;
   const mean = starts.reduce((a, b) => a + b, 0) / starts.length + warm.meanUs;
-  return { sample: (u) => (starts[next++ % starts.length] ?? 0) + warm.sample(u), meanUs: mean, label: `the run's ${starts.length} instance starts in order, plus warm service` };
+  return () => {
+    let next = 0;
+    return { sample: (u) => (starts[next++ % starts.length] ?? 0) + warm.sample(u), meanUs: mean, label: `the run's ${starts.length} instance starts in order, plus warm service` };
+  };
 }
 
 /**
@@ -60,12 +65,16 @@ export function policyOf(variant: VariantResult): SimPolicy {
   return { maxInstances: v.maxInstances, instanceConcurrency: v.instanceConcurrency, keepAliveMs: v.keepAliveMs, provisioned: v.provisionedConcurrency, reapEveryMs: reapEveryMs(v.keepAliveMs) };
 }
 
+/** A run made ready to replay: what is read off its results once, however many policies it is replayed under. */
+export interface PreparedReplay {
+  replay(seed: number, change?: Partial<SimPolicy>): RunReplay;
+}
+
 /**
- * Replays one run's own arrivals (its judged window: closed-loop phases left out) through the planner's
- * simulator, with its measured service and start times, under its own policy or the one given. The one way
- * coldlab answers "what if" about a run: the keep-alive what-if, the warm-pool advice and `plan --validate`.
+ * Reads a run for replaying (its judged window: closed-loop phases left out; its arrivals, measured service
+ * and start times, reaper phase and measured figures), or says why it cannot be replayed.
  */
-export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}): RunReplay | { variant: string; skipped: string } {
+export function prepareReplay(variant: VariantResult): PreparedReplay | { variant: string; skipped: string } {
   const id = variant.variant.id;
   if (variant.status === 'failed') return { variant: id, skipped: `failed: ${variant.error.message}` };
   const window = judgedWindow(variant);
@@ -74,43 +83,64 @@ export function replayRun(variant: VariantResult, seed: number, change: Partial<
   const { warm: warmData } = serviceHistograms(variant, window.phases);
   if (!warmData) return { variant: id, skipped: 'no warm latencies recorded' };
   const warm = fromHistogram(warmData, 'warm');
+  const cold = coldOf(variant, warm, window.phases);
   const own = policyOf(variant);
-  const policy: SimPolicy = { ...own, ...change };
-  if (change.keepAliveMs !== undefined && change.reapEveryMs === undefined) policy.reapEveryMs = reapEveryMs(change.keepAliveMs);
-  // The measured reaper phase holds for the run's own period only.
-  policy.reapPhaseMs = policy.reapEveryMs === own.reapEveryMs ? reapPhaseOf(variant, window.fromMs) : 0;
-  policy.maxInstances = Math.max(policy.maxInstances, policy.provisioned);
+  const ownReapPhaseMs = reapPhaseOf(variant, window.fromMs);
   const phaseAt = phaseLocator(window.phases.map((p) => [(p.startMs - window.fromMs) * 1000, p.name] as const));
-  const byPhase: RunReplay['byPhase'] = Object.fromEntries(window.phases.map((p) => [p.name, { instanceColdStarts: 0, p99Ms: 0 }]));
-  const latencies = new Map<string, number[]>();
-
-  const predicted = simulate({
-    policy,
-    nextArrival: arrivals.sample ? fromSample(arrivals.offsetsUs, arrivals.sample.oneIn) : fromOffsets(arrivals.offsetsUs),
-    horizonUs: arrivals.horizonUs,
-    warm,
-    cold: coldOf(variant, warm, window.phases),
-    seed,
-    onStart: (t) => {
-      const phase = byPhase[phaseAt(t)];
-      if (phase) phase.instanceColdStarts++;
-    },
-    onAnswer: (at, us) => {
-      const name = phaseAt(at);
-      const list = latencies.get(name) ?? [];
-      list.push(us);
-      latencies.set(name, list);
-    },
-  });
-  for (const [name, list] of latencies) {
-    const phase = byPhase[name];
-    if (!phase) continue;
-    list.sort((a, b) => a - b);
-    phase.p99Ms = (list[Math.max(0, Math.ceil(0.99 * list.length) - 1)] ?? 0) / 1000;
-  }
+  const measured = measuredOf(variant, window);
   const notes = [window.leftOut, noteOf(arrivals)].filter((n): n is string => n !== undefined);
-  return { variant: id, policy, predicted, byPhase, idleInstanceSeconds: predicted.meanIdleInstances * predicted.horizonS, measured: measuredOf(variant, window), notes };
+  return {
+    replay: (seed, change = {}) => {
+      const policy: SimPolicy = { ...own, ...change };
+      if (change.keepAliveMs !== undefined && change.reapEveryMs === undefined) policy.reapEveryMs = reapEveryMs(change.keepAliveMs);
+      // The measured reaper phase holds for the run's own period only.
+      policy.reapPhaseMs = policy.reapEveryMs === own.reapEveryMs ? ownReapPhaseMs : 0;
+      policy.maxInstances = Math.max(policy.maxInstances, policy.provisioned);
+      const byPhase: RunReplay['byPhase'] = Object.fromEntries(window.phases.map((p) => [p.name, { instanceColdStarts: 0, p99Ms: 0 }]));
+      const latencies = new Map<string, number[]>();
+      const predicted = simulate({
+        policy,
+        nextArrival: arrivals.sample ? fromSample(arrivals.offsetsUs, arrivals.sample.oneIn) : fromOffsets(arrivals.offsetsUs),
+        horizonUs: arrivals.horizonUs,
+        warm,
+        cold: cold(),
+        seed,
+        onStart: (t) => {
+          const phase = byPhase[phaseAt(t)];
+          if (phase) phase.instanceColdStarts++;
+        },
+        onAnswer: (at, us) => {
+          const name = phaseAt(at);
+          const list = latencies.get(name) ?? [];
+          list.push(us);
+          latencies.set(name, list);
+        },
+      });
+      for (const [name, list] of latencies) {
+        const phase = byPhase[name];
+        if (!phase) continue;
+        list.sort((a, b) => a - b);
+        // Nearest rank, as the simulator's own percentiles (latencies.ts).
+        phase.p99Ms = (list[Math.max(0, Math.ceil(0.99 * list.length) - 1)] ?? 0) / 1000;
+      }
+      return { variant: id, policy, predicted, byPhase, idleInstanceSeconds: predicted.meanIdleInstances * predicted.horizonS, measured, notes };
+    },
+  };
 }
+
+/**
+ * Replays one run's own arrivals through the planner's simulator, with its measured service and start times,
+ * under its own policy or the one given. The one way coldlab answers "what if" about a run: the keep-alive
+ * what-if, the warm-pool advice and `plan --validate`.
+ */
+export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}): RunReplay | { variant: string; skipped: string } {
+  let prepared = readied.get(variant);
+  if (!prepared) readied.set(variant, (prepared = prepareReplay(variant)));
+  return 'skipped' in prepared ? prepared : prepared.replay(seed, change);
+}
+
+// Each run is read once, however many keep-alive values and pool sizes ask about it (results are not changed once read).
+const readied = new WeakMap<VariantResult, PreparedReplay | { variant: string; skipped: string }>();
 
 // The phase an instant falls in (the last phase started at or before it).
 function phaseLocator(starts: ReadonlyArray<readonly [number, string]>): (us: number) => string {
@@ -123,8 +153,7 @@ function phaseLocator(starts: ReadonlyArray<readonly [number, string]>): (us: nu
 
 // A thinned log, said plainly: exact again when the schedules could stand in, approximate when they could not.
 function noteOf(arrivals: VariantArrivals): string | undefined {
-  const count = (n: number): string => n.toLocaleString('en-US');
-  if (arrivals.rebuiltFrom) return `the arrival log keeps 1 in ${count(arrivals.rebuiltFrom.oneIn)} of its ${count(arrivals.rebuiltFrom.requests)} requests; arrivals rebuilt exactly from the phases' seeded schedules`;
-  if (arrivals.sample) return `approximate: the arrival log keeps 1 in ${count(arrivals.sample.oneIn)} of its ${count(arrivals.sample.requests)} requests (past the cap of ${count(ARRIVALS_CAP)} logged arrivals), and the simulation spread each kept arrival's ${count(arrivals.sample.oneIn)} requests evenly over the gap to the next one`;
+  if (arrivals.rebuiltFrom) return `the arrival log keeps 1 in ${formatCount(arrivals.rebuiltFrom.oneIn)} of its ${formatCount(arrivals.rebuiltFrom.requests)} requests; arrivals rebuilt exactly from the phases' seeded schedules`;
+  if (arrivals.sample) return `approximate: the arrival log keeps 1 in ${formatCount(arrivals.sample.oneIn)} of its ${formatCount(arrivals.sample.requests)} requests (past the cap of ${formatCount(ARRIVALS_CAP)} logged arrivals), and the simulation spread each kept arrival's ${formatCount(arrivals.sample.oneIn)} requests evenly over the gap to the next one`;
   return undefined;
 }

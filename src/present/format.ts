@@ -1,8 +1,7 @@
-import type { HistogramData, VariantResult, PhaseResult, InstanceRecord } from '../results/model.js';
+import type { VariantResult, PhaseResult, InstanceRecord } from '../results/model.js';
 import type { Variant } from '../scenario/variant.js';
 import { RUNTIME_KNOB_KEYS, knobOf } from '../scenario/knobs/index.js';
 import type { RuntimeKnob } from '../scenario/knobs/knob.js';
-import { mergeData } from '../results/histogram.js';
 
 const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
@@ -105,11 +104,4 @@ export function coldStartsOf(v: VariantResult): Record<keyof typeof COLD_REASON_
     out['keepalive-expired'] += p.coldStarts['keepalive-expired'];
   }
   return out;
-}
-
-// Variant-wide figures come from histograms added bucket by bucket, never from averaged phase percentiles.
-export function mergedOf(items: Array<HistogramData | undefined>): HistogramData | undefined {
-  const present = items.filter((h): h is HistogramData => h !== undefined && h.count > 0);
-  if (present.length === 0) return undefined;
-  return present.length === 1 ? present[0] : mergeData(present);
 }

@@ -3,9 +3,10 @@ import { resolve } from 'node:path';
 import type { RunResult } from '../results/model.js';
 import type { Advice } from '../advise/index.js';
 import { MEMORY_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading, memoryPicksText, prewarmText, pricesLine, warmPoolText } from '../advise/words.js';
-import { formatCount, formatUs, mergedOf } from '../present/format.js';
+import { formatCount, formatUs } from '../present/format.js';
+import { mergedOf } from '../results/histogram.js';
 import { distinguishingLabels } from './overview.js';
-import { isColdStart } from '../advise/figures.js';
+import { isColdStart } from '../billing/variantCost.js';
 
 // Markdown cells must not break the table: pipes escaped, line breaks flattened.
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');

@@ -1,6 +1,7 @@
 import type { RunResult, VariantResult } from '../results/model.js';
 import { html, type SafeHtml } from '../present/escape.js';
-import { coldStartsOf, formatCount, formatUs, mergedOf, variantKnobs } from '../present/format.js';
+import { coldStartsOf, formatCount, formatUs, variantKnobs } from '../present/format.js';
+import { mergedOf } from '../results/histogram.js';
 
 export function variantAnchor(index: number): string {
   return `variant-${index + 1}`;

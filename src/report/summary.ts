@@ -1,5 +1,6 @@
 import type { LatencySet, PhaseResult, RunResult, VariantResult } from '../results/model.js';
-import { COLD_REASON_LABEL, coldStartsOf, instanceStartsIn, formatCount, formatDuration, formatRate, formatUs, mergedOf, sandboxKnobs } from '../present/format.js';
+import { COLD_REASON_LABEL, coldStartsOf, instanceStartsIn, formatCount, formatDuration, formatRate, formatUs, sandboxKnobs } from '../present/format.js';
+import { mergedOf } from '../results/histogram.js';
 import { textTable, type Align } from '../present/textTable.js';
 
 const HEAD = ['phase', 'start', 'count', 'P50', 'P90', 'P99', 'P99.9', 'cold starts', 'init P50/max', 'rate req/s', 'errors'];

@@ -1,6 +1,7 @@
 import type { VariantResult } from '../results/model.js';
 import { html, type SafeHtml } from '../present/escape.js';
-import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatUs, mergedOf, sandboxKnobs, variantKnobs, variantLabel } from '../present/format.js';
+import { COLD_REASON_LABEL, coldStartsOf, formatCount, formatDuration, formatUs, sandboxKnobs, variantKnobs, variantLabel } from '../present/format.js';
+import { mergedOf } from '../results/histogram.js';
 import { renderPhase } from './phases.js';
 import { renderInstances } from './instances.js';
 import { renderGuestMemory } from './guestMemory.js';

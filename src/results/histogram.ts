@@ -41,6 +41,14 @@ export function fromData(data: HistogramData): Histogram {
   return histogram;
 }
 
+// Variant-wide figures come from histograms added bucket by bucket, never from averaged phase percentiles.
+/** The histograms that hold values, added; one alone is returned as it is; undefined when none holds any. */
+export function mergedOf(items: ReadonlyArray<HistogramData | undefined>): HistogramData | undefined {
+  const present = items.filter((h): h is HistogramData => h !== undefined && h.count > 0);
+  if (present.length === 0) return undefined;
+  return present.length === 1 ? present[0] : mergeData(present);
+}
+
 /** Adds histograms bucket by bucket: the only honest way to combine percentiles from several runs. */
 export function mergeData(items: readonly HistogramData[]): HistogramData {
   const total = newHistogram();

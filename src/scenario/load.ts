@@ -3,7 +3,7 @@ import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { scenarioSchema, type Scenario } from './schema.js';
 import type { FunctionSpec } from './variant.js';
-import { ScenarioError, type Problem } from './problems.js';
+import { ScenarioError } from './problems.js';
 import { issuesToProblems } from './issues.js';
 import { semanticProblems } from './semantics.js';
 import { traceProblems, withAbsoluteTraces } from './traces.js';

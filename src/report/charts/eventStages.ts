@@ -1,8 +1,8 @@
-import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../../results/model.js';
 import { STAGE_NAMES } from '../../results/events.js';
 import { distinguishingLabels } from '../overview.js';
-import { COLORS, CONFIG } from '../../present/charts/theme.js';
+import { COLORS } from '../../present/charts/theme.js';
+import { stackedBarsSpec } from '../../present/charts/stackedBars.js';
 import type { Chart } from '../../present/charts/render.js';
 
 const LABEL = 'Event to function, by stage';
@@ -21,27 +21,24 @@ export function eventStagesChart(result: RunResult): Chart {
         const whole = phase.stages.endToEnd[kind];
         if (!whole) return [];
         const bar = `${index + 1}. ${(labels[index] ?? v.variant.id).replace(/ · [\d.]+ vCPU/, '')} · ${phase.name} · ${kind} (${whole.count})`;
-        return STAGE_NAMES.map((stage, order) => ({ bar, stage: STAGE_LABEL[stage], order, ms: (phase.stages[stage][kind]?.meanUs ?? 0) / 1000 }));
+        return STAGE_NAMES.map((stage, order) => ({ bar, part: STAGE_LABEL[stage], order, ms: (phase.stages[stage][kind]?.meanUs ?? 0) / 1000 }));
       }),
     ),
   );
   if (rows.length === 0) return { label: LABEL, empty: 'No event stages: no message of this run was answered.' };
   const bars = [...new Set(rows.map((r) => r.bar))];
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    config: CONFIG,
+  const spec = stackedBarsSpec({
     title: LABEL,
-    width: 760,
-    height: bars.length * 22,
-    data: { values: rows },
-    mark: { type: 'bar' },
-    encoding: {
-      y: { field: 'bar', type: 'nominal', sort: bars, axis: { title: null, labelLimit: 380, maxExtent: 380, labelColor: COLORS.ink } },
-      x: { field: 'ms', type: 'quantitative', stack: 'zero', axis: { title: 'mean ms per message', format: ',.1f' } },
-      order: { field: 'order', type: 'quantitative' },
-      color: { field: 'stage', type: 'nominal', scale: { domain: Object.values(STAGE_LABEL), range: [COLORS.p50, COLORS.p99, COLORS.cold] }, legend: { title: null, direction: 'horizontal', labelLimit: 200 } },
-    },
-  };
+    segments: rows,
+    bars,
+    rowHeight: 22,
+    labelLimit: 380,
+    xTitle: 'mean ms per message',
+    xFormat: ',.1f',
+    parts: Object.values(STAGE_LABEL),
+    colors: [COLORS.p50, COLORS.p99, COLORS.cold],
+    legendLabelLimit: 200,
+  });
   return {
     label: LABEL,
     caption: 'Mean time per message in each stage, ms, by variant, event phase and how the message was served (cold start or warm instance; count in brackets): from its intended publish time until the stream stored it, waiting in the stream until the trigger got it, and the function until its first successful answer (cold start, queueing and redeliveries included). The three add up to the mean end to end.',

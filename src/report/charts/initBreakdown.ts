@@ -1,9 +1,9 @@
-import type { TopLevelSpec } from 'vega-lite';
 import type { InstanceRecord, RunResult, VariantResult } from '../../results/model.js';
 import type { StartBreakdown } from '../../runtimes/types.js';
 import { median } from '../../advise/figures.js';
 import { distinguishingLabels } from '../overview.js';
-import { COLORS, CONFIG } from '../../present/charts/theme.js';
+import { COLORS } from '../../present/charts/theme.js';
+import { stackedBarsSpec } from '../../present/charts/stackedBars.js';
 import type { Chart } from '../../present/charts/render.js';
 
 const LABEL = 'Cold start by step';
@@ -32,29 +32,20 @@ export function initBreakdownChart(result: RunResult): Chart {
     const steps = (Object.keys(FIELD) as Array<keyof typeof FIELD>).map((step) => ({ step, ms: median(starts.flatMap((i) => i.start?.[FIELD[step]] ?? [])) ?? 0 }));
     const total = median(starts.map((i) => i.start?.totalMs ?? 0)) ?? 0;
     const other = Math.max(0, total - steps.reduce((sum, s) => sum + s.ms, 0));
-    return [...steps, { step: 'other' as const, ms: other }].filter((s) => s.ms > 0).map((s) => ({ variant, step: s.step, order: STEPS.indexOf(s.step), ms: s.ms, n: starts.length }));
+    return [...steps, { step: 'other' as const, ms: other }].filter((s) => s.ms > 0).map((s) => ({ bar: variant, part: s.step, order: STEPS.indexOf(s.step), ms: s.ms }));
   });
   if (rows.length === 0) return { label: LABEL, empty: 'No cold-start breakdown: no instance of this run reported its start steps.' };
-  const variants = [...new Set(rows.map((r) => r.variant))];
-  const spec: TopLevelSpec = {
-    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
-    config: CONFIG,
+  const variants = [...new Set(rows.map((r) => r.bar))];
+  const spec = stackedBarsSpec({
     title: LABEL,
-    width: 760,
-    height: variants.length * 26,
-    data: { values: rows },
-    mark: { type: 'bar' },
-    encoding: {
-      y: { field: 'variant', type: 'nominal', sort: variants, axis: { title: null, labelLimit: 330, maxExtent: 330, labelColor: COLORS.ink } },
-      x: { field: 'ms', type: 'quantitative', stack: 'zero', axis: { title: 'median ms per cold start', format: ',.0f' } },
-      order: { field: 'order', type: 'quantitative' },
-      color: {
-        field: 'step',
-        type: 'nominal',
-        scale: { domain: [...STEPS], range: [COLORS.throttled, COLORS.instances, COLORS.p99, COLORS.p50, COLORS.cold, COLORS.requests] },
-        legend: { title: null, direction: 'horizontal' },
-      },
-    },
-  };
+    segments: rows,
+    bars: variants,
+    rowHeight: 26,
+    labelLimit: 330,
+    xTitle: 'median ms per cold start',
+    xFormat: ',.0f',
+    parts: STEPS,
+    colors: [COLORS.throttled, COLORS.instances, COLORS.p99, COLORS.p50, COLORS.cold, COLORS.requests],
+  });
   return { label: LABEL, caption: 'Median time of each step of a cold start, ms, per variant: fetch (pull, page-cache refill), sandbox create and start, boot until the bootstrap runs, the function\'s init; other is the rest of the start (readiness check). Starts for requests; provisioned ones only where there were none.', spec };
 }

@@ -1,6 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { RunResult } from '../../results/model.js';
-import { formatUs, mergedOf } from '../../present/format.js';
+import { formatUs } from '../../present/format.js';
+import { mergedOf } from '../../results/histogram.js';
 import { distinguishingLabels } from '../overview.js';
 import { COLORS, CONFIG, logAxis } from '../../present/charts/theme.js';
 import type { Chart } from '../../present/charts/render.js';

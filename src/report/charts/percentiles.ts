@@ -1,7 +1,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { VariantResult } from '../../results/model.js';
 import { percentileCurve } from '../../results/histogram.js';
-import { mergedOf } from '../../present/format.js';
+import { mergedOf } from '../../results/histogram.js';
 import { COLORS, CONFIG, logAxis } from '../../present/charts/theme.js';
 import type { Chart } from '../../present/charts/render.js';
 

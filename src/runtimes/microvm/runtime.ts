@@ -10,7 +10,7 @@ import { cgroupName } from '../owner.js';
 import { nowUs } from '../../util/clock.js';
 import { ColdlabError, errorMessage } from '../../util/errors.js';
 import { launchGuest } from './boot.js';
-import { functionDisk, guestBase, type GuestBase } from './guest.js';
+import { functionDisk, guestBase } from './guest.js';
 import { MicrovmInstance } from './instance.js';
 import { removeLeftoverVms, runStateDir, vmName } from './leftovers.js';
 import type { QemuLaunch } from './qemu.js';

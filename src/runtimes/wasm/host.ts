@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
 import type { CgroupRef, InstanceExit, StartBreakdown } from '../types.js';
-import { spawnBootstrap, type SpawnedBootstrap } from '../process/spawn.js';
+import type { SpawnedBootstrap } from '../process/spawn.js';
 import { removeCgroup } from '../process/cgroupLimits.js';
 import { readCgroupStats } from '../../metrics/cgroup.js';
 import { ColdlabError } from '../../util/errors.js';
