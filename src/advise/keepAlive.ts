@@ -27,6 +27,8 @@ export interface KeepAliveAdvice {
   measured: { instanceColdStarts: number; idleGbSeconds: number };
   /** The replay at the run's own keep-alive, to set beside `measured`: how far the curve can be trusted. */
   replayed: KeepAlivePoint;
+  /** Instance cold starts over the replays' 5–95% range (each repetition's range, summed): how much one replay scatters. */
+  replayedRange?: { low: number; high: number; replays: number };
   curve: KeepAlivePoint[];
   /** The shortest keep-alive with the fewest instance cold starts on the curve: where a longer one stops paying. */
   recommendation: KeepAlivePoint & { basis: 'predicted' };
@@ -87,8 +89,15 @@ function adviseVariant(f: VariantFigures): KeepAliveAdvice | undefined {
     measuredKeepAliveMs: ka,
     measured: { instanceColdStarts: own.replays.reduce((n, { replay }) => n + replay.measured.instanceStarts, 0), idleGbSeconds: measuredIdle * gb },
     replayed: own.point,
+    ...rangeOf(own.replays.map(({ replay }) => replay)),
     curve,
     recommendation: { ...knee, basis: 'predicted' },
     notes: [...new Set(own.replays.flatMap(({ replay }) => replay.notes))],
   };
+}
+
+function rangeOf(replays: readonly RunReplay[]): { replayedRange: NonNullable<KeepAliveAdvice['replayedRange']> } | Record<string, never> {
+  const spreads = replays.flatMap((r) => (r.spread ? [r.spread] : []));
+  if (spreads.length === 0 || spreads.length !== replays.length) return {};
+  return { replayedRange: { low: spreads.reduce((n, s) => n + s.instanceStarts.low, 0), high: spreads.reduce((n, s) => n + s.instanceStarts.high, 0), replays: spreads[0]?.replays ?? 0 } };
 }

@@ -10,6 +10,7 @@ import { resolvePrices } from '../scenario/prices.js';
 import { arrivalPlan, serviceSource } from '../plan/inputs.js';
 import { candidates, predict, type PlanInput } from '../plan/plan.js';
 import { validateRun } from '../plan/validate.js';
+import { REPLAYS } from '../plan/replayRun.js';
 import { formatCandidates, formatPrediction, formatValidation } from '../plan/format.js';
 import { writePlanPage } from '../plan/page.js';
 import { formatMs } from '../util/duration.js';
@@ -21,7 +22,7 @@ async function validate(io: IO, file: string, flags: PlanFlags, seed: number): P
   const result = await readResults(resolve(io.cwd, file));
   const validations = validateRun(result, seed);
   if (flags.json) io.out(`${JSON.stringify({ results: file, seed, validations }, null, 2)}\n`);
-  else io.out(`coldlab plan --validate ${file}: the run's own arrivals and policy re-simulated with its measured service times (seed ${seed})\n${formatValidation(validations)}\n`);
+  else io.out(`coldlab plan --validate ${file}: the run's own arrivals and policy re-simulated with its measured service times (seeds ${seed}–${seed + REPLAYS - 1})\n${formatValidation(validations)}\n`);
   return EXIT.ok;
 }
 

@@ -1,5 +1,6 @@
 import type { CandidateTable, Prediction } from './plan.js';
 import type { Validation } from './validate.js';
+import type { Range } from './replayRun.js';
 import { textTable } from '../present/textTable.js';
 import { formatCount, formatMs } from '../present/format.js';
 import { formatMs as formatDuration } from '../util/duration.js';
@@ -46,7 +47,7 @@ export function formatCandidates(table: CandidateTable): string {
 
 /** Predicted against measured, per variant, with the relative error. */
 export function formatValidation(validations: Validation[]): string {
-  const rows: string[][] = [['variant', 'figure', 'predicted', 'measured', 'error']];
+  const rows: string[][] = [['variant', 'figure', 'predicted', 'replays 5–95%', 'measured', 'error']];
   const skipped: string[] = [];
   // A note every compared variant shares is said once.
   const byNote = new Map<string, string[]>();
@@ -58,9 +59,14 @@ export function formatValidation(validations: Validation[]): string {
       skipped.push(`  ${v.variant}: skipped, ${v.skipped ?? 'nothing to compare'}`);
       continue;
     }
-    rows.push([v.variant, 'cold-start rate', pct(v.predicted.coldStartProbability), pct(v.measured.coldStartProbability), signed(v.error.coldStartProbability)]);
-    rows.push(['', 'P99 ms', formatMs(v.predicted.p99Ms), formatMs(v.measured.p99Ms), v.error.p99Ms === undefined ? 'see note' : signed(v.error.p99Ms)]);
-    rows.push(['', 'mean instances', v.predicted.meanInstances.toFixed(2), v.measured.meanInstances.toFixed(2), signed(v.error.meanInstances)]);
+    const s = v.spread;
+    const band = (r: Range | undefined, show: (n: number) => string): string => (r ? `${show(r.low)}–${show(r.high)}` : '');
+    const instances = (n: number): string => n.toFixed(2);
+    rows.push([v.variant, 'cold-start rate', pct(s?.coldStartProbability.median ?? v.predicted.coldStartProbability), band(s?.coldStartProbability, pct), pct(v.measured.coldStartProbability), signed(v.error.coldStartProbability)]);
+    rows.push(['', 'P99 ms', formatMs(s?.p99Ms.median ?? v.predicted.p99Ms), band(s?.p99Ms, formatMs), formatMs(v.measured.p99Ms), v.error.p99Ms === undefined ? 'see note' : signed(v.error.p99Ms)]);
+    rows.push(['', 'mean instances', instances(s?.meanInstances.median ?? v.predicted.meanInstances), band(s?.meanInstances, instances), instances(v.measured.meanInstances), signed(v.error.meanInstances)]);
   }
-  return [textTable(rows, ['left', 'left', 'right', 'right', 'right']), ...notes, ...skipped].join('\n');
+  const replays = validations.find((v) => v.spread)?.spread?.replays;
+  const how = replays ? [`  predicted: the median of ${replays} replays (seeds), each drawing warm service times anew; the range holds 90% of them`] : [];
+  return [textTable(rows, ['left', 'left', 'right', 'right', 'right', 'right']), ...how, ...notes, ...skipped].join('\n');
 }

@@ -19,7 +19,28 @@ export interface RunReplay {
   measured: Measured;
   /** Said once beside the figures: phases left out, a thinned arrival log. */
   notes: string[];
+  /** Over the ensemble of replays this one is the median of (see `replayRun`). */
+  spread?: ReplaySpread;
 }
+
+/** One figure over an ensemble of replays (seeds): 5th percentile, median and 95th percentile, nearest rank. */
+export interface Range {
+  low: number;
+  median: number;
+  high: number;
+}
+
+/** How far replays of one run scatter: the simulator draws warm service times at random, and a drawn tail value can start an instance the run did not. */
+export interface ReplaySpread {
+  replays: number;
+  instanceStarts: Range;
+  coldStartProbability: Range;
+  p99Ms: Range;
+  meanInstances: Range;
+}
+
+/** Replays per answer: enough that the median and a 90% range are stable, few enough for a what-if curve. */
+export const REPLAYS = 21;
 
 /**
  * The run's own instance starts, in the order they happened, each plus a warm service time: the k-th simulated
@@ -133,10 +154,36 @@ export function prepareReplay(variant: VariantResult): PreparedReplay | { varian
  * under its own policy or the one given. The one way coldlab answers "what if" about a run: the keep-alive
  * what-if, the warm-pool advice and `plan --validate`.
  */
-export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}): RunReplay | { variant: string; skipped: string } {
+export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}, replays = REPLAYS): RunReplay | { variant: string; skipped: string } {
   let prepared = readied.get(variant);
   if (!prepared) readied.set(variant, (prepared = prepareReplay(variant)));
-  return 'skipped' in prepared ? prepared : prepared.replay(seed, change);
+  if ('skipped' in prepared) return prepared;
+  const ensemble = Array.from({ length: Math.max(1, replays) }, (_, k) => prepared.replay(seed + k, change));
+  return medianReplay(ensemble);
+}
+
+/**
+ * One replay is one draw of the warm service times; the answer is the ensemble's median replay (by instance
+ * starts, then mean instances), a whole simulation so its figures agree with each other, with the spread
+ * of each figure over the ensemble beside it.
+ */
+export function medianReplay(ensemble: readonly RunReplay[]): RunReplay {
+  const ranked = [...ensemble].sort((a, b) => a.predicted.instanceStarts - b.predicted.instanceStarts || a.predicted.meanInstances - b.predicted.meanInstances);
+  const median = ranked[Math.floor((ranked.length - 1) / 2)];
+  if (!median) throw new Error('an ensemble of no replays');
+  const range = (get: (r: RunReplay) => number): Range => {
+    const values = ensemble.map(get).sort((a, b) => a - b);
+    const at = (q: number): number => values[Math.min(values.length - 1, Math.max(0, Math.ceil(q * values.length) - 1))] ?? 0;
+    return { low: at(0.05), median: at(0.5), high: at(0.95) };
+  };
+  const spread: ReplaySpread = {
+    replays: ensemble.length,
+    instanceStarts: range((r) => r.predicted.instanceStarts),
+    coldStartProbability: range((r) => r.predicted.coldStartProbability),
+    p99Ms: range((r) => r.predicted.p99Ms),
+    meanInstances: range((r) => r.predicted.meanInstances),
+  };
+  return { ...median, spread };
 }
 
 // Each run is read once, however many keep-alive values and pool sizes ask about it (results are not changed once read).

@@ -1,13 +1,16 @@
 import type { RunResult, VariantResult } from '../results/model.js';
 import type { SimResult } from './simulate.js';
 import type { Measured } from './measured.js';
-import { replayRun } from './replayRun.js';
+import { replayRun, type ReplaySpread } from './replayRun.js';
 
 export interface Validation {
   variant: string;
+  /** The ensemble's median replay; the errors compare each figure's median over the ensemble. */
   predicted?: SimResult;
+  /** Each figure's 90% range over the replays, to set the measured figure in. */
+  spread?: ReplaySpread;
   measured?: Measured;
-  /** Relative errors (predicted − measured) / measured; 0 when both are 0. */
+  /** Relative errors (median predicted − measured) / measured; 0 when both are 0. */
   /** P99 is left out (undefined) where it sits on the cliff between the warm and the cold tail: see `notes`. */
   error?: { coldStartProbability: number; p99Ms?: number; meanInstances: number };
   skipped?: string;
@@ -26,6 +29,8 @@ export function validateVariant(variant: VariantResult, seed: number): Validatio
   const replay = replayRun(variant, seed);
   if ('skipped' in replay) return replay;
   const { predicted, measured } = replay;
+  const spread = replay.spread;
+  const median = (figure: 'coldStartProbability' | 'p99Ms' | 'meanInstances'): number => spread?.[figure].median ?? predicted[figure];
   const cliff = onTheCliff(predicted) || onTheCliff(measured);
   const notes = [
     ...replay.notes,
@@ -35,11 +40,12 @@ export function validateVariant(variant: VariantResult, seed: number): Validatio
     variant: replay.variant,
     ...(notes.length > 0 ? { notes } : {}),
     predicted,
+    ...(spread ? { spread } : {}),
     measured,
     error: {
-      coldStartProbability: relative(predicted.coldStartProbability, measured.coldStartProbability),
-      ...(cliff ? {} : { p99Ms: relative(predicted.p99Ms, measured.p99Ms) }),
-      meanInstances: relative(predicted.meanInstances, measured.meanInstances),
+      coldStartProbability: relative(median('coldStartProbability'), measured.coldStartProbability),
+      ...(cliff ? {} : { p99Ms: relative(median('p99Ms'), measured.p99Ms) }),
+      meanInstances: relative(median('meanInstances'), measured.meanInstances),
     },
   };
 }
