@@ -6,6 +6,7 @@ import { MEMORY_HEAD, keepAliveLabel, keepAliveText, memoryCells, memoryHeading,
 import { formatCount, formatUs } from '../present/format.js';
 import { mergedOf } from '../results/histogram.js';
 import { distinguishingLabels } from './overview.js';
+import { eventsLine } from './summary.js';
 import { isColdStart } from '../billing/variantCost.js';
 
 // Markdown cells must not break the table: pipes escaped, line breaks flattened.
@@ -26,7 +27,11 @@ export function renderMarkdownSummary(result: RunResult, advice: Advice): string
     return [String(i + 1), status, labels[i] ?? v.variant.id, ms(warm?.p50Us), ms(warm?.p99Us), ms(cold?.p50Us), ms(cold?.p99Us), formatCount(v.instances.filter(isColdStart).length), formatCount(v.phases.reduce((n, p) => n + p.sent, 0))];
   });
   lines.push(table(['#', 'status', 'variant', 'warm P50', 'warm P99', 'cold P50', 'cold P99', 'instance cold starts', 'requests'], rows, [true, false, false, true, true, true, true, true, true]));
-  lines.push('', 'Latency in ms from the intended send time (corrected for coordinated omission).', '', ...renderMarkdownAdvice(advice));
+  lines.push('', 'Latency in ms from the intended send time (corrected for coordinated omission).', '');
+  // Event phases: what the trigger did and whether the stream's audit found every message answered.
+  const withEvents = result.variants.flatMap((v, i) => (v.events ? [`- ${labels[i] ?? v.variant.id}: ${eventsLine(v.events)}`] : []));
+  if (withEvents.length > 0) lines.push(...withEvents, '');
+  lines.push(...renderMarkdownAdvice(advice));
   return `${lines.join('\n')}\n`;
 }
 

@@ -52,14 +52,14 @@ function statusLine(v: VariantResult): string {
   return `FAILED: ${v.error.message} [${v.error.code}]${v.error.hint ? `\n    hint: ${v.error.hint}` : ''}`;
 }
 
-/** The table printed after each variant: what a user would otherwise open the report for. */
-// What the trigger did over the variant's event phases, and the audit's verdict, in one line.
-function eventsLine(e: NonNullable<VariantResult['events']>): string {
+/** What the trigger did over the variant's event phases, and the audit's verdict, in one line. */
+export function eventsLine(e: NonNullable<VariantResult['events']>): string {
   const sum = (key: 'redeliveries' | 'duplicateInvocations' | 'duplicateMessages' | 'failedInvocations'): string => formatCount(e.phases.reduce((t, p) => t + p[key], 0));
   const a = e.audit;
   return `events: ${formatCount(a.published)} published, ${formatCount(a.answered)} answered, ${sum('redeliveries')} redelivered, ${sum('duplicateInvocations')} duplicate calls (${sum('duplicateMessages')} messages), ${sum('failedInvocations')} failed · ack wait ${formatDuration(e.ackWaitMs)} · audit: ${a.ok ? 'nothing lost' : `${formatCount(a.lost)} LOST, ${formatCount(a.unacked)} unacked`}`;
 }
 
+/** The table printed after each variant: what a user would otherwise open the report for. */
 export function formatVariantSummary(v: VariantResult): string {
   const starts = coldStartsOf(v);
   const init = mergedOf(v.phases.map((p) => p.coldInit));

@@ -2,6 +2,7 @@ import { SCHEMA_VERSION, type HistogramData, type InstanceRecord, type LatencySe
 import { mergeData } from './histogram.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { crossHostPairs, describeCrossHost } from './hosts.js';
+import { mergeEvents } from './mergeEvents.js';
 
 /**
  * Combines runs of one scenario (or the repetitions inside one run) so percentiles come from all samples.
@@ -15,6 +16,7 @@ import { crossHostPairs, describeCrossHost } from './hosts.js';
  *   send lag keeps the worst input (lag percentiles have no histogram to add), max and `growing` from all;
  * - status: the worst wins — failed (first error) over invalid (every reason, deduplicated) over completed,
  *   so a merge never reports as clean what one input could not vouch for;
+ * - event figures (results/mergeEvents.ts) are added as phases are; the sandbox facts are the first input's;
  * - instances are concatenated (ids made unique with the input's number when they collide); the timeline
  *   is the first input's; durationMs is the total measured time; notes are deduplicated;
  * - runId is `merged-<ids>` whenever anything was combined (the input's own id when nothing was);
@@ -125,6 +127,7 @@ function mergeVariants(group: Array<{ v: VariantResult; source: number }>, extra
   if (group.length === 1 && extraNotes.length === 0) return head;
   const items = group.map((g) => g.v);
   const notes = dedupe([...items.flatMap((v) => v.notes), ...extraNotes, ...(items.length > 1 ? [`merged from ${items.length} runs: ${items.map((v) => v.variant.id).join(', ')}`] : [])]);
+  const events = mergeEvents(items.map((v) => v.events));
   const base = {
     variant: head.variant,
     startedAt: earliest(items.map((v) => v.startedAt)),
@@ -134,6 +137,9 @@ function mergeVariants(group: Array<{ v: VariantResult; source: number }>, extra
     timeline: head.timeline,
     limitsEnforced: items.every((v) => v.limitsEnforced),
     notes,
+    // One variant key is one sandbox; the event figures add up as the phases' do.
+    ...(head.sandbox ? { sandbox: head.sandbox } : {}),
+    ...(events ? { events } : {}),
   };
   const failed = items.find((v): v is Extract<VariantResult, { status: 'failed' }> => v.status === 'failed');
   if (failed) return { ...base, status: 'failed', error: failed.error };
