@@ -1,7 +1,8 @@
 // coldlab Wasm host: one Node process per variant (in the variant's cgroup), holding Wasm instances as worker
-// threads, as Spin, Fastly and Cloudflare hold many sandboxes in one host process. Each instance answers HTTP
-// on its own loopback port; this thread forwards requests to its worker and enforces the per-request timeout.
-// Threads are started ahead of need (parked: isolate booted, worker code loaded, HTTP port listening), as a
+// threads, as Spin, Fastly and Cloudflare hold many sandboxes in one host process. One loopback port serves
+// every instance, each under its own base path (/i/<id>), so the gateway's kept connections to the host carry
+// a new instance's first request too; this thread forwards each request to its instance's worker and enforces
+// the per-request timeout. Threads are started ahead of need (parked: isolate booted, worker code loaded), as a
 // FaaS platform keeps empty sandboxes ready, so a cold start pays the Wasm work and a handoff, not a thread's
 // boot; each thread serves one instance and ends with it, and a new one is parked after each start.
 // Plain JavaScript, no dependencies.
@@ -16,7 +17,7 @@
 //   COLDLAB_WASM_TMP         folder for per-instance stdin/stdout files
 //   COLDLAB_WASM_ENV         JSON object of the function's own environment variables (under the CGI ones)
 //   COLDLAB_WASM_PARKED      threads kept parked (default 1; 0: every start boots its thread on the timed path)
-// Protocol: prints {"coldlab":"ready",...} once (after the first threads are parked), then one JSON event per
+// Protocol: prints {"coldlab":"ready","port":N,...} once (after the first threads are parked), then one JSON event per
 // line on stdout ("parked", "started", "start-failed", "exit", "request-error"); reads one JSON command
 // per line on stdin ({"cmd":"start","id":"i1"}, {"cmd":"stop","id":"i1"}); exits when stdin closes.
 import http from 'node:http';
@@ -68,7 +69,7 @@ if (mode === 'cached') {
   compileMs = performance.now() - started;
 }
 
-// Ends an instance: its pending requests fail, its port closes, coldlab hears why.
+// Ends an instance: its pending requests fail, its thread ends, coldlab hears why.
 function finish(inst, reason, detail) {
   if (inst.done) return;
   inst.done = true;
@@ -77,7 +78,6 @@ function finish(inst, reason, detail) {
   // A parked thread that ended unused: coldlab hears of it, and the next start boots its own thread.
   if (inst.id === undefined) {
     if (parked.includes(inst)) parked.splice(parked.indexOf(inst), 1);
-    inst.server.close();
     void inst.worker.terminate();
     rmSync(inst.dir, { recursive: true, force: true });
     return emit({ event: 'park-failed', thread: inst.thread, detail });
@@ -90,14 +90,27 @@ function finish(inst, reason, detail) {
     fail(pending.res, 'crashed', detail ?? `module ${name}: instance ${inst.id} stopped`);
     inst.pending.delete(rid);
   }
-  // The answer that ended the instance (timeout, memory) is still being written: close its connections a little later.
-  inst.server.close();
-  inst.server.closeIdleConnections();
-  setTimeout(() => inst.server.closeAllConnections(), 200).unref();
+  // The connections are the host's, shared by its instances: they stay open for the next request.
   void inst.worker.terminate();
   rmSync(inst.dir, { recursive: true, force: true });
   emit({ event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail, ...(served.runUs.length > 0 ? { served: servedSummary() } : {}) });
 }
+
+// Requests come under /i/<instance id>; the instance sees the path after it.
+const ROUTE = /^\/i\/([^/?]+)(.*)$/;
+
+function route(req, res) {
+  const match = ROUTE.exec(req.url ?? '');
+  const inst = match ? instances.get(decodeURIComponent(match[1])) : undefined;
+  if (!inst || inst.done) return fail(res, 'crashed', `module ${name}: ${match ? `instance ${decodeURIComponent(match[1])} is not running here` : `no instance in the path ${req.url}`}`);
+  req.url = match[2].startsWith('/') ? match[2] : `/${match[2]}`;
+  void onRequest(inst, req, res).catch((error) => fail(res, 'host', String(error)));
+}
+
+const server = http.createServer(route);
+server.keepAliveTimeout = 65_000;
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const port = server.address().port;
 
 async function onRequest(inst, req, res) {
   if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
@@ -140,7 +153,7 @@ function onResponse(inst, message) {
   reply(res, message.status, { ...message.headers, ...timing }, Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength));
 }
 
-// A thread and its HTTP server made ready before an instance needs them, under the variant's heap limits.
+// A thread made ready before an instance needs it, under the variant's heap limits.
 function park() {
   const slot = { n: ++nextSlot, id: undefined, pending: new Map(), nextRid: 0, ready: false, done: false, parked: false };
   slot.dir = join(tmp, `t${slot.n}`);
@@ -151,9 +164,6 @@ function park() {
     stderr: false,
   });
   slot.thread = slot.worker.threadId;
-  slot.server = http.createServer((req, res) => void onRequest(slot, req, res).catch((error) => fail(res, 'host', String(error))));
-  slot.server.keepAliveTimeout = 65_000;
-  slot.listening = new Promise((resolve) => slot.server.listen(0, '127.0.0.1', resolve));
   slot.parkedOnce = new Promise((resolve) => (slot.onParked = resolve));
   slot.worker.on('message', (message) => onWorkerMessage(slot, message));
   slot.worker.on('error', (error) => {
@@ -186,15 +196,13 @@ function onWorkerMessage(slot, message) {
   }
   if (message.type !== 'ready') return;
   const { type: _type, ...times } = message;
-  void slot.listening.then(() => {
-    if (slot.done) return;
-    slot.ready = true;
-    emit({ event: 'started', id: slot.id, port: slot.server.address().port, thread: slot.thread, parked: slot.tookParked, heapLimitMb: slot.heapLimitMb, times });
-    slot.refill = setTimeout(() => {
-      slot.refill = undefined;
-      refill();
-    }, REFILL_AFTER_MS);
-  });
+  if (slot.done) return;
+  slot.ready = true;
+  emit({ event: 'started', id: slot.id, port, thread: slot.thread, parked: slot.tookParked, heapLimitMb: slot.heapLimitMb, times });
+  slot.refill = setTimeout(() => {
+    slot.refill = undefined;
+    refill();
+  }, REFILL_AFTER_MS);
 }
 
 // Hands the instance to the oldest parked thread (or, with none left, to a thread booted now, on the timed path).
@@ -223,5 +231,5 @@ process.stdin.on('end', () => process.exit(0));
 refill();
 await Promise.all(parked.map((slot) => slot.parkedOnce));
 // The first parked threads ride on the ready line: coldlab reads the events after it from a later listener.
-emit({ coldlab: 'ready', port: 0, initMs: compileMs, bootMs, pid: process.pid, parks: parkedTarget > 0 && !(cached && !cached.module), parked: parked.filter((slot) => slot.parked).map((slot) => slot.thread) });
+emit({ coldlab: 'ready', port, initMs: compileMs, bootMs, pid: process.pid, parks: parkedTarget > 0 && !(cached && !cached.module), parked: parked.filter((slot) => slot.parked).map((slot) => slot.thread) });
 announced = true;

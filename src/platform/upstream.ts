@@ -12,18 +12,33 @@ const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE'])
 const REUSE_IDLE_MS = 4_000;
 
 /**
- * Keep-alive connections to one instance, one request at a time each, as many as its requests in flight:
- * the instance's concurrency limit is the pool's (platform/pool.ts), so no cap here.
+ * Keep-alive connections to one origin, one request at a time each, as many as its requests in flight: the
+ * instance's concurrency limit is the pool's (platform/pool.ts), so no cap here. Instances that share an origin
+ * (a Wasm host serves all of its instances on one port, each under its own base path) share its kept
+ * connections, kept while the host lives, so a new instance's first request rides a connection already open,
+ * as behind Spin or Fastly.
  */
 class Upstream {
   private readonly idle: WireConnection[] = [];
-  readonly url: URL;
+  private live = 0;
+  private retired = false;
 
-  constructor(instance: Instance) {
-    this.url = new URL(instance.url);
+  constructor(
+    readonly host: string,
+    private readonly hostname: string,
+    private readonly port: number,
+    private readonly onRetired: () => void,
+  ) {}
+
+  /** One more instance served here; once what answers at the origin is gone for the last of them, the idle connections go too. */
+  attach(instance: Instance): void {
+    this.live++;
     // An instance that is stopping may still be answering (a Wasm host answers a request its worker timed out
-    // on after the worker is gone): busy connections finish on their own, idle ones go now.
-    void instance.exited.then(() => {
+    // on after the worker is gone): busy connections finish on their own, idle ones go when the origin does.
+    void (instance.originExited ?? instance.exited).then(() => {
+      if (--this.live > 0) return;
+      this.retired = true;
+      this.onRetired();
       for (const connection of this.idle.splice(0)) connection.destroy();
     });
   }
@@ -39,12 +54,13 @@ class Upstream {
   }
 
   open(): WireConnection {
-    return new WireConnection(this.url.hostname, Number(this.url.port), { onConnect: () => undefined, onClose: () => undefined });
+    return new WireConnection(this.hostname, this.port, { onConnect: () => undefined, onClose: () => undefined });
   }
 
   give(connection: WireConnection): void {
     const now = Date.now();
-    if (!connection.closed) {
+    if (this.retired) connection.destroy();
+    else if (!connection.closed) {
       connection.park(now);
       this.idle.push(connection);
     }
@@ -58,19 +74,36 @@ class Upstream {
   }
 }
 
-const upstreams = new WeakMap<Instance, Upstream>();
-function upstreamOf(instance: Instance): Upstream {
-  let upstream = upstreams.get(instance);
+/** Where an instance is reached: its origin's connections, and the base path its requests go under ('' for most). */
+interface Route {
+  upstream: Upstream;
+  basePath: string;
+}
+
+const byOrigin = new Map<string, Upstream>();
+const routes = new WeakMap<Instance, Route>();
+function routeOf(instance: Instance): Route {
+  let route = routes.get(instance);
+  if (route) return route;
+  const url = new URL(instance.url);
+  let upstream = byOrigin.get(url.host);
   if (!upstream) {
-    upstream = new Upstream(instance);
-    upstreams.set(instance, upstream);
+    const made: Upstream = new Upstream(url.host, url.hostname, Number(url.port), () => {
+      if (byOrigin.get(made.host) === made) byOrigin.delete(made.host);
+    });
+    byOrigin.set(url.host, (upstream = made));
   }
-  return upstream;
+  upstream.attach(instance);
+  route = { upstream, basePath: url.pathname.replace(/\/+$/, '') };
+  routes.set(instance, route);
+  return route;
 }
 
 /** The request as the instance gets it: the client's head minus hop-by-hop headers, its body re-framed. */
-function requestHead(exchange: Exchange, host: string): string {
-  let head = `${exchange.method} ${exchange.url} HTTP/1.1\r\n`;
+function requestHead(exchange: Exchange, host: string, basePath: string): string {
+  // Under the instance's base path; an asterisk-form target (OPTIONS *) has no path to put it under.
+  const target = basePath !== '' && exchange.url.startsWith('/') ? `${basePath}${exchange.url}` : exchange.url;
+  let head = `${exchange.method} ${target} HTTP/1.1\r\n`;
   // HTTP/1.1 needs a host, which an HTTP/1.0 client may not have sent (RFC 9112 §3.2).
   if (!exchange.hasHost) head += `host: ${host}\r\n`;
   // A chunked body goes on chunked: a content-length beside it would be a lie (RFC 9112 §6.3).
@@ -86,7 +119,7 @@ class Relay implements WireHandler {
   constructor(
     private readonly exchange: Exchange,
     private readonly lease: Lease,
-    private readonly upstream: Upstream,
+    private readonly route: Route,
     private readonly connection: WireConnection,
     private readonly reused: boolean,
   ) {}
@@ -106,7 +139,7 @@ class Relay implements WireHandler {
 
   onEnd(): void {
     this.release();
-    this.upstream.give(this.connection);
+    this.route.upstream.give(this.connection);
     this.exchange.end();
   }
 
@@ -115,7 +148,7 @@ class Relay implements WireHandler {
     // idempotent request with no body to replay goes again on a new connection, as a browser or undici would.
     const exchange = this.exchange;
     if (this.reused && !this.answered && exchange.body === 'none' && IDEMPOTENT.has(exchange.method) && !exchange.gone) {
-      send(exchange, this.lease, this.upstream, this.upstream.open(), false);
+      send(exchange, this.lease, this.route, this.route.upstream.open(), false);
       return;
     }
     this.release();
@@ -142,8 +175,8 @@ class Relay implements WireHandler {
   }
 }
 
-function send(exchange: Exchange, lease: Lease, upstream: Upstream, connection: WireConnection, reused: boolean): void {
-  connection.request(requestHead(exchange, upstream.url.host), new Relay(exchange, lease, upstream, connection, reused), exchange.method === 'HEAD');
+function send(exchange: Exchange, lease: Lease, route: Route, connection: WireConnection, reused: boolean): void {
+  connection.request(requestHead(exchange, route.upstream.host, route.basePath), new Relay(exchange, lease, route, connection, reused), exchange.method === 'HEAD');
   if (exchange.body === 'none') return;
   const chunked = exchange.body === 'chunked';
   // Request bodies are small in a function benchmark: what the instance is slow to take waits in the socket's buffer.
@@ -159,7 +192,7 @@ function send(exchange: Exchange, lease: Lease, upstream: Upstream, connection: 
 
 /** Sends the client's request to the leased instance and relays the answer; the lease ends with the answer. */
 export function forward(exchange: Exchange, lease: Lease): void {
-  const upstream = upstreamOf(lease.instance);
-  const connection = upstream.take();
-  send(exchange, lease, upstream, connection, connection.answered > 0);
+  const route = routeOf(lease.instance);
+  const connection = route.upstream.take();
+  send(exchange, lease, route, connection, connection.answered > 0);
 }

@@ -24,7 +24,7 @@ export interface InstanceExit {
 
 export interface Instance {
   readonly id: string;
-  /** Base URL that serves the function, e.g. http://127.0.0.1:40123 */
+  /** Base URL that serves the function, e.g. http://127.0.0.1:40123; a path in it is where its requests go under (a Wasm host serves every instance on one port, each under /i/<id>) */
   readonly url: string;
   readonly pid?: number | undefined;
   readonly cgroup: CgroupRef | null;
@@ -35,6 +35,8 @@ export interface Instance {
   readonly start: StartBreakdown;
   /** Resolves once, when the instance is gone for any reason. */
   readonly exited: Promise<InstanceExit>;
+  /** Optional: resolves when what answers at the URL's origin is gone, where it outlives the instance (a Wasm host serves all its instances on one port); connections to the origin are kept until then. */
+  readonly originExited?: Promise<unknown>;
   stop(): Promise<void>;
   /** Optional: sandboxes that are machines (microVMs) report their guest's and their host process's memory. */
   sandboxMemory?(): Promise<SandboxMemory>;

@@ -1,11 +1,13 @@
 import type { Instance, InstanceExit, StartBreakdown } from '../types.js';
 import type { ThreadInfo, WasmHost } from './host.js';
 
-/** A Wasm instance: a worker thread of its variant's host process (its own, used once), answering HTTP on its own loopback port. */
+/** A Wasm instance: a worker thread of its variant's host process (its own, used once), answering HTTP under /i/<id> on the host's loopback port. */
 export class WasmInstance implements Instance {
   // Figures come from the host's cgroup, shared by every instance of the variant: not sampled per instance.
   readonly cgroup = null;
   readonly exited: Promise<InstanceExit>;
+  /** The host's port outlives its instances: kept connections to it carry the next instance's first request. */
+  readonly originExited: Promise<unknown>;
 
   constructor(
     readonly id: string,
@@ -20,6 +22,7 @@ export class WasmInstance implements Instance {
   ) {
     // The host process dying ends its instances too.
     this.exited = Promise.race([exited, host.exited]);
+    this.originExited = host.exited;
   }
 
   get pid(): number | undefined {

@@ -100,7 +100,7 @@ export class WasmRuntime implements Runtime {
       throw error;
     });
     const start = { ...answer.times, totalMs: (nowUs() - started) / 1000 };
-    const instance = new WasmInstance(ctx.instanceId, `http://127.0.0.1:${answer.port}`, host, exited, host.cgroup !== null, [], start, answer.thread);
+    const instance = new WasmInstance(ctx.instanceId, `http://127.0.0.1:${answer.port}/i/${encodeURIComponent(ctx.instanceId)}`, host, exited, host.cgroup !== null, [], start, answer.thread);
     state.starts.all++;
     if (answer.thread.parked) state.starts.parked++;
     noteParked(prepared.notes, state.starts);
