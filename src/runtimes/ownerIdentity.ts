@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { ownerAlive } from './owner.js';
 
 /**
@@ -17,7 +17,7 @@ export interface OwnerIdentity {
   boot: string;
   /** Id of the container this coldlab runs in; '' when it runs on the host (or the id could not be found). */
   container: string;
-  /** True when this coldlab runs inside a container, whether or not its id was found. */
+  /** True when this coldlab runs inside a container of a Docker engine (its id was found). */
   inContainer: boolean;
 }
 
@@ -45,7 +45,8 @@ export function ownIdentity(): OwnerIdentity {
     pidns: /\[(\d+)\]/.exec(read('/proc/self/ns/pid', readlinkSync))?.[1] ?? '',
     boot: read('/proc/sys/kernel/random/boot_id', (p) => readFileSync(p, 'utf8')),
     container,
-    inContainer: container !== '' || existsSync('/.dockerenv'),
+    // Not /.dockerenv: some hosts carry one (this one does) while running their own engine.
+    inContainer: container !== '',
   };
   return self;
 }
@@ -88,4 +89,22 @@ export function judgeOwner(labels: Record<string, string>, pidLabel: string, me:
   if (owner.container && owner.container !== me.container) return { kind: 'ask-engine', container: owner.container };
   if (owner.pidns && owner.pidns === me.pidns && (!owner.boot || owner.boot === me.boot)) return pidAlive(owner.pid) ? { kind: 'alive' } : { kind: 'dead' };
   return { kind: 'unknown', why: `owner pid ${owner.pid} lives in pid namespace ${owner.pidns || '?'}, not this one (${me.pidns || '?'})` };
+}
+
+/**
+ * Process- and wasm-runtime cgroups carry their owner in their name: coldlab-p<pid>n<pidns>-<run>-<instance>.
+ * With the node's tree mounted into a swarm task (`--host-cgroups`), coldlabs of several pid namespaces
+ * share one tree, and a sweep empties (kills) the groups it takes for leftovers.
+ */
+export function cgroupName(runId: string, instanceId: string): string {
+  const me = ownIdentity();
+  return `coldlab-p${me.pid}${me.pidns ? `n${me.pidns}` : ''}-${runId}-${instanceId}`;
+}
+
+/** False only when the group's owner is surely gone: names of an older form (no pid) always are; another namespace's are kept. */
+export function cgroupOwnerAlive(name: string, me: OwnerIdentity = ownIdentity(), pidAlive: (pid: number) => boolean = ownerAlive): boolean {
+  const match = /^coldlab-p(\d+)(?:n(\d+))?-/.exec(name);
+  if (!match) return false;
+  const labels: Record<string, string> = match[2] ? { [OWNER_ID_LABEL]: `pid:${match[1]},pidns:${match[2]}` } : { pid: match[1] ?? '' };
+  return judgeOwner(labels, 'pid', me, pidAlive).kind !== 'dead';
 }

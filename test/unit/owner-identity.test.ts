@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OWNER_LABEL } from '../../src/runtimes/owner.js';
-import { containerIdOf, formatOwner, judgeOwner, OWNER_ID_LABEL, ownIdentity, parseOwner, type OwnerIdentity } from '../../src/runtimes/ownerIdentity.js';
+import { cgroupName, cgroupOwnerAlive, containerIdOf, formatOwner, judgeOwner, OWNER_ID_LABEL, ownIdentity, parseOwner, type OwnerIdentity } from '../../src/runtimes/ownerIdentity.js';
 
 // The pid check is a parameter: these cases need a pid that is alive and one that is not, in a namespace of our choosing.
 const LIVE = 101;
@@ -56,5 +56,19 @@ describe('owner judgement across pid namespaces (runtimes/ownerIdentity.ts)', ()
     const line = `612 590 254:1 /var/lib/docker/containers/${TASK_ID}/hostname /etc/hostname rw,relatime - ext4 /dev/vda1 rw\n`;
     expect(containerIdOf(`1 0 0:1 / / rw - overlay overlay rw\n${line}`)).toBe(TASK_ID);
     expect(containerIdOf('22 1 0:21 / /proc rw - proc proc rw\n')).toBe('');
+  });
+});
+
+describe('cgroup names carry the same identity (process and wasm runtimes, `--host-cgroups`)', () => {
+  it('a group of my namespace is judged by pid, another namespace\'s is kept, a bare pid is kept from inside a container', () => {
+    const alive = (name: string, me: OwnerIdentity) => cgroupOwnerAlive(name, me, pidAlive);
+    expect(alive(`coldlab-p${LIVE}n${HOST.pidns}-run-i1`, HOST)).toBe(true);
+    expect(alive(`coldlab-p102n${HOST.pidns}-run-i1`, HOST)).toBe(false);
+    expect(alive(`coldlab-p102n${TASK.pidns}-run-i1`, HOST)).toBe(true);
+    expect(alive(`coldlab-p102n${HOST.pidns}-run-i1`, TASK)).toBe(true);
+    expect(alive('coldlab-p102-run-i1', HOST)).toBe(false);
+    expect(alive('coldlab-p102-run-i1', TASK)).toBe(true);
+    expect(alive('coldlab-old-i1', HOST)).toBe(false);
+    expect(cgroupName('run', 'i1')).toBe(`coldlab-p${process.pid}n${ownIdentity().pidns}-run-i1`);
   });
 });
