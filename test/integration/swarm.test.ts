@@ -59,17 +59,23 @@ async function leftovers(label: string): Promise<{ services: string; containers:
   return { services, containers };
 }
 
-// Starts a two-shard job and hands it over once one of its tasks runs; the output folder goes afterwards.
-async function withRunningJob(use: (child: ReturnType<typeof swarmRun>, runDir: string) => Promise<void>): Promise<void> {
+// Starts a two-shard job and hands it over once one of its tasks runs (and `ready` says so); the output folder goes afterwards.
+async function withRunningJob(use: (child: ReturnType<typeof swarmRun>, runDir: string) => Promise<void>, file = FOUR, ready: () => Promise<boolean> = async () => true): Promise<void> {
   const out = await mkdtemp(join(tmpdir(), 'coldlab-swarm-'));
   try {
-    const child = swarmRun(FOUR, out, '--shards', '2');
-    await waitFor(async () => ((await execa('docker', ['ps', '-q', '--filter', 'label=coldlab.kind=swarm-task', '--filter', 'status=running'])).stdout.trim() ? true : undefined), 60_000, 250);
+    const child = swarmRun(file, out, '--shards', '2');
+    await waitFor(async () => ((await execa('docker', ['ps', '-q', '--filter', 'label=coldlab.kind=swarm-task', '--filter', 'status=running'])).stdout.trim() && (await ready()) ? true : undefined), 90_000, 250);
     const [runDir] = await readdir(out);
     await use(child, runDir!);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+/** Containers (and images) whose owner label names a container this job ran as a task. */
+async function ownedByTasks(tasks: readonly string[]): Promise<string[]> {
+  const listed = await execa('docker', ['ps', '-a', '--filter', 'label=coldlab.owner', '--format', '{{.ID}} {{.Label "coldlab.owner"}}']);
+  return listed.stdout.split('\n').filter((line) => tasks.some((id) => line.includes(`container:${id}`)));
 }
 
 describe('coldlab swarm run on a real one-node swarm', () => {
@@ -150,6 +156,23 @@ describe('coldlab swarm run on a real one-node swarm', () => {
       const tasks = await execa('docker', ['service', 'ps', `coldlab-${runDir}`], { reject: false });
       expect(tasks.stderr).toMatch(/no such service/i);
     });
+  }, 200_000);
+
+  it('Ctrl-C while a container shard has instances on the node\'s engine: they go too', async (t) => {
+    if (!ready) return t.skip();
+    const tasks: string[] = [];
+    const instancesUp = async (): Promise<boolean> => {
+      const running = (await execa('docker', ['ps', '-q', '--no-trunc', '--filter', 'label=coldlab.kind=swarm-task'])).stdout.trim().split('\n').filter(Boolean);
+      tasks.splice(0, tasks.length, ...running);
+      return (await ownedByTasks(running)).length > 0;
+    };
+    await withRunningJob(async (child, runDir) => {
+      child.kill('SIGINT');
+      const done = await child;
+      expect(done.exitCode, done.stderr).toBe(130);
+      expect(await leftovers(`coldlab.run=${runDir}`)).toEqual({ services: '', containers: '' });
+      expect(await ownedByTasks(tasks)).toEqual([]);
+    }, CONTAINERS, instancesUp);
   }, 200_000);
 
   it('a coldlab killed outright leaves its job; `doctor --cleanup` finds it by label and removes it', async (t) => {
