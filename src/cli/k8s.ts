@@ -41,7 +41,7 @@ export async function k8sManifestCommand(io: IO, file: string, options: K8sManif
     if (loaded.scenario.baseline !== undefined) throw new ColdlabError('K8S_AB', 'an A/B scenario cannot be split across pods', 'run the A/B comparison in one job (`coldlab run --ab`)', EXIT.usage);
     const runId = makeRunId(loaded.scenario.name);
     const variants = expandVariants(loaded.scenario, { hostCores: os.cpus().length });
-    refuseTaskRuntimes(variants, 'coldlab k8s manifest');
+    refuseTaskRuntimes(variants, 'coldlab k8s manifest', 'k8s');
     const input = {
       name: k8sName(options.name ?? `coldlab-${loaded.scenario.name}`),
       ...(options.namespace ? { namespace: k8sName(options.namespace) } : {}),

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { KIND_LABEL, LABEL, RUN_LABEL, tagSafe } from '../runtimes/container/docker.js';
 import { OWNER_LABEL } from '../runtimes/owner.js';
+import { formatOwner, OWNER_ID_LABEL } from '../runtimes/ownerIdentity.js';
 import { TASK_ENV } from './task.js';
 
 /** Which machine's coldlab started a job: its pid label alone means nothing on another machine. */
@@ -23,16 +24,24 @@ export interface JobSpecInput {
   hostNetwork: string;
   /** Mount the node's cgroup tree read-write, so the process runtime inside the task can enforce memory and CPU limits. */
   hostCgroups?: boolean;
+  /** Mount the node's engine socket, so the container runtime inside the task starts its instances on the node's engine. */
+  engineSocket?: boolean;
 }
+
+/** Where a node's engine listens; the task reaches it at the same path (dockerode's default). */
+export const ENGINE_SOCKET = '/var/run/docker.sock';
 
 // A task sees /sys/fs/cgroup read-only, so the process runtime cannot make its instances' cgroups there.
 function mounts(input: JobSpecInput): Array<Record<string, string>> {
-  return input.hostCgroups ? [{ Type: 'bind', Source: '/sys/fs/cgroup', Target: '/sys/fs/cgroup' }] : [];
+  return [
+    ...(input.hostCgroups ? [{ Type: 'bind', Source: '/sys/fs/cgroup', Target: '/sys/fs/cgroup' }] : []),
+    ...(input.engineSocket ? [{ Type: 'bind', Source: ENGINE_SOCKET, Target: ENGINE_SOCKET }] : []),
+  ];
 }
 
 // One object per field the Engine API 1.41 knows (POST /services/create); nothing else, so an older engine refuses nothing.
 export function jobServiceSpec(input: JobSpecInput): Record<string, unknown> {
-  const labels = { [LABEL]: '1', [RUN_LABEL]: input.runId, [OWNER_LABEL]: String(process.pid), [STARTER_LABEL]: hostname() };
+  const labels = { [LABEL]: '1', [RUN_LABEL]: input.runId, [OWNER_LABEL]: String(process.pid), [OWNER_ID_LABEL]: formatOwner(), [STARTER_LABEL]: hostname() };
   return {
     Name: `coldlab-${tagSafe(input.runId).toLowerCase().slice(0, 50)}`,
     Labels: { ...labels, [KIND_LABEL]: JOB_KIND },

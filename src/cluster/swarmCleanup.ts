@@ -1,6 +1,8 @@
 import { hostname } from 'node:os';
 import { docker, engineAnswers, KIND_LABEL, RUN_LABEL } from '../runtimes/container/docker.js';
-import { OWNER_LABEL, ownerAlive } from '../runtimes/owner.js';
+import { OWNER_LABEL } from '../runtimes/owner.js';
+import { judgeOwner } from '../runtimes/ownerIdentity.js';
+import { containerRuns } from '../runtimes/container/sweep.js';
 import { JOB_KIND, STARTER_LABEL } from './service.js';
 import { removeJob } from './swarmJob.js';
 
@@ -22,7 +24,10 @@ export async function cleanupSwarmJobs(): Promise<string[]> {
   const removed: string[] = [];
   for (const service of services) {
     const labels = service.Spec?.Labels ?? {};
-    if (labels[STARTER_LABEL] !== hostname() || ownerAlive(Number(labels[OWNER_LABEL]))) continue;
+    if (labels[STARTER_LABEL] !== hostname()) continue;
+    const verdict = judgeOwner(labels, OWNER_LABEL);
+    if (verdict.kind === 'alive' || verdict.kind === 'unknown') continue;
+    if (verdict.kind === 'ask-engine' && (await containerRuns(d, verdict.container))) continue;
     await removeJob(d, service.ID, labels[RUN_LABEL] ?? '', 15_000);
     removed.push(`swarm job ${service.Spec?.Name ?? service.ID}`);
   }

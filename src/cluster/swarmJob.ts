@@ -1,5 +1,7 @@
 import type { Docker } from '../runtimes/container/docker.js';
-import { KIND_LABEL, RUN_LABEL, statusOf } from '../runtimes/container/docker.js';
+import { KIND_LABEL, LABEL, RUN_LABEL, statusOf } from '../runtimes/container/docker.js';
+import { removeLabelled } from '../runtimes/container/sweep.js';
+import { OWNER_ID_LABEL, parseOwner } from '../runtimes/ownerIdentity.js';
 import { ColdlabError, EXIT } from '../util/errors.js';
 import { TASK_KIND } from './service.js';
 
@@ -69,16 +71,25 @@ export async function jobTasks(d: Docker, serviceId: string): Promise<TaskState[
 /**
  * Removes the job's service (and so its tasks), then its task containers on this node: the swarm agent
  * removes them too, but late (an exited task container was still there 30 s after its service went).
- * Returns the containers still present. Task containers on other nodes go with their agents.
+ * A task is removed at once (force), so a container-runtime shard cannot stop its instances, which run
+ * on the node's engine, not in the task: those whose owner names one of the job's task containers go
+ * next, with their run's images (seen here: five instances left running after a Ctrl-C).
+ * Returns the task containers still present. Task containers on other nodes go with their agents, and
+ * their instances with the next sweep there (their owner's container is gone).
  */
 export async function removeJob(d: Docker, serviceId: string, runId: string, waitMs = 30_000): Promise<string[]> {
   await d.getService(serviceId).remove().catch((error: unknown) => {
     if (statusOf(error) !== 404) throw error;
   });
   const deadline = Date.now() + waitMs;
+  const tasks = new Set<string>();
   for (;;) {
     const left = (await d.listContainers({ all: true, filters: { label: [`${RUN_LABEL}=${runId}`, `${KIND_LABEL}=${TASK_KIND}`] } })) as Array<{ Id: string; Names?: string[] }>;
-    if (left.length === 0 || Date.now() > deadline) return left.map((c) => c.Names?.[0] ?? c.Id.slice(0, 12));
+    for (const c of left) tasks.add(c.Id);
+    if (left.length === 0 || Date.now() > deadline) {
+      if (tasks.size > 0) await removeLabelled(d, LABEL, (labels) => !tasks.has(parseOwner(labels[OWNER_ID_LABEL])?.container ?? ''));
+      return left.map((c) => c.Names?.[0] ?? c.Id.slice(0, 12));
+    }
     await Promise.all(left.map((c) => d.getContainer(c.Id).remove({ force: true }).catch(() => undefined)));
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -16,7 +16,7 @@ import { buildRunnerImage } from './image.js';
 import { jobServiceSpec } from './service.js';
 import { hostNetworkId, jobTasks, removeJob, swarmFacts, TERMINAL, type TaskState } from './swarmJob.js';
 import { completeShard, mergeJob } from './shardResults.js';
-import { refuseTaskRuntimes } from './taskRuntimes.js';
+import { needsEngine, refuseTaskRuntimes } from './taskRuntimes.js';
 
 /** Slots of a replicated job run 0..N−1 (checked on Docker 20.10.24; the swarm test asserts it). */
 export const SLOT_BASE = 0;
@@ -79,7 +79,7 @@ async function waitForJob(input: SwarmRunInput, serviceId: string, progress: Map
 /** Runs the scenario as one swarm job of N shards, brings every shard's results back, merges them and writes the report. */
 export async function swarmRun(input: SwarmRunInput): Promise<SwarmRunOutput> {
   const all = expandVariants(input.loaded.scenario, { hostCores: os.cpus().length });
-  refuseTaskRuntimes(all, 'coldlab swarm run');
+  refuseTaskRuntimes(all, 'coldlab swarm run', 'swarm');
   const d = await docker();
   const facts = await swarmFacts(d);
   const t0 = Date.now();
@@ -111,6 +111,7 @@ export async function swarmRun(input: SwarmRunInput): Promise<SwarmRunOutput> {
     slotBase: SLOT_BASE,
     hostNetwork: await hostNetworkId(d),
     hostCgroups: Boolean(input.hostCgroups),
+    engineSocket: needsEngine(all),
   });
   const t1 = Date.now();
   let tasks = new Map<number, TaskState>();

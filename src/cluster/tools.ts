@@ -4,10 +4,10 @@ import { ColdlabError, EXIT } from '../util/errors.js';
 
 /**
  * The few programs coldlab calls inside the runner image: the process runtime starts each instance through
- * /bin/sh and drops page cache with a dd loop. Debian's static busybox gives them with no library to copy.
+ * /bin/sh and drops page cache with a dd loop; the container runtime builds its images with find, cp, mv and tar. Debian's static busybox gives them with no library to copy.
  */
 const BUSYBOX = '/bin/busybox';
-const APPLETS = ['sh', 'dd', 'cat', 'ls', 'mkdir', 'rm', 'sleep', 'env', 'ps'];
+const APPLETS = ['sh', 'dd', 'cat', 'ls', 'mkdir', 'rm', 'sleep', 'env', 'ps', 'tar', 'find', 'cp', 'mv'];
 
 export interface RunnerTools {
   /** In-image path → host path. */

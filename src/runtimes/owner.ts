@@ -14,14 +14,3 @@ export function ownerAlive(owner: number): boolean {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
-
-/** Process-runtime cgroups carry their owner's pid in their name: coldlab-p<pid>-<run>-<instance>. */
-export function cgroupName(runId: string, instanceId: string): string {
-  return `coldlab-p${process.pid}-${runId}-${instanceId}`;
-}
-
-/** The pid a cgroup name carries, or 0 for names of an older form (always leftovers). */
-export function cgroupOwner(name: string): number {
-  const match = /^coldlab-p(\d+)-/.exec(name);
-  return match ? Number(match[1]) : 0;
-}

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { ensureEngine } from '../helpers/docker.js';
 
 // coldlab as a user gets it: `npm pack` of this repository, installed into an empty project outside it, run
 // from that project's folder on functions written there. dist/ is built by `pretest`; packing with
@@ -96,5 +97,24 @@ describe('the packed coldlab (npm pack, installed outside the repository)', () =
     const text = await readFile(join(project, 'bench/coldlab.yaml'), 'utf8');
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../node_modules/coldlab/dist/scenario.schema.json');
     await execa(bin, ['run', 'bench/coldlab.yaml', '--dry-run'], { cwd: project });
+  });
+
+  // Its dependencies are hoisted into the project's node_modules and there is no lock file: the image must
+  // find them as Node does and place them so that they resolve the same way inside.
+  it('image build works from the installed package, and coldlab runs inside the image it built', { timeout: 240_000 }, async (t) => {
+    if (!(await ensureEngine())) return t.skip();
+    const bin = join(project, 'node_modules/.bin/coldlab');
+    const tag = `coldlab-package-test:${process.pid}`;
+    try {
+      const build = await execa(bin, ['image', 'build', '--tag', tag], { cwd: project, reject: false, all: true });
+      expect(build.exitCode, build.all).toBe(0);
+      const listed = await execa('docker', ['run', '--rm', '--entrypoint', '/bin/ls', tag, '/opt/coldlab/node_modules']);
+      expect(listed.stdout.split('\n')).toEqual(expect.arrayContaining(['dockerode', 'commander', 'zod']));
+      const doctor = await execa('docker', ['run', '--rm', '-v', '/var/run/docker.sock:/var/run/docker.sock', tag, 'doctor', '--json'], { reject: false });
+      const lines = JSON.parse(doctor.stdout) as Array<{ runtime?: string; probe?: { usable?: boolean } }>;
+      expect(lines.filter((l) => l.probe?.usable).map((l) => l.runtime)).toEqual(expect.arrayContaining(['process', 'container', 'wasm']));
+    } finally {
+      await execa('docker', ['rmi', tag], { reject: false });
+    }
   });
 });

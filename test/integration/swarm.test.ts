@@ -7,12 +7,17 @@ import { ensureEngine } from '../helpers/docker.js';
 import { waitFor } from '../helpers/wait.js';
 import { main } from '../../src/cli/main.js';
 import { captureIO } from '../helpers/io.js';
+import { VERSION } from '../../src/util/version.js';
 import type { RunResult } from '../../src/results/model.js';
 import type { Variant } from '../../src/scenario/variant.js';
+import { OWNER_LABEL } from '../../src/runtimes/owner.js';
+import { formatOwner, OWNER_ID_LABEL } from '../../src/runtimes/ownerIdentity.js';
 
 // A real one-node swarm on the test engine (advertise address on loopback), a real runner image, real tasks.
 const SWARM = resolve(import.meta.dirname, '../../scripts/setup-swarm.sh');
 const FOUR = 'test/data/cluster/four.yaml';
+const CONTAINERS = 'test/data/cluster/containers.yaml';
+const RUNNER = `coldlab:${VERSION}`;
 let ready = false;
 let initialised = false;
 
@@ -54,17 +59,23 @@ async function leftovers(label: string): Promise<{ services: string; containers:
   return { services, containers };
 }
 
-// Starts a two-shard job and hands it over once one of its tasks runs; the output folder goes afterwards.
-async function withRunningJob(use: (child: ReturnType<typeof swarmRun>, runDir: string) => Promise<void>): Promise<void> {
+// Starts a two-shard job and hands it over once one of its tasks runs (and `ready` says so); the output folder goes afterwards.
+async function withRunningJob(use: (child: ReturnType<typeof swarmRun>, runDir: string) => Promise<void>, file = FOUR, ready: () => Promise<boolean> = async () => true): Promise<void> {
   const out = await mkdtemp(join(tmpdir(), 'coldlab-swarm-'));
   try {
-    const child = swarmRun(FOUR, out, '--shards', '2');
-    await waitFor(async () => ((await execa('docker', ['ps', '-q', '--filter', 'label=coldlab.kind=swarm-task', '--filter', 'status=running'])).stdout.trim() ? true : undefined), 60_000, 250);
+    const child = swarmRun(file, out, '--shards', '2');
+    await waitFor(async () => ((await execa('docker', ['ps', '-q', '--filter', 'label=coldlab.kind=swarm-task', '--filter', 'status=running'])).stdout.trim() && (await ready()) ? true : undefined), 90_000, 250);
     const [runDir] = await readdir(out);
     await use(child, runDir!);
   } finally {
     await rm(out, { recursive: true, force: true });
   }
+}
+
+/** Containers (and images) whose owner label names a container this job ran as a task. */
+async function ownedByTasks(tasks: readonly string[]): Promise<string[]> {
+  const listed = await execa('docker', ['ps', '-a', '--filter', 'label=coldlab.owner', '--format', '{{.ID}} {{.Label "coldlab.owner"}}']);
+  return listed.stdout.split('\n').filter((line) => tasks.some((id) => line.includes(`container:${id}`)));
 }
 
 describe('coldlab swarm run on a real one-node swarm', () => {
@@ -89,6 +100,34 @@ describe('coldlab swarm run on a real one-node swarm', () => {
       await rm(out, { recursive: true, force: true });
     }
   }, 400_000);
+
+  // Each task's `coldlab run` sweeps the engine's leftovers first: it must judge owners it cannot see (this
+  // test process, in the node's pid namespace; its own task) as alive, and start its instances on the node's engine.
+  it('container variants as 2 shards through the node\'s engine: merged, and no container of a live owner removed', async (t) => {
+    if (!ready) return t.skip();
+    const planned = await dryRunIds(CONTAINERS);
+    const out = await mkdtemp(join(tmpdir(), 'coldlab-swarm-'));
+    const mine = { [OWNER_ID_LABEL]: formatOwner(), [OWNER_LABEL]: String(process.pid) };
+    // One with this process's identity, one with a bare pid as coldlab wrote it before identities: both live.
+    const live = await Promise.all([mine, { [OWNER_LABEL]: String(process.pid) }].map(async (owner) => {
+      const labels = Object.entries({ coldlab: '1', 'coldlab.kind': 'instance', 'coldlab.run': 'swarm-test-live', ...owner }).flatMap(([k, v]) => ['--label', `${k}=${v}`]);
+      return (await execa('docker', ['create', ...labels, RUNNER, 'doctor'])).stdout.trim();
+    }));
+    try {
+      const run = await swarmRun(CONTAINERS, out, '--shards', '2');
+      expect([0, 4], `${run.stdout}\n${run.stderr}`).toContain(run.exitCode);
+      const merged = await mergedResult(out);
+      expect(merged.variants.map((v) => v.variant.id)).toEqual(planned);
+      expect(merged.variants.every((v) => v.status !== 'failed' && v.instances.length > 0)).toBe(true);
+      expect(merged.sources).toHaveLength(2);
+      const still = (await execa('docker', ['ps', '-aq', '--no-trunc', '--filter', 'label=coldlab.run=swarm-test-live'])).stdout.trim().split('\n').sort();
+      expect(still).toEqual([...live].sort());
+      expect(await leftovers(`coldlab.run=${merged.runId}`)).toEqual({ services: '', containers: '' });
+    } finally {
+      await execa('docker', ['rm', '-f', ...live], { reject: false });
+      await rm(out, { recursive: true, force: true });
+    }
+  }, 200_000);
 
   it('a shard whose run dies: exit 1, its variant failed with the task\'s cause, the other shard measured', async (t) => {
     if (!ready) return t.skip();
@@ -117,6 +156,23 @@ describe('coldlab swarm run on a real one-node swarm', () => {
       const tasks = await execa('docker', ['service', 'ps', `coldlab-${runDir}`], { reject: false });
       expect(tasks.stderr).toMatch(/no such service/i);
     });
+  }, 200_000);
+
+  it('Ctrl-C while a container shard has instances on the node\'s engine: they go too', async (t) => {
+    if (!ready) return t.skip();
+    const tasks: string[] = [];
+    const instancesUp = async (): Promise<boolean> => {
+      const running = (await execa('docker', ['ps', '-q', '--no-trunc', '--filter', 'label=coldlab.kind=swarm-task'])).stdout.trim().split('\n').filter(Boolean);
+      tasks.splice(0, tasks.length, ...running);
+      return (await ownedByTasks(running)).length > 0;
+    };
+    await withRunningJob(async (child, runDir) => {
+      child.kill('SIGINT');
+      const done = await child;
+      expect(done.exitCode, done.stderr).toBe(130);
+      expect(await leftovers(`coldlab.run=${runDir}`)).toEqual({ services: '', containers: '' });
+      expect(await ownedByTasks(tasks)).toEqual([]);
+    }, CONTAINERS, instancesUp);
   }, 200_000);
 
   it('a coldlab killed outright leaves its job; `doctor --cleanup` finds it by label and removes it', async (t) => {

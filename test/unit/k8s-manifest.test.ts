@@ -75,11 +75,17 @@ describe('coldlab k8s manifest (validated offline, not run on a cluster)', () =>
     expect(io.stderr()).toMatch(/--shards "0"/);
   });
 
-  it('container and microVM scenarios are refused by both orchestrator commands before anything starts', async () => {
-    for (const args of [['k8s', 'manifest', 'test/data/runs/container-quick.yaml', '--shards', '1', '--image', 'x'], ['swarm', 'run', 'test/data/runs/container-quick.yaml', '--shards', '1']]) {
+  it('refusals before anything starts: containers on Kubernetes, microVMs on both, each with its reason', async () => {
+    const cases = [
+      [['k8s', 'manifest', 'test/data/runs/container-quick.yaml', '--shards', '1', '--image', 'x'], /supports the process and wasm runtimes, not container \(a Kubernetes node need not run a Docker engine/],
+      [['k8s', 'manifest', 'test/data/runs/microvm-and-process.yaml', '--shards', '1', '--image', 'x'], /not microvm \(the runner image holds no QEMU and no guest kernel/],
+      [['swarm', 'run', 'test/data/runs/microvm-and-process.yaml', '--shards', '1'], /supports the process, wasm and container runtimes, not microvm \(.*no QEMU.*cannot be given \/dev\/kvm/],
+    ] as const;
+    for (const [args, message] of cases) {
       const io = captureIO();
-      expect(await main(args, io)).toBe(2);
-      expect(io.stderr()).toMatch(/supports the process and wasm runtimes, not container/);
+      expect(await main([...args], io), io.stderr()).toBe(2);
+      expect(io.stderr()).toMatch(message);
+      expect(io.stderr()).toMatch(/coldlab run SCENARIO --shard i\/N. on each machine \(for microvm: one with QEMU and \/dev\/kvm\)/);
     }
   });
 });

@@ -1,5 +1,6 @@
 import { access } from 'node:fs/promises';
 import type { CgroupRef } from '../types.js';
+import { ownIdentity } from '../ownerIdentity.js';
 
 const V1_CONTROLLERS = ['memory', 'cpu', 'cpuacct', 'pids'] as const;
 
@@ -31,4 +32,10 @@ export async function containerCgroup(id: string, cgroupVersion: string | undefi
     if (paths.memory) return { version: 1, paths };
   }
   return null;
+}
+
+/** Said on an instance whose cgroup was not found; inside a container (a swarm task) the node's tree is not mounted by default. */
+export function noCgroupNote(): string {
+  const hint = ownIdentity().inContainer ? " (coldlab runs in a container: mount the node's /sys/fs/cgroup, e.g. `swarm run --host-cgroups`)" : '';
+  return `cgroup of the container not found on this host: no per-container metrics${hint}`;
 }

@@ -1,6 +1,7 @@
 import type { ContainerCreateOptions } from 'dockerode';
 import { LABEL, RUN_LABEL, KIND_LABEL } from './docker.js';
 import { OWNER_LABEL } from '../owner.js';
+import { formatOwner, OWNER_ID_LABEL } from '../ownerIdentity.js';
 
 /** Port the bootstrap listens on inside every function container. */
 export const CONTAINER_PORT = 8080;
@@ -35,7 +36,7 @@ export function createOptions(input: CreateInput): ContainerCreateOptions {
     User: input.user ?? NON_ROOT_USER,
     ExposedPorts: { [port]: {} },
     ...(input.cmd ? { Cmd: input.cmd } : {}),
-    Labels: { [LABEL]: '1', [RUN_LABEL]: input.runId, [KIND_LABEL]: 'instance', [OWNER_LABEL]: String(process.pid), 'coldlab.instance': input.instanceId },
+    Labels: { [LABEL]: '1', [RUN_LABEL]: input.runId, [KIND_LABEL]: 'instance', [OWNER_LABEL]: String(process.pid), [OWNER_ID_LABEL]: formatOwner(), 'coldlab.instance': input.instanceId },
     HostConfig: {
       Memory: memoryBytes,
       // Equal to Memory: no swap, so the limit means what it says and an overrun is an OOM kill.

@@ -1,7 +1,7 @@
 import type { StartBreakdown, StartContext } from '../types.js';
 import { nowUs } from '../../util/clock.js';
 import type { Docker } from './docker.js';
-import { containerCgroup } from './cgroup.js';
+import { containerCgroup, noCgroupNote } from './cgroup.js';
 import { createOptions } from './createOptions.js';
 import { anyHttpAnswer } from './health.js';
 import { ContainerInstance } from './instance.js';
@@ -57,6 +57,6 @@ export async function startExistingImage(d: Docker, spec: ImageSpec, ctx: StartC
   // The image has no bootstrap to report its boot and init apart: only create and the whole start are known.
   const start: StartBreakdown = { createMs, startMs, totalMs: (nowUs() - startedUs) / 1000 };
   const cgroup = await containerCgroup(container.id, cgroupVersion, info.HostConfig.CgroupParent ?? '');
-  const notes = [`existing image ${spec.image}, port ${spec.port}`, ...(cgroup ? [] : ['cgroup of the container not found on this host: no per-container metrics'])];
+  const notes = [`existing image ${spec.image}, port ${spec.port}`, ...(cgroup ? [] : [noCgroupNote()])];
   return new ContainerInstance({ id: ctx.instanceId, url, container, pid: info.State.Pid || undefined, cgroup, notes, start });
 }

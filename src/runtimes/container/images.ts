@@ -4,6 +4,7 @@ import { execa } from 'execa';
 import type { ModuleFunction } from '../moduleFunction.js';
 import { type Docker, followStream, KIND_LABEL, LABEL, RUN_LABEL, statusOf, tagSafe } from './docker.js';
 import { OWNER_LABEL } from '../owner.js';
+import { formatOwner, OWNER_ID_LABEL } from '../ownerIdentity.js';
 import { baseRootfs, cacheDir, copyFunctionFolder, hashFolder, IMAGE_BOOTSTRAP, IMAGE_NODE } from './rootfs.js';
 
 /**
@@ -83,7 +84,7 @@ export async function ensureFunctionImage(d: Docker, fn: ModuleFunction, runId: 
   const ref = `${repo}:${tag}`;
   const image = { ref, repo, tag, fnPath: `${TASK_DIR}/${basename(fn.path)}`, baseRef };
   if (await imageExists(d, ref)) return image;
-  const labels = `LABEL ${LABEL}=1 ${RUN_LABEL}="${runId}" ${KIND_LABEL}=function ${OWNER_LABEL}=${process.pid}\n`;
+  const labels = `LABEL ${LABEL}=1 ${RUN_LABEL}="${runId}" ${KIND_LABEL}=function ${OWNER_LABEL}=${process.pid} ${OWNER_ID_LABEL}="${formatOwner()}"\n`;
   await withContext(async (ctx) => {
     if (flat) {
       const rootfs = await baseRootfs();

@@ -23,10 +23,19 @@ export function cacheDir(): string {
   return join(base, 'container');
 }
 
+// ldd is a bash script that runs the program with LD_TRACE_LOADED_OBJECTS set; the runner image has no
+// bash and no ldd, so inside a swarm task the loader is asked the same way directly (same output).
+function listLibraries(nodePath: string): Promise<{ stdout: string }> {
+  return execa('ldd', [nodePath]).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return execa(nodePath, [], { env: { LD_TRACE_LOADED_OBJECTS: '1' }, extendEnv: false });
+  });
+}
+
 // The image's content is the host's Node, the shared libraries ldd lists for it (incl. the loader) and the bootstrap.
 async function rootfsFiles(nodePath: string): Promise<Map<string, string>> {
   const files = new Map<string, string>([[IMAGE_NODE, nodePath], [IMAGE_BOOTSTRAP, BOOTSTRAP]]);
-  const { stdout } = await execa('ldd', [nodePath]);
+  const { stdout } = await listLibraries(nodePath);
   for (const line of stdout.split('\n')) {
     const linked = /=>\s+(\/\S+)/.exec(line)?.[1];
     const loader = /^\s*(\/\S+)\s+\(/.exec(line)?.[1];

@@ -88,7 +88,7 @@ export class ContainerRuntime implements Runtime {
   async cleanupLeftovers(): Promise<string[]> {
     const removed = await removeLeftoverRegistries();
     const d = await docker();
-    if (await engineAnswers(d)) removed.push(...(await removeLabelled(d, LABEL, keepLiveAndCache)));
+    if (await engineAnswers(d)) removed.push(...(await removeLabelled(d, LABEL, keepLiveAndCache(d))));
     return removed;
   }
 

@@ -3,7 +3,7 @@ import type { Prepared, StartBreakdown, StartContext } from '../types.js';
 import { ColdlabError, EXIT, errorMessage } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
 import type { Docker } from './docker.js';
-import { containerCgroup } from './cgroup.js';
+import { containerCgroup, noCgroupNote } from './cgroup.js';
 import { CONTAINER_PORT, createOptions } from './createOptions.js';
 import { bootstrapHealth } from './health.js';
 import { ContainerInstance } from './instance.js';
@@ -67,6 +67,6 @@ export async function startContainer(d: Docker, prepared: Prepared, ctx: StartCo
   const { container, info, url, createMs, startMs, ready: health } = launched;
   const start: StartBreakdown = { ...(fetchMs === undefined ? {} : { fetchMs }), createMs, startMs, bootMs: health.bootMs, initMs: health.initMs, totalMs: ms(startedUs) };
   const cgroup = await containerCgroup(container.id, cgroupVersion, info.HostConfig.CgroupParent ?? '');
-  const notes = [...prepared.notes, ...(ociRuntime ? [`OCI runtime ${ociRuntime}`] : []), ...(cgroup ? [] : ['cgroup of the container not found on this host: no per-container metrics'])];
+  const notes = [...prepared.notes, ...(ociRuntime ? [`OCI runtime ${ociRuntime}`] : []), ...(cgroup ? [] : [noCgroupNote()])];
   return new ContainerInstance({ id: ctx.instanceId, url, container, pid: info.State.Pid || undefined, cgroup, notes, start });
 }

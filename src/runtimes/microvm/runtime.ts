@@ -6,7 +6,7 @@ import { createLimitedCgroup, removeCgroup, removeLeftoverCgroups } from '../pro
 import { dropFromPageCache } from '../process/pageCache.js';
 import { readCgroupStats } from '../../metrics/cgroup.js';
 import { moduleOf } from '../moduleFunction.js';
-import { cgroupName } from '../owner.js';
+import { cgroupName } from '../ownerIdentity.js';
 import { nowUs } from '../../util/clock.js';
 import { ColdlabError, errorMessage } from '../../util/errors.js';
 import { launchGuest } from './boot.js';

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { CgroupRef } from '../types.js';
 import { detectCgroups, type CgroupMode } from '../../metrics/cgroup.js';
 import { errnoOf, isPermissionError, readText } from '../../metrics/cgroupFiles.js';
-import { cgroupOwner, ownerAlive } from '../owner.js';
+import { cgroupOwnerAlive } from '../ownerIdentity.js';
 
 export interface LimitRequest {
   /** Unique, e.g. coldlab-<runId>-<instanceId>; created under a parent "coldlab" group. */
@@ -178,7 +178,7 @@ export async function removeLeftoverCgroupsIn(mode: CgroupMode, prefix = 'coldla
     const entries = await readdir(parent, { withFileTypes: true }).catch(() => []);
     for (const entry of entries) {
       // A group whose coldlab still runs belongs to a live run, not to a crashed one.
-      if (entry.isDirectory() && entry.name.startsWith(prefix) && !ownerAlive(cgroupOwner(entry.name))) found.push(join(parent, entry.name));
+      if (entry.isDirectory() && entry.name.startsWith(prefix) && !cgroupOwnerAlive(entry.name)) found.push(join(parent, entry.name));
     }
   }
   await Promise.all(found.map(emptyGroup));

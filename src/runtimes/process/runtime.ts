@@ -11,7 +11,7 @@ import { ColdlabError, EXIT } from '../../util/errors.js';
 import { nowUs } from '../../util/clock.js';
 import { withTimeout } from '../../util/timeout.js';
 import { type ModuleFunction, moduleOf } from '../moduleFunction.js';
-import { cgroupName } from '../owner.js';
+import { cgroupName } from '../ownerIdentity.js';
 
 import { BOOTSTRAP } from './bootstrapPath.js';
 

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Variant } from '../../scenario/variant.js';
 import { createLimitedCgroup, removeCgroup } from '../process/cgroupLimits.js';
 import { spawnBootstrap } from '../process/spawn.js';
-import { cgroupName } from '../owner.js';
+import { cgroupName } from '../ownerIdentity.js';
 import { ColdlabError } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { stdioRoot, type WasmArtifact } from './artifact.js';
