@@ -5,7 +5,7 @@ import { expandVariants } from '../../src/scenario/matrix.js';
 import { problemsOf } from '../helpers/scenario.js';
 import { variantLabel } from '../../src/present/format.js';
 import { kernelCmdline, qemuArgs } from '../../src/runtimes/microvm/qemu.js';
-import { parseGuestMeminfo } from '../../src/runtimes/microvm/console.js';
+import { parseClockAnswer, parseGuestMeminfo } from '../../src/runtimes/microvm/console.js';
 import { elfNotes, hasPvhEntry, isStaticElf } from '../../src/runtimes/microvm/elf.js';
 
 // The microvm runtime's pure parts: its scenario key, the QEMU command it builds, what it parses.
@@ -85,6 +85,12 @@ describe('what the runtime parses', () => {
   it('reads the guest init\'s meminfo answer', () => {
     expect(parseGuestMeminfo('coldlab-meminfo MemTotal=210884 MemAvailable=172348 Cached=51112')).toEqual({ memTotalKb: 210884, memAvailableKb: 172348, cachedKb: 51112 });
     expect(parseGuestMeminfo('coldlab-meminfo MemTotal=1')).toBeUndefined();
+  });
+
+  it('reads the guest init\'s clock answer, and a failed or missing one as unconfirmed', () => {
+    expect(parseClockAnswer('coldlab-clock 1796544000')).toBe(1796544000);
+    expect(parseClockAnswer('coldlab-clock-failed')).toBeUndefined();
+    expect(parseClockAnswer(undefined)).toBeUndefined();
   });
 
   it('finds the PVH entry note (Xen, type 18) in an ELF kernel and tells static from dynamic executables', () => {

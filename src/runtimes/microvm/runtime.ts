@@ -76,7 +76,7 @@ export class MicrovmRuntime implements Runtime {
       launch.incoming = snapshot.file;
       files.push(snapshot.file);
       notes.push(
-        `restore: instances resume one snapshot of a booted guest (${Math.round(snapshot.bytes / 1048576)} MB, saved in ${Math.round(snapshot.ms)} ms); they all share its state, random state included (kernel entropy pool, Node's Math.random and crypto seeds), and its instance id; each one's wall clock is set from the host after it resumes`,
+        `restore: instances resume one snapshot of a booted guest (${Math.round(snapshot.bytes / 1048576)} MB, saved in ${Math.round(snapshot.ms)} ms); they all share its state, random state included (kernel entropy pool, Node's Math.random and crypto seeds), and its instance id; each one's wall clock is set from its RTC (QEMU keeps it on the host's clock) as it resumes, before the start counts as done`,
       );
     }
     if (!variant.prewarm) {
@@ -99,18 +99,23 @@ export class MicrovmRuntime implements Runtime {
     notes.push(limits.enforced ? `QEMU runs in a cgroup with ${variant.cpus} CPU; the guest's memory limit is its RAM (-m ${variant.memoryMb}M)` : `CPU share not enforced: ${limits.reason}`);
     const cgroup = limits.enforced ? limits.ref : null;
     const params = data.restore ? data.launch.params : [...data.launch.params, `coldlab.instance=${ctx.instanceId}`];
+    const timeoutMs = startTimeoutMs(data.launch.accel);
+    // Restore: the clock fix is sent at spawn and confirmed beside the health polling, never after it; the
+    // start still resolves only once it is confirmed, so no request is served with the snapshot's time.
+    let clock: Promise<number | undefined> | undefined;
     const guest = await launchGuest({
+      alongside: data.restore ? (qemu) => (clock = qemu.console.clockFromRtc(timeoutMs)) : undefined,
       launch: { ...data.launch, params, name: vmName(ctx.runId, ctx.instanceId) },
       procsFiles: limits.enforced ? limits.procsFiles : [],
-      timeoutMs: startTimeoutMs(data.launch.accel),
+      timeoutMs,
       signal: ctx.signal,
       what: `instance ${ctx.instanceId}`,
     }).catch(async (error: unknown) => {
       if (cgroup) await removeCgroup(cgroup);
       throw error;
     });
-    if (data.restore && !(await guest.qemu.console.setClock())) notes.push('restore: the guest did not confirm its clock correction; its wall clock may lag by the snapshot\'s age');
     const readyUs = nowUs();
+    if (clock && (await clock) === undefined) notes.push("restore: the guest did not confirm its clock correction; its wall clock may lag by the snapshot's age");
     const createMs = ms(startedUs, guest.spawnedUs);
     const totalMs = ms(startedUs, readyUs);
     // Booted: kernel + Node until the function's init began, then the init. Restored: the init ran before the snapshot.
