@@ -15,7 +15,7 @@ import { rawColdStart, removeRaw } from './rawDocker.js';
 import { apiColdStart, removeApi } from './apiDocker.js';
 import { docker } from '../src/runtimes/container/docker.js';
 import { sandboxProcesses } from './sandboxMemory.js';
-import { type Stats, stats } from './stats.js';
+import { pairedRatio, type Stats, stats } from './stats.js';
 
 export const GVISOR_RUNTIMES = ['runsc', 'runc'] as const;
 type Oci = (typeof GVISOR_RUNTIMES)[number];
@@ -27,6 +27,9 @@ export interface GvisorSide {
   apiMs: Stats;
   /** coldlab: runtime.start() called → resolved. */
   coldlabMs: Stats;
+  /** P50 of the per-round ratios coldlab / by hand and coldlab / engine API. */
+  pairedByHand: number;
+  pairedApi: number;
   /** coldlab's steps, P50: the engine's create and start calls, then the bootstrap's boot. */
   createMs: Stats;
   startMs: Stats;
@@ -130,7 +133,7 @@ export async function benchGvisorColdStart(fn: FunctionSpec, base: Variant, samp
         await side?.(i);
       }
     }
-    const side = (s: Samples): GvisorSide => ({ byHandMs: stats(s.byHand), apiMs: stats(s.api), coldlabMs: stats(s.coldlab), createMs: stats(s.create), startMs: stats(s.start), bootMs: stats(s.boot), cgroupMiB: stats(s.cgroup), treeUssMiB: stats(s.uss), treeRssMiB: stats(s.rss), treeProcesses: [...s.names].sort() });
+    const side = (s: Samples): GvisorSide => ({ byHandMs: stats(s.byHand), apiMs: stats(s.api), coldlabMs: stats(s.coldlab), pairedByHand: pairedRatio(s.coldlab, s.byHand), pairedApi: pairedRatio(s.coldlab, s.api), createMs: stats(s.create), startMs: stats(s.start), bootMs: stats(s.boot), cgroupMiB: stats(s.cgroup), treeUssMiB: stats(s.uss), treeRssMiB: stats(s.rss), treeProcesses: [...s.names].sort() });
     return { samples, image: rawOptions(prepared.runsc, ctx('name')).Image ?? '?', sandbox: prepared.runsc.sandbox ?? {}, sides: { runsc: side(out.runsc), runc: side(out.runc) } };
   } catch (error) {
     throw abort.signal.aborted ? new BenchInterrupted('gVisor cold-start bench interrupted', { cause: error }) : error;
