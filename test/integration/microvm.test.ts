@@ -75,6 +75,18 @@ describe('microvm runtime (real QEMU)', () => {
     expect(await ourQemus()).toEqual([]);
   }, 300_000);
 
+  it('lazy-restores an instance: RAM mapped from the template\'s file, clock corrected, gone after stop', async () => {
+    const prepared = await runtime.prepare(fn('now.mjs'), variant({ microvmStart: 'lazy-restore' }), runId);
+    expect(prepared.notes.join(' ')).toMatch(/lazy restore/);
+    await new Promise((done) => setTimeout(done, 5000));
+    const instance = await runtime.start(prepared, { instanceId: 'l1', runId });
+    expect(instance.start.initMs).toBeUndefined();
+    const answer = await json(`${instance.url}/`);
+    expect(Math.abs(answer.now - Date.now())).toBeLessThan(2500);
+    await instance.stop();
+    expect(await ourQemus()).toEqual([]);
+  }, 300_000);
+
   it('a guest whose function throws at import is a failed start carrying the console tail', async () => {
     const prepared = await runtime.prepare(fn('throws.mjs'), variant(), runId);
     const error = await runtime.start(prepared, { instanceId: 'x1', runId }).then(() => undefined, (e: unknown) => e);

@@ -79,6 +79,13 @@ describe('the QEMU command', () => {
     const args = qemuArgs({ ...launch, incoming: "/tmp/it's.bin" });
     expect(args.slice(-2)).toEqual(['-incoming', "exec:cat '/tmp/it'\\''s.bin'"]);
   });
+
+  it('lazy restore: guest RAM mapped privately from a file, the incoming migration deferred to QMP', () => {
+    const args = qemuArgs({ ...launch, incoming: 'defer', ramFile: { path: '/run/ram.bin', shared: false } }).join(' ');
+    expect(args).toContain('-object memory-backend-file,id=ram0,size=256M,mem-path=/run/ram.bin,share=off -machine memory-backend=ram0');
+    expect(args).toContain('-incoming defer');
+    expect(qemuArgs({ ...launch, ramFile: { path: '/run/ram.bin', shared: true } }).join(' ')).toContain('share=on');
+  });
 });
 
 describe('what the runtime parses', () => {

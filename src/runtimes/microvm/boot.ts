@@ -48,10 +48,17 @@ export async function launchGuest(request: GuestRequest): Promise<LaunchedGuest>
     const spawnedUs = await new Promise<number>((done) => qemu.child.once('spawn', () => done(nowUs())).once('error', () => done(nowUs())));
     const url = `http://127.0.0.1:${hostPort}`;
     const beside = request.alongside?.(qemu);
-    const health = await firstHealth(url, { deadlineMs: request.timeoutMs, gone: qemu.gone, signal: request.signal });
+    // A failure beside (a lazy restore's incoming migration refused) ends the polling at once, not at the timeout.
+    let besideError: unknown;
+    beside?.catch((error: unknown) => (besideError = error ?? new Error('failed')));
+    const health = await firstHealth(url, { deadlineMs: request.timeoutMs, gone: () => qemu.gone() || besideError !== undefined, signal: request.signal });
     if (health) {
       await beside;
       return { qemu, url, health, spawnedUs, readyUs: nowUs() };
+    }
+    if (besideError !== undefined) {
+      await kill(qemu);
+      throw new ColdlabError('MICROVM_RESTORE_FAILED', `${request.what}: ${besideError instanceof Error ? besideError.message : String(besideError)}${describeFailure(qemu)}`, 'run with microvmStart: restore (the snapshot read whole) and report the QEMU version', EXIT.internal, { cause: besideError });
     }
     const exited = qemu.gone();
     await kill(qemu);
