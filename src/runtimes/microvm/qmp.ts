@@ -23,7 +23,7 @@ export class Qmp {
   }
 
   /** Connects (QEMU creates the socket a moment after it starts) and leaves capabilities negotiation done. */
-  static async open(path: string, timeoutMs = 10_000, retryMs = 50): Promise<Qmp> {
+  static async open(path: string, timeoutMs = 10_000, retryMs = 50, gone: () => boolean = () => false): Promise<Qmp> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
@@ -35,7 +35,7 @@ export class Qmp {
         await qmp.execute('qmp_capabilities');
         return qmp;
       } catch (error) {
-        if (Date.now() > deadline) throw error;
+        if (Date.now() > deadline || gone()) throw error;
         await sleep(retryMs);
       }
     }
@@ -86,8 +86,9 @@ export async function ignoreSharedRam(qmp: Qmp): Promise<void> {
  * no command-line switch for it), then the device state from the snapshot file. Polls for the socket every 5 ms:
  * this is on the timed path.
  */
-export async function startLazyIncoming(socketPath: string, file: string, timeoutMs: number): Promise<void> {
-  const qmp = await Qmp.open(socketPath, timeoutMs, 5);
+export async function startLazyIncoming(socketPath: string, file: string, timeoutMs: number, gone: () => boolean): Promise<void> {
+  // Stops retrying once QEMU has exited (a failed or interrupted start), instead of until the timeout.
+  const qmp = await Qmp.open(socketPath, timeoutMs, 5, gone);
   try {
     await qmp.execute('migrate-set-capabilities', ignoreShared);
     await qmp.execute('migrate-incoming', { uri: `exec:cat '${file.replace(/'/g, `'\\''`)}'` });

@@ -122,7 +122,7 @@ export class MicrovmRuntime implements Runtime {
       alongside: data.restore
         ? async (qemu) => {
             clock = qemu.console.clockFromRtc(timeoutMs);
-            if (lazy && qmpSocket) await startLazyIncoming(qmpSocket, lazy.snapshot, timeoutMs);
+            if (lazy && qmpSocket) await startLazyIncoming(qmpSocket, lazy.snapshot, timeoutMs, qemu.gone);
             await clock;
           }
         : undefined,
