@@ -50,7 +50,7 @@ async function coldlabSample(runtime: ContainerRuntime, prepared: Prepared, ctx:
 }
 
 /** The create options start.ts would send for this instance: both baselines are started from exactly these. */
-function rawOptions(prepared: Prepared, ctx: StartContext): ReturnType<typeof createOptions> {
+export function rawOptions(prepared: Prepared, ctx: StartContext): ReturnType<typeof createOptions> {
   const data = readData(prepared.data);
   const { variant } = prepared;
   const env = functionEnv(prepared, ctx, data.fnPath);

@@ -9,7 +9,7 @@ import type { Prepared } from '../src/runtimes/types.js';
 import type { FunctionSpec, Variant } from '../src/scenario/variant.js';
 import { MicrovmRuntime } from '../src/runtimes/microvm/runtime.js';
 import { qemuArgs, type QemuLaunch } from '../src/runtimes/microvm/qemu.js';
-import { freePort } from '../src/runtimes/microvm/spawn.js';
+import { freePort, residentBytes } from '../src/runtimes/microvm/spawn.js';
 import { nowUs } from '../src/util/clock.js';
 import { type Stats, stats } from './stats.js';
 
@@ -18,6 +18,12 @@ export interface MicrovmBench {
   accelerator: string;
   boot: { coldlabMs: Stats; byHandMs: Stats };
   restore: { coldlabMs: Stats; byHandMs: Stats };
+  /**
+   * Eager restore (the snapshot read whole) against lazy restore (RAM mapped from the template's file), both
+   * through coldlab, with the guest files in the page cache (prewarm on) and evicted (prewarm off); QEMU's
+   * RSS and its page faults (major: read from disk) right after the first 200.
+   */
+  lazy: Record<'eager' | 'lazy', Record<'warm' | 'cold', { ms: Stats; rssMb: Stats; majorFaults: Stats; minorFaults: Stats }>>;
   /** Right after the first 200 of a booted guest: QEMU's RSS, the part of it that is guest RAM, the rest. */
   memory: { rssMb: Stats; guestRamMb: Stats; overheadMb: Stats; guestUsedMb: Stats };
 }
@@ -30,6 +36,14 @@ async function byHand(prepared: Prepared): Promise<number> {
   const launch = (prepared.data as { launch: Omit<QemuLaunch, 'hostPort' | 'name'> }).launch;
   const { stdout } = await execa(SCRIPT, [String(port), ...qemuArgs({ ...launch, params: [...launch.params, 'coldlab.instance=byhand'], hostPort: port, name: 'coldlab-bench-byhand' })]);
   return Number(stdout.trim()) / 1000;
+}
+
+/** QEMU's page faults so far (minor, major) from /proc/<pid>/stat; its children (the exec:cat) are not counted. */
+async function faults(pid: number): Promise<{ minor: number; major: number }> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command's closing parenthesis: state is field 3, minflt 10, majflt 12.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { minor: Number(fields[7]), major: Number(fields[9]) };
 }
 
 /** RSS of QEMU's guest RAM mapping (the anonymous mapping of exactly -m bytes) in /proc/<pid>/smaps, bytes. */
@@ -50,6 +64,18 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
   try {
     const boot = await runtime.prepare(fn, { ...variant, key: 'bench/boot' }, runId);
     const restore = await runtime.prepare(fn, { ...variant, key: 'bench/restore', microvmStart: 'restore' }, runId);
+    const modes = { eager: 'restore', lazy: 'lazy-restore' } as const;
+    const caches = { warm: true, cold: false } as const;
+    const lazyPrepared = {} as Record<'eager' | 'lazy', Record<'warm' | 'cold', Prepared>>;
+    const lazyOut = {} as Record<'eager' | 'lazy', Record<'warm' | 'cold', { ms: number[]; rss: number[]; major: number[]; minor: number[] }>>;
+    for (const mode of ['eager', 'lazy'] as const) {
+      lazyPrepared[mode] = { warm: restore, cold: restore };
+      lazyOut[mode] = { warm: { ms: [], rss: [], major: [], minor: [] }, cold: { ms: [], rss: [], major: [], minor: [] } };
+      for (const cache of ['warm', 'cold'] as const) {
+        if (mode === 'eager' && cache === 'warm') continue;
+        lazyPrepared[mode][cache] = await runtime.prepare(fn, { ...variant, key: `bench/${mode}-${cache}`, microvmStart: modes[mode], prewarm: caches[cache] }, runId);
+      }
+    }
     const out = { boot: { coldlab: [] as number[], byHand: [] as number[] }, restore: { coldlab: [] as number[], byHand: [] as number[] } };
     const memory = { rss: [] as number[], guestRam: [] as number[], overhead: [] as number[], guestUsed: [] as number[] };
     for (let i = 0; i < samples; i++) {
@@ -72,12 +98,28 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
         await instance.stop();
         if (coldlabFirst) out[kind].byHand.push(await byHand(prepared));
       }
+      const cells = (['eager', 'lazy'] as const).flatMap((mode) => (['warm', 'cold'] as const).map((cache) => [mode, cache] as const));
+      for (const [mode, cache] of i % 2 === 0 ? cells : cells.reverse()) {
+        const started = nowUs();
+        const instance = await runtime.start(lazyPrepared[mode][cache], { instanceId: `${mode}-${cache}${i}`, runId });
+        const cell = lazyOut[mode][cache];
+        cell.ms.push((nowUs() - started) / 1000);
+        if (instance.pid !== undefined) {
+          const f = await faults(instance.pid);
+          cell.major.push(f.major);
+          cell.minor.push(f.minor);
+          cell.rss.push(((await residentBytes(instance.pid)) ?? NaN) / MB);
+        }
+        await instance.stop();
+      }
     }
+    const lazyStats = (c: { ms: number[]; rss: number[]; major: number[]; minor: number[] }) => ({ ms: stats(c.ms), rssMb: stats(c.rss), majorFaults: stats(c.major), minorFaults: stats(c.minor) });
     return {
       samples,
       accelerator: probe.usable ? (probe.facts?.accelerator ?? '?') : '?',
       boot: { coldlabMs: stats(out.boot.coldlab), byHandMs: stats(out.boot.byHand) },
       restore: { coldlabMs: stats(out.restore.coldlab), byHandMs: stats(out.restore.byHand) },
+      lazy: { eager: { warm: lazyStats(lazyOut.eager.warm), cold: lazyStats(lazyOut.eager.cold) }, lazy: { warm: lazyStats(lazyOut.lazy.warm), cold: lazyStats(lazyOut.lazy.cold) } },
       memory: { rssMb: stats(memory.rss), guestRamMb: stats(memory.guestRam), overheadMb: stats(memory.overhead), guestUsedMb: stats(memory.guestUsed) },
     };
   } finally {

@@ -21,7 +21,7 @@ export interface OciColdStart {
   memoryMiB: Stats;
 }
 
-async function memoryMiB(instance: Instance): Promise<number> {
+export async function memoryMiB(instance: Instance): Promise<number> {
   const c = instance.cgroup;
   const file = c?.version === 2 ? join(c.paths.unified ?? '', 'memory.current') : join(c?.paths.memory ?? '', 'memory.usage_in_bytes');
   return c ? Number(await readFile(file, 'utf8')) / 1024 / 1024 : NaN;

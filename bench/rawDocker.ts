@@ -78,15 +78,23 @@ export async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** One raw cold start: `docker run -d`, `docker port`, then GET the health route every 5 ms (as coldlab polls) until 200. */
-export async function rawColdStart(options: ContainerCreateOptions, containerPort: number, signal?: AbortSignal): Promise<RawStart> {
+/** The options with the container port published on a host port chosen beforehand (`-p 127.0.0.1:PORT:…`), as a script that knows its port writes them. */
+export function withHostPort(options: ContainerCreateOptions, containerPort: number, hostPort: number): ContainerCreateOptions {
+  return { ...options, HostConfig: { ...options.HostConfig, PortBindings: { [`${containerPort}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(hostPort) }] } } };
+}
+
+/**
+ * One raw cold start: `docker run -d`, then GET the health route every 5 ms (as coldlab polls) until 200.
+ * With `knownPort` the options publish on that port and no `docker port` call is needed; without it the
+ * engine picks the port and `docker port` asks which.
+ */
+export async function rawColdStart(options: ContainerCreateOptions, containerPort: number, signal?: AbortSignal, knownPort?: number): Promise<RawStart> {
   const cancel = signal ? { cancelSignal: signal } : {};
   const started = nowUs();
-  const run = await execa('docker', dockerRunArgs(options), cancel);
+  const run = await execa('docker', dockerRunArgs(knownPort === undefined ? options : withHostPort(options, containerPort, knownPort)), cancel);
   const id = run.stdout.trim();
   const runMs = (nowUs() - started) / 1000;
-  const port = await execa('docker', ['port', id, `${containerPort}/tcp`], cancel);
-  const address = port.stdout.split('\n')[0]?.trim();
+  const address = knownPort === undefined ? (await execa('docker', ['port', id, `${containerPort}/tcp`], cancel)).stdout.split('\n')[0]?.trim() : `127.0.0.1:${knownPort}`;
   if (!address) throw new Error(`docker port published nothing for ${containerPort}/tcp of ${id}`);
   const url = `http://${address.replace(/^0\.0\.0\.0:/, '127.0.0.1:')}${HEALTH_PATH}`;
   const deadline = Date.now() + DEADLINE_MS;

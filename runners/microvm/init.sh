@@ -4,8 +4,10 @@
 # an uncompressed squashfs) and runs the same bootstrap as every other runtime, chrooted into that disk.
 # Then it answers the host on the serial console, one command a line:
 #   m        -> "coldlab-meminfo MemTotal=<kB> MemAvailable=<kB> Cached=<kB>"   (the guest's own view)
-#   t <secs> -> sets the wall clock (a restored snapshot wakes up with the time it was saved at)
-#               and answers "coldlab-clock <secs>"
+#   r        -> sets the wall clock (a restored snapshot wakes up with the time it was saved at) from the
+#               RTC, which QEMU keeps on the host's clock across a snapshot, so the host may send the line
+#               before the guest resumes; answers "coldlab-clock <secs>", or
+#               "coldlab-clock-failed" when the RTC cannot be read
 # When Node exits the guest reboots, which ends QEMU (-no-reboot): the host sees a crash, not a hang.
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -48,6 +50,6 @@ while :; do
   read -r cmd arg || { sleep 1; continue; }
   case "$cmd" in
     m) meminfo ;;
-    t) date -s "@$arg" >/dev/null && echo "coldlab-clock $(date +%s)" ;;
+    r) if hwclock -s -u 2>/dev/null; then echo "coldlab-clock $(date +%s)"; else echo 'coldlab-clock-failed'; fi ;;
   esac
 done

@@ -5,7 +5,7 @@ import { expandVariants } from '../../src/scenario/matrix.js';
 import { problemsOf } from '../helpers/scenario.js';
 import { variantLabel } from '../../src/present/format.js';
 import { kernelCmdline, qemuArgs } from '../../src/runtimes/microvm/qemu.js';
-import { parseGuestMeminfo } from '../../src/runtimes/microvm/console.js';
+import { parseClockAnswer, parseGuestMeminfo } from '../../src/runtimes/microvm/console.js';
 import { elfNotes, hasPvhEntry, isStaticElf } from '../../src/runtimes/microvm/elf.js';
 
 // The microvm runtime's pure parts: its scenario key, the QEMU command it builds, what it parses.
@@ -79,12 +79,25 @@ describe('the QEMU command', () => {
     const args = qemuArgs({ ...launch, incoming: "/tmp/it's.bin" });
     expect(args.slice(-2)).toEqual(['-incoming', "exec:cat '/tmp/it'\\''s.bin'"]);
   });
+
+  it('lazy restore: guest RAM mapped privately from a file, the incoming migration deferred to QMP', () => {
+    const args = qemuArgs({ ...launch, incoming: 'defer', ramFile: { path: '/run/ram.bin', shared: false } }).join(' ');
+    expect(args).toContain('-object memory-backend-file,id=ram0,size=256M,mem-path=/run/ram.bin,share=off -machine memory-backend=ram0');
+    expect(args).toContain('-incoming defer');
+    expect(qemuArgs({ ...launch, ramFile: { path: '/run/ram.bin', shared: true } }).join(' ')).toContain('share=on');
+  });
 });
 
 describe('what the runtime parses', () => {
   it('reads the guest init\'s meminfo answer', () => {
     expect(parseGuestMeminfo('coldlab-meminfo MemTotal=210884 MemAvailable=172348 Cached=51112')).toEqual({ memTotalKb: 210884, memAvailableKb: 172348, cachedKb: 51112 });
     expect(parseGuestMeminfo('coldlab-meminfo MemTotal=1')).toBeUndefined();
+  });
+
+  it('reads the guest init\'s clock answer, and a failed or missing one as unconfirmed', () => {
+    expect(parseClockAnswer('coldlab-clock 1796544000')).toBe(1796544000);
+    expect(parseClockAnswer('coldlab-clock-failed')).toBeUndefined();
+    expect(parseClockAnswer(undefined)).toBeUndefined();
   });
 
   it('finds the PVH entry note (Xen, type 18) in an ELF kernel and tells static from dynamic executables', () => {

@@ -37,10 +37,14 @@ export async function imageExists(d: Docker, ref: string): Promise<boolean> {
 
 // Builds from a context directory streamed as tar: no Docker CLI and no BuildKit needed, FROM scratch works offline.
 export async function build(d: Docker, contextDir: string, ref: string): Promise<void> {
-  const tar = execa('tar', ['-C', contextDir, '-c', '.'], { buffer: false, stdout: 'pipe' });
+  // Never rejects on its own: a failed build must not leave tar's failure as an unhandled rejection.
+  const tar = execa('tar', ['-C', contextDir, '-c', '.'], { buffer: false, stdout: 'pipe', reject: false });
   const stream = await d.buildImage(tar.stdout, { t: ref, rm: true, forcerm: true });
   await followStream(d, stream);
-  await tar;
+  const { exitCode } = await tar;
+  // Exit 1 is GNU tar's "file changed as we read it": another run hard-linking the same cached rootfs
+  // changes the files' ctime, not their content. Anything above is a real failure.
+  if (exitCode !== 0 && exitCode !== 1) throw new Error(`tar of the build context ${contextDir} failed with exit code ${exitCode ?? '?'}`);
 }
 
 export async function withContext<T>(use: (dir: string) => Promise<T>): Promise<T> {

@@ -25,6 +25,7 @@ export class ContainerRuntime implements Runtime {
   private readonly live = new Map<string, Set<ContainerInstance>>();
   private artifacts: RunArtifacts | undefined;
   private cgroupVersion: Promise<string | undefined> | undefined;
+  private engineAnswered = false;
 
   async probe(): Promise<ProbeResult> {
     try {
@@ -92,11 +93,15 @@ export class ContainerRuntime implements Runtime {
     return removed;
   }
 
+  // Pings once: a ping on every start is a round trip on the cold path that a start by hand does not pay, and an
+  // engine gone later still fails the create call with its own message.
   private async engine(): Promise<Docker> {
     const d = await docker();
+    if (this.engineAnswered) return d;
     if (!(await engineAnswers(d))) {
       throw new ColdlabError('ENGINE_UNAVAILABLE', `no Docker engine answers at ${engineAddress()}`, FIX, EXIT.runtimeUnavailable);
     }
+    this.engineAnswered = true;
     return d;
   }
 

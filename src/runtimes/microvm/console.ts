@@ -48,9 +48,14 @@ export class SerialConsole {
     return parseGuestMeminfo(await this.ask('m', 'coldlab-meminfo', timeoutMs));
   }
 
-  /** Sets the guest's wall clock to the host's; true once the guest confirmed. */
-  async setClock(timeoutMs = 10_000): Promise<boolean> {
-    return (await this.ask(`t ${Math.round(Date.now() / 1000)}`, 'coldlab-clock', timeoutMs)) !== undefined;
+  /**
+   * Sets the guest's wall clock from its RTC (QEMU runs it on the host's clock, also across a snapshot), so
+   * it can be sent as soon as QEMU is spawned: the init reads it when the restored guest resumes. The leading
+   * newline is sacrificial: a byte the UART takes before the snapshot's device state is loaded is lost.
+   * Resolves to the guest's seconds after the fix, undefined when not confirmed.
+   */
+  async clockFromRtc(timeoutMs: number): Promise<number | undefined> {
+    return parseClockAnswer(await this.ask('\nr', 'coldlab-clock', timeoutMs));
   }
 
   private onLine(raw: string): void {
@@ -65,6 +70,12 @@ export class SerialConsole {
     this.tail.push(line);
     if (this.tail.length > TAIL_LINES) this.tail.shift();
   }
+}
+
+/** "coldlab-clock <secs>" → secs; "coldlab-clock-failed" or no answer → undefined. */
+export function parseClockAnswer(line: string | undefined): number | undefined {
+  const secs = /^coldlab-clock (\d+)$/.exec(line?.trim() ?? '')?.[1];
+  return secs === undefined ? undefined : Number(secs);
 }
 
 /** "coldlab-meminfo MemTotal=… MemAvailable=… Cached=…" (kB) → GuestMemory. */

@@ -22,8 +22,13 @@ export interface QemuLaunch {
   tscKhz?: number | undefined;
   /** QMP socket, for saving a snapshot. */
   qmpSocket?: string;
-  /** Restore: a snapshot file saved by migration, loaded instead of booting. */
+  /** Restore: a snapshot file saved by migration, loaded instead of booting; `defer`: the incoming migration is started over QMP. */
   incoming?: string;
+  /**
+   * Guest RAM in a file instead of anonymous memory: shared (the lazy snapshot's template writes its RAM there)
+   * or private (a lazy restore maps it copy-on-write, so each page is read on first touch and stays the template's for the others).
+   */
+  ramFile?: { path: string; shared: boolean };
   /**
    * The snapshot template: it is paused before it is saved, and saves no run state, so that a restored
    * guest starts running at once instead of staying paused like its source.
@@ -81,7 +86,11 @@ export function qemuArgs(launch: QemuLaunch): string[] {
   }
   if (launch.qmpSocket !== undefined) args.push('-qmp', `unix:${launch.qmpSocket},server=on,wait=off`);
   if (launch.snapshotSource) args.push('-global', 'migration.store-global-state=off');
-  if (launch.incoming !== undefined) args.push('-incoming', `exec:cat ${shellWord(launch.incoming)}`);
+  if (launch.ramFile !== undefined) {
+    args.push('-object', `memory-backend-file,id=ram0,size=${launch.memoryMb}M,mem-path=${launch.ramFile.path},share=${launch.ramFile.shared ? 'on' : 'off'}`, '-machine', 'memory-backend=ram0');
+  }
+  if (launch.incoming === 'defer') args.push('-incoming', 'defer');
+  else if (launch.incoming !== undefined) args.push('-incoming', `exec:cat ${shellWord(launch.incoming)}`);
   return args;
 }
 

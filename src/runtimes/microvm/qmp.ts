@@ -23,7 +23,7 @@ export class Qmp {
   }
 
   /** Connects (QEMU creates the socket a moment after it starts) and leaves capabilities negotiation done. */
-  static async open(path: string, timeoutMs = 10_000): Promise<Qmp> {
+  static async open(path: string, timeoutMs = 10_000, retryMs = 50, gone: () => boolean = () => false): Promise<Qmp> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
@@ -35,8 +35,8 @@ export class Qmp {
         await qmp.execute('qmp_capabilities');
         return qmp;
       } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await sleep(50);
+        if (Date.now() > deadline || gone()) throw error;
+        await sleep(retryMs);
       }
     }
   }
@@ -71,5 +71,28 @@ export async function migrateToFile(qmp: Qmp, file: string, timeoutMs: number): 
     if (info.status === 'failed' || info.status === 'cancelled') throw new Error(`migration ${info.status}${info['error-desc'] ? `: ${info['error-desc']}` : ''}`);
     if (Date.now() > deadline) throw new Error(`migration not complete after ${timeoutMs / 1000} s (status ${info.status ?? '?'})`);
     await sleep(50);
+  }
+}
+
+const ignoreShared = { capabilities: [{ capability: 'x-ignore-shared', state: true }] };
+
+/** Source side of a lazy snapshot: guest RAM (a shared file) is left out of the migration stream. */
+export async function ignoreSharedRam(qmp: Qmp): Promise<void> {
+  await qmp.execute('migrate-set-capabilities', ignoreShared);
+}
+
+/**
+ * Incoming side of a lazy restore, for a QEMU started with `-incoming defer`: the same capability (QEMU 7.2 has
+ * no command-line switch for it), then the device state from the snapshot file. Polls for the socket every 5 ms:
+ * this is on the timed path.
+ */
+export async function startLazyIncoming(socketPath: string, file: string, timeoutMs: number, gone: () => boolean): Promise<void> {
+  // Stops retrying once QEMU has exited (a failed or interrupted start), instead of until the timeout.
+  const qmp = await Qmp.open(socketPath, timeoutMs, 5, gone);
+  try {
+    await qmp.execute('migrate-set-capabilities', ignoreShared);
+    await qmp.execute('migrate-incoming', { uri: `exec:cat '${file.replace(/'/g, `'\\''`)}'` });
+  } finally {
+    qmp.close();
   }
 }

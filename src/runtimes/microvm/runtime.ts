@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 
 import type { Instance, InstanceExit, Prepared, ProbeResult, Runtime, StartContext } from '../types.js';
 import type { FunctionSpec, Variant } from '../../scenario/variant.js';
@@ -16,6 +18,7 @@ import { removeLeftoverVms, runStateDir, vmName } from './leftovers.js';
 import type { QemuLaunch } from './qemu.js';
 import { hasDeathSignal } from './spawn.js';
 import { saveSnapshot } from './snapshot.js';
+import { startLazyIncoming } from './qmp.js';
 
 /** What start() needs, built by prepare(). */
 interface MicrovmData {
@@ -23,6 +26,8 @@ interface MicrovmData {
   /** Files a boot (or restore) reads: evicted from the page cache before each start when prewarm is off. */
   files: string[];
   restore: boolean;
+  /** Lazy restore: each instance maps this RAM file privately and loads the device state from this snapshot over QMP. */
+  lazy?: { ramFile: string; snapshot: string };
 }
 
 /** A hung guest never answers. Under KVM a boot takes well under a second; under TCG on a busy 2-core host it took up to ~50 s here. */
@@ -55,7 +60,8 @@ export class MicrovmRuntime implements Runtime {
     const fn = moduleOf(spec, this.name);
     const base = await guestBase();
     const rootDisk = await functionDisk(fn);
-    const restore = variant.microvmStart === 'restore';
+    const lazy = variant.microvmStart === 'lazy-restore';
+    const restore = variant.microvmStart === 'restore' || lazy;
     const launch: MicrovmData['launch'] = {
       accel: base.accel.accel,
       memoryMb: variant.memoryMb,
@@ -68,22 +74,29 @@ export class MicrovmRuntime implements Runtime {
     };
     const notes = [`microVM on QEMU ${base.qemuVersion}, accelerator ${base.accel.accel}: ${base.accel.why}`];
     const files = [base.vmlinux, base.initramfs, rootDisk];
+    let lazyFiles: MicrovmData['lazy'];
     if (restore) {
       const dir = runStateDir(runId);
       await mkdir(dir, { recursive: true });
-      const snapshot = await saveSnapshot({ launch: { ...launch, params: [...launch.params, 'coldlab.instance=snapshot'] }, dir, key: variant.key, timeoutMs: startTimeoutMs(launch.accel), name: vmName(runId, 'snapshot') });
+      const snapshot = await saveSnapshot({ launch: { ...launch, params: [...launch.params, 'coldlab.instance=snapshot'] }, dir, key: variant.key, timeoutMs: startTimeoutMs(launch.accel), name: vmName(runId, 'snapshot'), lazy });
       launch.params.push('coldlab.instance=snapshot');
-      launch.incoming = snapshot.file;
+      if (snapshot.ramFile) {
+        launch.incoming = 'defer';
+        launch.ramFile = { path: snapshot.ramFile, shared: false };
+        lazyFiles = { ramFile: snapshot.ramFile, snapshot: snapshot.file };
+        files.push(snapshot.ramFile);
+        notes.push('lazy restore: guest RAM is mapped copy-on-write from the template\'s RAM file, so a page is read when the guest first touches it; only the device state is loaded by migration (x-ignore-shared)');
+      } else launch.incoming = snapshot.file;
       files.push(snapshot.file);
       notes.push(
-        `restore: instances resume one snapshot of a booted guest (${Math.round(snapshot.bytes / 1048576)} MB, saved in ${Math.round(snapshot.ms)} ms); they all share its state, random state included (kernel entropy pool, Node's Math.random and crypto seeds), and its instance id; each one's wall clock is set from the host after it resumes`,
+        `restore: instances resume one snapshot of a booted guest (${Math.round(snapshot.bytes / 1048576)} MB, saved in ${Math.round(snapshot.ms)} ms); they all share its state, random state included (kernel entropy pool, Node's Math.random and crypto seeds), and its instance id; each one's wall clock is set from its RTC (QEMU keeps it on the host's clock) as it resumes, before the start counts as done`,
       );
     }
     if (!variant.prewarm) {
       const outcome = await this.dropCache(files);
       notes.push(outcome ? `prewarm off: the kernel, initramfs, root disk${restore ? ' and snapshot' : ''} are evicted from the page cache before each start` : 'prewarm off: the guest files could not be dropped from the page cache, so starts read them from memory');
     }
-    const data: MicrovmData = { launch, files, restore };
+    const data: MicrovmData = { launch, files, restore, ...(lazyFiles ? { lazy: lazyFiles } : {}) };
     const sandbox = { sandbox: 'microvm', 'microvm.accelerator': base.accel.accel, 'microvm.qemu': base.qemuVersion, 'microvm.kernel': base.kernelVersion };
     return { fn, variant, data: data as unknown as Record<string, unknown>, notes, sandbox };
   }
@@ -99,18 +112,31 @@ export class MicrovmRuntime implements Runtime {
     notes.push(limits.enforced ? `QEMU runs in a cgroup with ${variant.cpus} CPU; the guest's memory limit is its RAM (-m ${variant.memoryMb}M)` : `CPU share not enforced: ${limits.reason}`);
     const cgroup = limits.enforced ? limits.ref : null;
     const params = data.restore ? data.launch.params : [...data.launch.params, `coldlab.instance=${ctx.instanceId}`];
+    const timeoutMs = startTimeoutMs(data.launch.accel);
+    // Restore: the clock fix is sent at spawn and confirmed beside the health polling, never after it; the
+    // start still resolves only once it is confirmed, so no request is served with the snapshot's time.
+    let clock: Promise<number | undefined> | undefined;
+    const { lazy } = data;
+    const qmpSocket = lazy ? join(runStateDir(ctx.runId), `qmp-${createHash('sha256').update(ctx.instanceId).digest('hex').slice(0, 12)}.sock`) : undefined;
     const guest = await launchGuest({
-      launch: { ...data.launch, params, name: vmName(ctx.runId, ctx.instanceId) },
+      alongside: data.restore
+        ? async (qemu) => {
+            clock = qemu.console.clockFromRtc(timeoutMs);
+            if (lazy && qmpSocket) await startLazyIncoming(qmpSocket, lazy.snapshot, timeoutMs, qemu.gone);
+            await clock;
+          }
+        : undefined,
+      launch: { ...data.launch, params, name: vmName(ctx.runId, ctx.instanceId), ...(qmpSocket ? { qmpSocket } : {}) },
       procsFiles: limits.enforced ? limits.procsFiles : [],
-      timeoutMs: startTimeoutMs(data.launch.accel),
+      timeoutMs,
       signal: ctx.signal,
       what: `instance ${ctx.instanceId}`,
     }).catch(async (error: unknown) => {
       if (cgroup) await removeCgroup(cgroup);
       throw error;
     });
-    if (data.restore && !(await guest.qemu.console.setClock())) notes.push('restore: the guest did not confirm its clock correction; its wall clock may lag by the snapshot\'s age');
     const readyUs = nowUs();
+    if (clock && (await clock) === undefined) notes.push("restore: the guest did not confirm its clock correction; its wall clock may lag by the snapshot's age");
     const createMs = ms(startedUs, guest.spawnedUs);
     const totalMs = ms(startedUs, readyUs);
     // Booted: kernel + Node until the function's init began, then the init. Restored: the init ran before the snapshot.
