@@ -22,7 +22,7 @@ async function validate(io: IO, file: string, flags: PlanFlags, seed: number): P
   const result = await readResults(resolve(io.cwd, file));
   const validations = validateRun(result, seed);
   if (flags.json) io.out(`${JSON.stringify({ results: file, seed, validations }, null, 2)}\n`);
-  else io.out(`coldlab plan --validate ${file}: the run's own arrivals and policy re-simulated with its measured service times (seeds ${seed}–${seed + REPLAYS - 1})\n${formatValidation(validations)}\n`);
+  else io.out(`coldlab plan --validate ${file}: the run's own arrivals and policy re-simulated with its measured service times (seeds from ${seed}, up to ${REPLAYS} of them)\n${formatValidation(validations)}\n`);
   return EXIT.ok;
 }
 

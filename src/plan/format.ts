@@ -66,7 +66,9 @@ export function formatValidation(validations: Validation[]): string {
     rows.push(['', 'P99 ms', formatMs(s?.p99Ms.median ?? v.predicted.p99Ms), band(s?.p99Ms, formatMs), formatMs(v.measured.p99Ms), v.error.p99Ms === undefined ? 'see note' : signed(v.error.p99Ms)]);
     rows.push(['', 'mean instances', instances(s?.meanInstances.median ?? v.predicted.meanInstances), band(s?.meanInstances, instances), instances(v.measured.meanInstances), signed(v.error.meanInstances)]);
   }
-  const replays = validations.find((v) => v.spread)?.spread?.replays;
+  const counts = [...new Set(validations.flatMap((v) => (v.spread ? [v.spread.replays] : [])))].sort((a, b) => a - b);
+  const replays = counts.length === 1 ? `${counts[0]}` : counts.length > 1 ? `${counts[0]}–${counts.at(-1)}` : undefined;
+  // Long runs take fewer replays (replaysFor): their many arrivals average the draws out already.
   const how = replays ? [`  predicted: the median of ${replays} replays (seeds), each drawing warm service times anew; the range holds 90% of them`] : [];
   return [textTable(rows, ['left', 'left', 'right', 'right', 'right', 'right']), ...how, ...notes, ...skipped].join('\n');
 }

@@ -41,6 +41,15 @@ export interface ReplaySpread {
 
 /** Replays per answer: enough that the median and a 90% range are stable, few enough for a what-if curve. */
 export const REPLAYS = 21;
+// Simulated arrivals per answer at most: a long run's many arrivals average the drawn service times out
+// on their own, and a keep-alive curve asks a dozen answers of every run (a 10-million-request soak gets one replay).
+const ARRIVALS_PER_ANSWER = 200_000;
+
+/** How many replays an answer about a run of `arrivals` requests takes: REPLAYS for small runs, fewer (odd, ≥ 1) for long ones. */
+export function replaysFor(arrivals: number): number {
+  const n = Math.max(1, Math.min(REPLAYS, Math.floor(ARRIVALS_PER_ANSWER / Math.max(1, arrivals))));
+  return n % 2 === 0 ? n - 1 : n;
+}
 
 /**
  * The run's own instance starts, in the order they happened, each plus a warm service time: the k-th simulated
@@ -88,6 +97,8 @@ export function policyOf(variant: VariantResult): SimPolicy {
 
 /** A run made ready to replay: what is read off its results once, however many policies it is replayed under. */
 export interface PreparedReplay {
+  /** Requests the replay sends (a thinned log's sample counts as the requests it stands for). */
+  arrivals: number;
   replay(seed: number, change?: Partial<SimPolicy>): RunReplay;
 }
 
@@ -111,6 +122,7 @@ export function prepareReplay(variant: VariantResult): PreparedReplay | { varian
   const measured = measuredOf(variant, window);
   const notes = [window.leftOut, noteOf(arrivals)].filter((n): n is string => n !== undefined);
   return {
+    arrivals: arrivals.sample ? arrivals.sample.requests : arrivals.offsetsUs.length,
     replay: (seed, change = {}) => {
       const policy: SimPolicy = { ...own, ...change };
       if (change.keepAliveMs !== undefined && change.reapEveryMs === undefined) policy.reapEveryMs = reapEveryMs(change.keepAliveMs);
@@ -154,11 +166,11 @@ export function prepareReplay(variant: VariantResult): PreparedReplay | { varian
  * under its own policy or the one given. The one way coldlab answers "what if" about a run: the keep-alive
  * what-if, the warm-pool advice and `plan --validate`.
  */
-export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}, replays = REPLAYS): RunReplay | { variant: string; skipped: string } {
+export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}, replays?: number): RunReplay | { variant: string; skipped: string } {
   let prepared = readied.get(variant);
   if (!prepared) readied.set(variant, (prepared = prepareReplay(variant)));
   if ('skipped' in prepared) return prepared;
-  const ensemble = Array.from({ length: Math.max(1, replays) }, (_, k) => prepared.replay(seed + k, change));
+  const ensemble = Array.from({ length: Math.max(1, replays ?? replaysFor(prepared.arrivals)) }, (_, k) => prepared.replay(seed + k, change));
   return medianReplay(ensemble);
 }
 

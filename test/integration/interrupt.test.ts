@@ -76,7 +76,9 @@ describe('interrupting a run', () => {
     const lines = JSON.parse(doctor.stdout) as Array<{ runtime: string; removed?: string[] }>;
     const removed = lines.find((l) => l.runtime === 'process')?.removed ?? [];
     // As root the groups were made (limits enforced), so some of them are this killed run's.
-    if (process.getuid?.() === 0) expect(removed.some((dir) => dir.includes(`coldlab-p${child.pid ?? 0}-`))).toBe(true);
+    // Named coldlab-p<pid>n<pid namespace>-… (src/runtimes/ownerIdentity.ts).
+    const ofKilled = new RegExp(`coldlab-p${child.pid ?? 0}(n\\d+)?-`);
+    if (process.getuid?.() === 0) expect(removed.some((dir) => ofKilled.test(dir)), removed.join(', ')).toBe(true);
     const again = await execa('node', ['bin/coldlab.mjs', 'doctor', '--cleanup', '--json'], { reject: false });
     const left = (JSON.parse(again.stdout) as Array<{ runtime: string; removed?: string[] }>).find((l) => l.runtime === 'process')?.removed ?? [];
     expect(left).toEqual([]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { medianReplay, type RunReplay } from '../../src/plan/replayRun.js';
+import { REPLAYS, medianReplay, replaysFor, type RunReplay } from '../../src/plan/replayRun.js';
 import type { SimResult } from '../../src/plan/simulate.js';
 
 // One replay as the simulator would give it; only the figures the ensemble ranks and ranges matter here.
@@ -31,5 +31,12 @@ describe('an ensemble of replays (one per seed)', () => {
     const one = medianReplay([replay(7, 1.5)]);
     expect(one.predicted.instanceStarts).toBe(7);
     expect(one.spread?.instanceStarts).toEqual({ low: 7, median: 7, high: 7 });
+  });
+
+  it('is smaller for long runs, whose many arrivals average the draws out, and always odd', () => {
+    expect(replaysFor(800)).toBe(REPLAYS);
+    expect(replaysFor(60_000)).toBe(3);
+    expect(replaysFor(10_000_000)).toBe(1);
+    for (const n of [1, 5_000, 20_000, 40_000, 150_000]) expect(replaysFor(n) % 2).toBe(1);
   });
 });
