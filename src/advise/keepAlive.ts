@@ -1,7 +1,7 @@
 import type { VariantResult } from '../results/model.js';
 import { gbOf } from '../billing/rates.js';
 import { meanInstancesOf } from '../plan/measured.js';
-import { replayRun, type RunReplay } from '../plan/replayRun.js';
+import { replayRun, type EnsembleReplay } from '../plan/replayRun.js';
 import type { VariantFigures } from './figures.js';
 
 /** One keep-alive value replayed: instance cold starts against memory held by idle instances. */
@@ -28,7 +28,7 @@ export interface KeepAliveAdvice {
   /** The replay at the run's own keep-alive, to set beside `measured`: how far the curve can be trusted. */
   replayed: KeepAlivePoint;
   /** Instance cold starts over the replays' 5–95% range (each repetition's range, summed): how much one replay scatters. */
-  replayedRange?: { low: number; high: number; replays: number };
+  replayedRange: { low: number; high: number; replays: number };
   curve: KeepAlivePoint[];
   /** The shortest keep-alive with the fewest instance cold starts on the curve: where a longer one stops paying. */
   recommendation: KeepAlivePoint & { basis: 'predicted' };
@@ -50,14 +50,14 @@ export function adviseKeepAlive(figures: VariantFigures[]): KeepAliveAdvice[] {
 }
 
 /** Every repetition of a variant replayed under keep-alive `keepAliveMs`, summed; undefined when none can be. */
-export function replayKeepAlive(f: VariantFigures, keepAliveMs: number): { point: KeepAlivePoint; replays: Array<{ run: VariantResult; replay: RunReplay }> } | undefined {
+export function replayKeepAlive(f: VariantFigures, keepAliveMs: number): { point: KeepAlivePoint; replays: Array<{ run: VariantResult; replay: EnsembleReplay }> } | undefined {
   const replays = f.runs.flatMap((run) => {
     const replay = replayRun(run, SEED, { keepAliveMs });
     return 'skipped' in replay ? [] : [{ run, replay }];
   });
   if (replays.length === 0) return undefined;
   const gb = gbOf(f.variant.memoryMb);
-  const sum = (get: (r: RunReplay) => number): number => replays.reduce((n, { replay }) => n + get(replay), 0);
+  const sum = (get: (r: EnsembleReplay) => number): number => replays.reduce((n, { replay }) => n + get(replay), 0);
   const requests = sum((r) => r.predicted.requests);
   const starts = sum((r) => r.predicted.instanceStarts);
   return {
@@ -89,15 +89,14 @@ function adviseVariant(f: VariantFigures): KeepAliveAdvice | undefined {
     measuredKeepAliveMs: ka,
     measured: { instanceColdStarts: own.replays.reduce((n, { replay }) => n + replay.measured.instanceStarts, 0), idleGbSeconds: measuredIdle * gb },
     replayed: own.point,
-    ...rangeOf(own.replays.map(({ replay }) => replay)),
+    replayedRange: rangeOf(own.replays.map(({ replay }) => replay)),
     curve,
     recommendation: { ...knee, basis: 'predicted' },
     notes: [...new Set(own.replays.flatMap(({ replay }) => replay.notes))],
   };
 }
 
-function rangeOf(replays: readonly RunReplay[]): { replayedRange: NonNullable<KeepAliveAdvice['replayedRange']> } | Record<string, never> {
-  const spreads = replays.flatMap((r) => (r.spread ? [r.spread] : []));
-  if (spreads.length === 0 || spreads.length !== replays.length) return {};
-  return { replayedRange: { low: spreads.reduce((n, s) => n + s.instanceStarts.low, 0), high: spreads.reduce((n, s) => n + s.instanceStarts.high, 0), replays: spreads[0]?.replays ?? 0 } };
+function rangeOf(replays: readonly EnsembleReplay[]): KeepAliveAdvice['replayedRange'] {
+  const sum = (get: (r: EnsembleReplay) => number): number => replays.reduce((n, r) => n + get(r), 0);
+  return { low: sum((r) => r.spread.instanceStarts.low), high: sum((r) => r.spread.instanceStarts.high), replays: replays[0]?.spread.replays ?? 0 };
 }

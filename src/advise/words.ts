@@ -106,7 +106,7 @@ export function keepAliveText(k: KeepAliveAdvice): string {
       : rec.keepAliveMs < k.measuredKeepAliveMs
         ? `keep-alive ${formatDuration(rec.keepAliveMs)} would have as few cold starts (${formatCount(rec.instanceColdStarts)}) with ${rec.idleGbSeconds.toFixed(2)} GB-s idle`
         : `keep-alive ${formatDuration(rec.keepAliveMs)} would have ${plural(rec.instanceColdStarts, 'instance cold start')} and ${rec.idleGbSeconds.toFixed(2)} GB-s idle`;
-  return `keep-alive ${formatDuration(k.measuredKeepAliveMs)} measured ${plural(k.measured.instanceColdStarts, 'instance cold start')} (replay: ${formatCount(k.replayed.instanceColdStarts)}${k.replayedRange ? `, ${formatCount(k.replayedRange.low)}–${formatCount(k.replayedRange.high)} in 90% of ${formatCount(k.replayedRange.replays)} replays` : ''}) and ${k.measured.idleGbSeconds.toFixed(2)} GB-s idle (replay: ${k.replayed.idleGbSeconds.toFixed(2)}); recommended: ${advice}.${k.notes.map((n) => ` ${capitalized(n)}.`).join('')}`;
+  return `keep-alive ${formatDuration(k.measuredKeepAliveMs)} measured ${plural(k.measured.instanceColdStarts, 'instance cold start')} (replay: ${formatCount(k.replayed.instanceColdStarts)}, ${formatCount(k.replayedRange.low)}–${formatCount(k.replayedRange.high)} in 90% of ${formatCount(k.replayedRange.replays)} replays) and ${k.measured.idleGbSeconds.toFixed(2)} GB-s idle (replay: ${k.replayed.idleGbSeconds.toFixed(2)}); recommended: ${advice}.${k.notes.map((n) => ` ${capitalized(n)}.`).join('')}`;
 }
 
 const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

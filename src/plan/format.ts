@@ -55,16 +55,16 @@ export function formatValidation(validations: Validation[]): string {
   const compared = validations.filter((v) => v.predicted).length;
   const notes = [...byNote].map(([n, vs]) => `  ${vs.length === compared && compared > 1 ? 'every variant' : vs.join(', ')}: ${n}`);
   for (const v of validations) {
-    if (!v.predicted || !v.measured || !v.error) {
+    if (!v.predicted || !v.spread || !v.measured || !v.error) {
       skipped.push(`  ${v.variant}: skipped, ${v.skipped ?? 'nothing to compare'}`);
       continue;
     }
     const s = v.spread;
-    const band = (r: Range | undefined, show: (n: number) => string): string => (r ? `${show(r.low)}–${show(r.high)}` : '');
+    const band = (r: Range, show: (n: number) => string): string => `${show(r.low)}–${show(r.high)}`;
     const instances = (n: number): string => n.toFixed(2);
-    rows.push([v.variant, 'cold-start rate', pct(s?.coldStartProbability.median ?? v.predicted.coldStartProbability), band(s?.coldStartProbability, pct), pct(v.measured.coldStartProbability), signed(v.error.coldStartProbability)]);
-    rows.push(['', 'P99 ms', formatMs(s?.p99Ms.median ?? v.predicted.p99Ms), band(s?.p99Ms, formatMs), formatMs(v.measured.p99Ms), v.error.p99Ms === undefined ? 'see note' : signed(v.error.p99Ms)]);
-    rows.push(['', 'mean instances', instances(s?.meanInstances.median ?? v.predicted.meanInstances), band(s?.meanInstances, instances), instances(v.measured.meanInstances), signed(v.error.meanInstances)]);
+    rows.push([v.variant, 'cold-start rate', pct(s.coldStartProbability.median), band(s.coldStartProbability, pct), pct(v.measured.coldStartProbability), signed(v.error.coldStartProbability)]);
+    rows.push(['', 'P99 ms', formatMs(s.p99Ms.median), band(s.p99Ms, formatMs), formatMs(v.measured.p99Ms), v.error.p99Ms === undefined ? 'see note' : signed(v.error.p99Ms)]);
+    rows.push(['', 'mean instances', instances(s.meanInstances.median), band(s.meanInstances, instances), instances(v.measured.meanInstances), signed(v.error.meanInstances)]);
   }
   const counts = [...new Set(validations.flatMap((v) => (v.spread ? [v.spread.replays] : [])))].sort((a, b) => a - b);
   const replays = counts.length === 1 ? `${counts[0]}` : counts.length > 1 ? `${counts[0]}–${counts.at(-1)}` : undefined;

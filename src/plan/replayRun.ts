@@ -19,9 +19,10 @@ export interface RunReplay {
   measured: Measured;
   /** Said once beside the figures: phases left out, a thinned arrival log. */
   notes: string[];
-  /** Over the ensemble of replays this one is the median of (see `replayRun`). */
-  spread?: ReplaySpread;
 }
+
+/** The answer to a what-if: the ensemble's median replay, with how far the ensemble scattered (see `replayRun`). */
+export type EnsembleReplay = RunReplay & { spread: ReplaySpread };
 
 /** One figure over an ensemble of replays (seeds): 5th percentile, median and 95th percentile, nearest rank. */
 export interface Range {
@@ -166,7 +167,7 @@ export function prepareReplay(variant: VariantResult): PreparedReplay | { varian
  * under its own policy or the one given. The one way coldlab answers "what if" about a run: the keep-alive
  * what-if, the warm-pool advice and `plan --validate`.
  */
-export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}, replays?: number): RunReplay | { variant: string; skipped: string } {
+export function replayRun(variant: VariantResult, seed: number, change: Partial<SimPolicy> = {}, replays?: number): EnsembleReplay | { variant: string; skipped: string } {
   let prepared = readied.get(variant);
   if (!prepared) readied.set(variant, (prepared = prepareReplay(variant)));
   if ('skipped' in prepared) return prepared;
@@ -179,7 +180,7 @@ export function replayRun(variant: VariantResult, seed: number, change: Partial<
  * starts, then mean instances), a whole simulation so its figures agree with each other, with the spread
  * of each figure over the ensemble beside it.
  */
-export function medianReplay(ensemble: readonly RunReplay[]): RunReplay {
+export function medianReplay(ensemble: readonly RunReplay[]): EnsembleReplay {
   const ranked = [...ensemble].sort((a, b) => a.predicted.instanceStarts - b.predicted.instanceStarts || a.predicted.meanInstances - b.predicted.meanInstances);
   const median = ranked[Math.floor((ranked.length - 1) / 2)];
   if (!median) throw new Error('an ensemble of no replays');

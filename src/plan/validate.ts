@@ -29,8 +29,8 @@ export function validateVariant(variant: VariantResult, seed: number): Validatio
   const replay = replayRun(variant, seed);
   if ('skipped' in replay) return replay;
   const { predicted, measured } = replay;
-  const spread = replay.spread;
-  const median = (figure: 'coldStartProbability' | 'p99Ms' | 'meanInstances'): number => spread?.[figure].median ?? predicted[figure];
+  const { spread } = replay;
+  const median = (figure: 'coldStartProbability' | 'p99Ms' | 'meanInstances'): number => spread[figure].median;
   const cliff = onTheCliff(predicted) || onTheCliff(measured);
   const notes = [
     ...replay.notes,
@@ -40,7 +40,7 @@ export function validateVariant(variant: VariantResult, seed: number): Validatio
     variant: replay.variant,
     ...(notes.length > 0 ? { notes } : {}),
     predicted,
-    ...(spread ? { spread } : {}),
+    spread,
     measured,
     error: {
       coldStartProbability: relative(median('coldStartProbability'), measured.coldStartProbability),
