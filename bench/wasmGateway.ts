@@ -66,7 +66,7 @@ export async function benchWasmCold(module: string, base: Variant, samples: numb
     for (const mode of COLD_MODES) {
       // prepare() closes a runId's earlier hosts: each mode has its own runId.
       const prepared = await runtime.prepare({ wasm: module, handler: 'handler', env: {} }, { ...base, key: `cold-${mode}`, wasmStart: mode, keepAliveMs: 0 }, runId(mode));
-      const pool = new Pool({ maxInstances: 1, instanceConcurrency: 1, keepAliveMs: 0, provisioned: 0, startInstance: (instanceId, signal) => runtime.start(prepared, { instanceId, runId: runId(mode), signal }) });
+      const pool = new Pool({ maxInstances: 1, instanceConcurrency: 1, keepAliveMs: 0, provisioned: 0, startInstance: (instanceId, signal, onAccepting) => runtime.start(prepared, { instanceId, runId: runId(mode), signal, onAccepting }) });
       sides.set(mode, { prepared, pool, gateway: await startGateway(pool), s: { floor: [], coldlab: [], floorCompile: [], coldlabCompile: [], start: [], handoff: [] } });
     }
     // Sample -1 of each side is discarded: first use of this process's code paths and connections.

@@ -83,6 +83,8 @@ function finish(inst, reason, detail) {
     return emit({ event: 'park-failed', thread: inst.thread, detail });
   }
   instances.delete(inst.id);
+  ended.add(inst.id);
+  if (ended.size > 10_000) ended.delete(ended.values().next().value);
   // Its replacement may not be parked yet (a failed start, an instance stopped before its first answer).
   setImmediate(refill);
   for (const [rid, pending] of inst.pending) {
@@ -98,13 +100,45 @@ function finish(inst, reason, detail) {
 
 // Requests come under /i/<instance id>; the instance sees the path after it.
 const ROUTE = /^\/i\/([^/?]+)(.*)$/;
+// coldlab sends an instance's first request as soon as it has sent the start command, and the two come on
+// different channels (HTTP, stdin): a request for an instance not started yet waits this long for its start.
+const EARLY_WAIT_MS = 5_000;
+/** Requests waiting for their instance's start command, by instance id. */
+const early = new Map();
+/** Ids of instances that ended, newest last (the last 10,000): a request for one fails at once instead of waiting. */
+const ended = new Set();
 
 function route(req, res) {
   const match = ROUTE.exec(req.url ?? '');
-  const inst = match ? instances.get(decodeURIComponent(match[1])) : undefined;
-  if (!inst || inst.done) return fail(res, 'crashed', `module ${name}: ${match ? `instance ${decodeURIComponent(match[1])} is not running here` : `no instance in the path ${req.url}`}`);
+  if (!match) return fail(res, 'crashed', `module ${name}: no instance in the path ${req.url}`);
+  const id = decodeURIComponent(match[1]);
   req.url = match[2].startsWith('/') ? match[2] : `/${match[2]}`;
+  const inst = instances.get(id);
+  if (inst && !inst.done) return dispatch(inst, req, res);
+  if (inst || ended.has(id)) return fail(res, 'crashed', `module ${name}: instance ${id} is not running here`);
+  const waiting = early.get(id) ?? [];
+  early.set(id, waiting);
+  const entry = { req, res };
+  entry.timer = setTimeout(() => {
+    waiting.splice(waiting.indexOf(entry), 1);
+    if (waiting.length === 0) early.delete(id);
+    fail(res, 'crashed', `module ${name}: instance ${id} is not running here (no start for it within ${EARLY_WAIT_MS} ms)`);
+  }, EARLY_WAIT_MS);
+  waiting.push(entry);
+}
+
+function dispatch(inst, req, res) {
   void onRequest(inst, req, res).catch((error) => fail(res, 'host', String(error)));
+}
+
+/** The requests that came for id before its start command: to its instance, or failed with why it will not start. */
+function releaseEarly(id, inst, failure) {
+  for (const { req, res, timer } of early.get(id) ?? []) {
+    clearTimeout(timer);
+    if (inst) dispatch(inst, req, res);
+    else fail(res, 'crashed', failure);
+  }
+  early.delete(id);
 }
 
 const server = http.createServer(route);
@@ -115,16 +149,22 @@ const port = server.address().port;
 async function onRequest(inst, req, res) {
   if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
   const body = await readBody(req);
+  if (inst.done) return fail(res, 'crashed', `module ${name}: instance ${inst.id} stopped`);
   const rid = ++inst.nextRid;
-  const timer = setTimeout(() => {
+  // A request sent before the instance has started goes to its thread now and is run right after the start;
+  // its timeout counts from the start's end, as for a request sent after it.
+  inst.pending.set(rid, { res, timer: inst.ready ? requestTimer(inst, rid, res) : undefined });
+  inst.worker.postMessage({ type: 'request', rid, request: { method: req.method, url: req.url, headers: req.headers, body } });
+}
+
+function requestTimer(inst, rid, res) {
+  return setTimeout(() => {
     const message = `module ${name}: request ran longer than ${timeoutMs} ms (endless loop?); its worker was terminated and the instance replaced`;
     // coldlab hears of the instance's end before the answer goes out, so the platform does not send it another request.
     inst.pending.delete(rid);
     finish(inst, 'crashed', message);
     fail(res, 'timeout', message);
   }, timeoutMs);
-  inst.pending.set(rid, { res, timer });
-  inst.worker.postMessage({ type: 'request', rid, request: { method: req.method, url: req.url, headers: req.headers, body } });
 }
 
 function onResponse(inst, message) {
@@ -198,6 +238,7 @@ function onWorkerMessage(slot, message) {
   const { type: _type, ...times } = message;
   if (slot.done) return;
   slot.ready = true;
+  for (const [rid, pending] of slot.pending) pending.timer ??= requestTimer(slot, rid, pending.res);
   emit({ event: 'started', id: slot.id, port, thread: slot.thread, parked: slot.tookParked, heapLimitMb: slot.heapLimitMb, times });
   slot.refill = setTimeout(() => {
     slot.refill = undefined;
@@ -207,16 +248,22 @@ function onWorkerMessage(slot, message) {
 
 // Hands the instance to the oldest parked thread (or, with none left, to a thread booted now, on the timed path).
 function start(id) {
-  if (cached && !cached.module) return emit({ event: 'start-failed', id, cause: cached.cause, detail: cached.message });
+  if (cached && !cached.module) {
+    ended.add(id);
+    releaseEarly(id, undefined, cached.message);
+    return emit({ event: 'start-failed', id, cause: cached.cause, detail: cached.message });
+  }
   const slot = parked.shift() ?? park();
   slot.id = id;
   slot.tookParked = slot.parked;
   instances.set(id, slot);
   slot.worker.postMessage({ type: 'boot', sentAt: performance.timeOrigin + performance.now() });
+  releaseEarly(id, slot);
 }
 
 function stop(id) {
   const inst = instances.get(id);
+  releaseEarly(id, undefined, `module ${name}: instance ${id} stopped before it started`);
   if (inst) finish(inst, 'stopped');
   else emit({ event: 'exit', id, reason: 'stopped' });
 }

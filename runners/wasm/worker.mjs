@@ -1,8 +1,9 @@
 // One Wasm instance: a worker thread of the host process (runners/wasm/host.mjs) with its own compiled module,
 // V8 heap limits and WASI state. The host starts it ahead of need (parked): it loads this file, makes its stdio
 // folder, says {type:'parked'} and waits. On {type:'boot'} it boots in timed steps (the handoff, fetch, compile,
-// instantiate, init = the module's first run), then runs one WAGI request per message: a fresh instance per
-// request (Spin's model) or one kept instance (reuse). It serves one instance only and ends with it.
+// instantiate, init = the module's first run), then runs one WAGI request per message (those that came during
+// the boot first): a fresh instance per request (Spin's model) or one kept instance (reuse). It serves one
+// instance only and ends with it.
 // Plain JavaScript, no dependencies.
 import { parentPort, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
@@ -134,7 +135,18 @@ void (performance.timeOrigin + performance.now());
 // (export "memory") 1) (func (export "_start"))) in bytes.
 const EMPTY_COMMAND = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 4, 1, 2, 0, 11]);
 runOnce(new WebAssembly.Instance(new WebAssembly.Module(EMPTY_COMMAND), imports), INIT_REQUEST);
-parentPort.once('message', (message) => void onBoot(message));
+// Requests may come before the boot is done (the host sends an instance's first request at once): they wait here
+// and run right after it, in order, so the first request rides the start with no round trip between them.
+let state;
+const early = [];
+const answer = (request) => parentPort.postMessage({ type: 'response', rid: request.rid, ...serve(state, request.request) });
+parentPort.on('message', (message) => {
+  if (message.type === 'boot') void onBoot(message);
+  else if (message.type === 'request') {
+    if (state) answer(message);
+    else early.push(message);
+  }
+});
 // With the V8 heap limit this thread was created with (old and young generations), so coldlab can show it holds.
 parentPort.postMessage({ type: 'parked', heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576) });
 
@@ -142,11 +154,10 @@ async function onBoot(message) {
   // The handoff: from the host's start command to this thread's first step (one clock across threads of a process).
   const createMs = performance.timeOrigin + performance.now() - message.sentAt;
   try {
-    const state = await boot();
-    parentPort.on('message', (request) => {
-      if (request.type === 'request') parentPort.postMessage({ type: 'response', rid: request.rid, ...serve(state, request.request) });
-    });
-    parentPort.postMessage({ type: 'ready', createMs, ...state.times });
+    const booted = await boot();
+    parentPort.postMessage({ type: 'ready', createMs, ...booted.times });
+    state = booted;
+    for (const request of early.splice(0)) answer(request);
   } catch (error) {
     const cause = error instanceof ModuleFailure ? error.cause : 'host';
     parentPort.postMessage({ type: 'failed', cause, message: error instanceof ModuleFailure ? error.message : `module ${name}: ${error?.message ?? error}` });

@@ -94,9 +94,9 @@ export async function runVariant(options: VariantRunOptions): Promise<VariantRes
       keepAliveMs: variant.keepAliveMs,
       provisioned: variant.provisionedConcurrency,
       originUs,
-      startInstance: async (instanceId, stop) => {
+      startInstance: async (instanceId, stop, onAccepting) => {
         try {
-          const instance = await runtime.start(ready, { instanceId, runId, signal: stop });
+          const instance = await runtime.start(ready, { instanceId, runId, signal: stop, onAccepting });
           starts.ready = true;
           instance.notes.forEach((n) => notes.add(n));
           return instance;

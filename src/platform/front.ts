@@ -1,6 +1,7 @@
 import type net from 'node:net';
 import { HTTPParser } from 'http-parser-js';
 import { H } from '../results/gatewayTags.js';
+import { ColdlabError } from '../util/errors.js';
 import { LAST_CHUNK, chunk, headerLines, statusLine } from '../http1/text.js';
 
 // A client's idle keep-alive connection is closed after this long (node:http's server used 65 s here too).
@@ -111,6 +112,12 @@ export class Exchange {
     this.head(status, '', [], `content-type: application/json\r\ncontent-length: ${body.length}\r\n${H.gatewayError}: ${kind}\r\n`, 'length');
     this.send(body);
     this.end();
+  }
+
+  /** The request's instance did not start (or the platform shut down first): 503, with the cause's code as the error kind. */
+  failStart(error: unknown): void {
+    const kind = error instanceof ColdlabError ? error.code.toLowerCase() : 'start-failed';
+    this.fail(503, kind, error instanceof Error ? error.message : String(error));
   }
 
   onGone(listener: () => void): void {

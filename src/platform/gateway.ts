@@ -2,7 +2,6 @@ import net from 'node:net';
 import type { Pool } from './pool.js';
 import { FrontConnection, type Exchange } from './front.js';
 import { forward } from './upstream.js';
-import { ColdlabError } from '../util/errors.js';
 
 export interface Gateway {
   url: string;
@@ -22,10 +21,7 @@ export async function startGateway(pool: Pool): Promise<Gateway> {
         if (gaveUp.signal.aborted) return lease.release();
         forward(exchange, lease);
       },
-      (error: unknown) => {
-        const kind = error instanceof ColdlabError ? error.code.toLowerCase() : 'start-failed';
-        exchange.fail(503, kind, error instanceof Error ? error.message : String(error));
-      },
+      (error: unknown) => exchange.failStart(error),
     );
   };
   const sockets = new Set<net.Socket>();

@@ -14,7 +14,8 @@ export interface PoolOptions {
   instanceConcurrency: number;
   keepAliveMs: number;
   provisioned: number;
-  startInstance(instanceId: string, signal: AbortSignal): Promise<Instance>;
+  /** Resolves once the instance has started; a runtime whose instances take requests earlier calls onAccepting first. */
+  startInstance(instanceId: string, signal: AbortSignal, onAccepting: (instance: Instance) => void): Promise<Instance>;
   /** Monotonic µs clock; injectable so policy tests need no real time. */
   clock?: () => number;
   /** µs on that clock that instance records count from (default: the pool's creation); the lab passes the variant's start so records line up with phases. */
@@ -26,8 +27,10 @@ export interface Lease {
   instance: Instance;
   startKind: 'cold' | 'warm';
   coldReason?: ColdReason;
-  /** µs from acquire() until an instance took the request (includes the start for a cold request). */
-  queueUs: number;
+  /** µs from acquire() until an instance took the request (includes the start for a cold request); for one that rode the start, known once `started` settles. */
+  readonly queueUs: number;
+  /** Only for a request leased to an instance still starting (it rode the start): settles when the instance has started, rejects with why it did not. */
+  started?: Promise<void>;
   release(): void;
 }
 
@@ -78,7 +81,7 @@ export class Pool {
     const now = this.clock();
     const warm = this.pickWarm();
     if (warm) return Promise.resolve(this.lease(warm, 'warm', undefined, now));
-    const starting = [...this.slots.values()].find((s) => s.state === 'starting' && s.pending.length < this.options.instanceConcurrency);
+    const starting = [...this.slots.values()].find((s) => s.state === 'starting' && s.pending.length + s.inflight < this.options.instanceConcurrency);
     if (starting) return this.waitForStart(starting, now);
     if (this.aliveCount() < this.options.maxInstances) {
       const reason = this.classifier.classify(this.aliveCount());
@@ -140,6 +143,8 @@ export class Pool {
   }
 
   private waitForStart(slot: Slot, acquiredUs: number): Promise<Lease> {
+    // An instance that takes requests while it starts gets this one now: it waits inside the sandbox.
+    if (slot.instance) return Promise.resolve(this.lease(slot, 'cold', slot.coldReason === 'provisioned' ? undefined : slot.coldReason, acquiredUs));
     return new Promise<Lease>((resolve, reject) => {
       slot.pending.push({
         resolve: () => resolve(this.lease(slot, 'cold', slot.coldReason === 'provisioned' ? undefined : slot.coldReason, acquiredUs)),
@@ -153,11 +158,18 @@ export class Pool {
     const slot = new Slot(id, provisioned, reason, this.msSinceOrigin());
     this.slots.set(id, slot);
     this.classifier.onStarted(this.aliveCount());
-    const ready = this.options.startInstance(id, this.shutdown.signal).then(
+    const ready = this.options.startInstance(id, this.shutdown.signal, (instance) => this.onAccepting(slot, instance)).then(
       (instance) => this.onReady(slot, instance),
       (error: unknown) => this.onStartFailed(slot, error),
     );
     return { slot, ready };
+  }
+
+  // The requests waiting for this start go to the instance now; the slot stays 'starting' (no warm request is sent to it) until it has started.
+  private onAccepting(slot: Slot, instance: Instance): void {
+    if (this.closing || slot.state !== 'starting') return;
+    slot.markAccepting(instance);
+    for (const pending of slot.pending.splice(0)) pending.resolve();
   }
 
   private onReady(slot: Slot, instance: Instance): void {
@@ -166,7 +178,8 @@ export class Pool {
       return;
     }
     slot.markReady(instance, this.msSinceOrigin(), this.clock());
-    this.warm.toFront(slot);
+    // Requests that rode the start may hold every concurrency slot already.
+    if (slot.inflight < this.options.instanceConcurrency) this.warm.toFront(slot);
     void instance.exited.then((exit) => {
       if (slot.state === 'stopping') return;
       this.forget(slot, exit.reason === 'oom-killed' ? 'oom-killed' : 'crashed', exit.detail ? new Error(exit.detail) : undefined);
@@ -189,11 +202,17 @@ export class Pool {
     const instance = slot.instance;
     if (!instance) throw new Error(`slot ${slot.id} leased before it was ready`);
     let released = false;
+    const leasedUs = this.clock();
+    // A request that rode the start waited for the instance until it had started, as one sent after the start does.
+    const rode = slot.state === 'starting';
     return {
       instance,
       startKind,
       ...(coldReason ? { coldReason } : {}),
-      queueUs: this.clock() - acquiredUs,
+      get queueUs() {
+        return (rode ? (slot.readyUs ?? leasedUs) : leasedUs) - acquiredUs;
+      },
+      ...(rode ? { started: slot.started } : {}),
       release: () => {
         if (released) return;
         released = true;
@@ -232,6 +251,7 @@ export class Pool {
     slot.markStopped(this.msSinceOrigin(), reason, error ? errorMessage(error) : undefined);
     this.warm.remove(slot);
     const failure = error ?? new ColdlabError('POOL_CLOSED', `instance ${slot.id} stopped (${reason}) before it served`, 'the run is ending');
+    slot.abandon(failure);
     for (const pending of slot.pending.splice(0)) pending.reject(failure);
     this.slots.delete(slot.id);
     this.retired.push(slot.record);

@@ -12,6 +12,11 @@ export class Slot implements Linked<Slot> {
   /** Requests waiting for this instance's start (they are cold). */
   readonly pending: { resolve(): void; reject(error: Error): void }[] = [];
   readonly record: InstanceRecord;
+  /** Settles when the instance has started (or failed to): requests leased to it while it was accepting wait on it for their tags. */
+  readonly started: Promise<void>;
+  /** When the instance started (µs), once it has. */
+  readyUs: number | undefined;
+  private settle: { resolve(): void; reject(error: Error): void } | undefined;
   /** Links in the pool's warm list (platform/warmList.ts). */
   warmPrev: Slot | undefined;
   warmNext: Slot | undefined;
@@ -24,6 +29,14 @@ export class Slot implements Linked<Slot> {
     startedAtMs: number,
   ) {
     this.record = { id, provisioned, coldReason, startedAtMs, requests: 0, limitsEnforced: false };
+    this.started = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+    // Nobody waits on it unless a request rode the start: a failed start must not be an unhandled rejection.
+    this.started.catch(() => undefined);
+  }
+
+  /** The instance takes requests before it has started (runtimes/types.ts, onAccepting): they are leased to it, as cold. */
+  markAccepting(instance: Instance): void {
+    this.instance = instance;
   }
 
   markReady(instance: Instance, atMs: number, nowUs: number): void {
@@ -33,6 +46,8 @@ export class Slot implements Linked<Slot> {
     this.record.readyAtMs = atMs;
     this.record.start = instance.start;
     this.record.limitsEnforced = instance.limitsEnforced;
+    this.readyUs = nowUs;
+    this.settle?.resolve();
   }
 
   onRelease(nowUs: number): void {
@@ -51,5 +66,10 @@ export class Slot implements Linked<Slot> {
     this.record.stoppedAtMs = atMs;
     this.record.stopReason = reason;
     if (error) this.record.error = error;
+  }
+
+  /** The instance will not start (its start failed, or it was stopped first): what rode the start fails with this. */
+  abandon(failure: Error): void {
+    this.settle?.reject(failure);
   }
 }

@@ -111,10 +111,18 @@ function requestHead(exchange: Exchange, host: string, basePath: string): string
   return `${head}${headerLines(exchange.rawHeaders)}\r\n`;
 }
 
-/** Relays one instance answer to the client: its headers plus the gateway's tags, then its body as it comes. */
+/**
+ * Relays one instance answer to the client: its headers plus the gateway's tags, then its body as it comes. A
+ * request that rode its instance's start (pool.ts, Lease.started) is relayed once the start is known: its tags
+ * carry the start's figures, and an answer to a start that failed is dropped for the gateway's own, as when a
+ * request waits for a start that fails.
+ */
 class Relay implements WireHandler {
   private released = false;
   private answered = false;
+  /** What the connection said before the start was known, replayed in order once it is. */
+  private held: Array<() => void> | undefined;
+  private startFailed = false;
 
   constructor(
     private readonly exchange: Exchange,
@@ -122,15 +130,36 @@ class Relay implements WireHandler {
     private readonly route: Route,
     private readonly connection: WireConnection,
     private readonly reused: boolean,
-  ) {}
+  ) {
+    if (!lease.started) return;
+    this.held = [];
+    lease.started.then(
+      () => this.replay(),
+      (error: unknown) => {
+        this.startFailed = true;
+        this.exchange.failStart(error);
+        this.replay();
+      },
+    );
+  }
+
+  private replay(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const step of held) step();
+  }
 
   onHeaders(status: number, raw: readonly string[], message: string): void {
+    if (this.held) return void this.held.push(() => this.onHeaders(status, raw, message));
     this.answered = true;
+    if (this.startFailed) return;
     const framing = rawHeader(raw, 'content-length') !== undefined ? 'length' : isBodyless(this.exchange.method, status) ? 'none' : 'chunked';
     this.exchange.head(status, message, raw, this.tags(), framing);
   }
 
   onBody(chunk: Buffer): void {
+    if (this.held) return void this.held.push(() => this.onBody(chunk));
+    if (this.startFailed) return;
     // Backpressure: a slow client pauses the instance's answer instead of growing the gateway's memory.
     if (this.exchange.send(chunk) || this.exchange.gone) return;
     this.connection.pause();
@@ -138,12 +167,15 @@ class Relay implements WireHandler {
   }
 
   onEnd(): void {
+    if (this.held) return void this.held.push(() => this.onEnd());
     this.release();
     this.route.upstream.give(this.connection);
-    this.exchange.end();
+    if (!this.startFailed) this.exchange.end();
   }
 
   onError(error: Error): void {
+    if (this.held) return void this.held.push(() => this.onError(error));
+    if (this.startFailed) return this.release();
     // A kept connection the instance closed just as the request went out: nothing was answered, so an
     // idempotent request with no body to replay goes again on a new connection, as a browser or undici would.
     const exchange = this.exchange;

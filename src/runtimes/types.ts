@@ -47,6 +47,13 @@ export interface StartContext {
   instanceId: string;
   runId: string;
   signal?: AbortSignal;
+  /**
+   * Optional: called by a runtime whose instance takes requests before it has started (they wait inside the
+   * sandbox, so the first rides the start, as an invoke carries a Lambda init, instead of waiting for the news
+   * of the start and a second trip); start() still resolves once the instance has started. Its `start` is
+   * known only then.
+   */
+  onAccepting?: (instance: Instance) => void;
 }
 
 /** Built once per variant by prepare(): whatever start() needs (image name, resolved files...). */

@@ -6,6 +6,8 @@ import { WasmInstance } from '../../src/runtimes/wasm/instance.js';
 import type { WasmHost } from '../../src/runtimes/wasm/host.js';
 import { stdioRoot } from '../../src/runtimes/wasm/artifact.js';
 import { Pool } from '../../src/platform/pool.js';
+import { startGateway } from '../../src/platform/gateway.js';
+import { H } from '../../src/results/gatewayTags.js';
 import { expandVariants } from '../../src/scenario/matrix.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Prepared } from '../../src/runtimes/types.js';
@@ -90,6 +92,40 @@ describe('wasm runtime: parked threads', () => {
     } finally {
       await pool.close();
     }
+  });
+
+  it('the first request rides the start: leased while the thread boots, answered once it has, its tags carrying the start', async () => {
+    const prepared = await prepare('hello.wasm', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached }');
+    const pool = new Pool({ maxInstances: 1, instanceConcurrency: 1, keepAliveMs: 60_000, provisioned: 0, startInstance: (instanceId, signal, onAccepting) => runtime.start(prepared, { instanceId, runId, signal, onAccepting }) });
+    const gateway = await startGateway(pool);
+    try {
+      const answer = await fetch(gateway.url);
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get(H.startKind)).toBe('cold');
+      const record = pool.records()[0];
+      const startMs = Number(answer.headers.get(H.startMs));
+      expect(startMs).toBe(Number(record?.start?.totalMs.toFixed(3)));
+      // It waited for the instance until the start's end, as a request sent after the start does.
+      expect(Number(answer.headers.get(H.queueUs))).toBeGreaterThanOrEqual(Math.floor(startMs * 1000) - 1);
+      expect(record?.readyAtMs).toBeDefined();
+      expect((await fetch(gateway.url)).headers.get(H.startKind)).toBe('warm');
+    } finally {
+      await gateway.close();
+      await pool.close();
+    }
+  });
+
+  it('a request that reaches the host before its start command waits for it; one for an instance that ended fails at once', async () => {
+    const prepared = await prepare('hello.wasm', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached }');
+    const url = `http://127.0.0.1:${hostOf(prepared).port}/i/early1/`;
+    const early = fetch(url);
+    await new Promise((done) => setTimeout(done, 100));
+    const instance = await runtime.start(prepared, { instanceId: 'early1', runId });
+    expect((await early).status).toBe(200);
+    await instance.stop();
+    const late = await fetch(url);
+    expect(late.status).toBe(502);
+    expect(await late.text()).toMatch(/instance early1 is not running here/);
   });
 
   it('the heap limit, the timeout and the memory cap hold per instance on threads that were parked', async () => {

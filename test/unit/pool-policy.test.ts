@@ -142,4 +142,65 @@ describe('pool policy (test double: stand-in instances that start, crash and age
     expect(pool.records().find((r) => r.id === 'i1')?.stopReason).toBe('oom-killed');
     expect(pending).toHaveLength(1);
   });
+
+  it('an instance that accepts requests while it starts gets the cold requests at once; it is not warm, and their wait counts to its start', async () => {
+    let now = 0;
+    let accept: ((instance: Instance) => void) | undefined;
+    let started: ((instance: Instance) => void) | undefined;
+    const fake = fakeInstance('i1');
+    const pool = new Pool({
+      maxInstances: 1,
+      instanceConcurrency: 2,
+      keepAliveMs: 1000,
+      provisioned: 0,
+      clock: () => now,
+      startInstance: (_id, _signal, onAccepting) =>
+        new Promise<Instance>((resolve) => {
+          accept = () => onAccepting(fake.instance);
+          started = resolve;
+        }),
+    });
+    const first = pool.acquire();
+    now += 1000;
+    accept?.(fake.instance);
+    const a = await first;
+    expect(a.startKind).toBe('cold');
+    expect(a.started).toBeDefined();
+    // A second request joins the start (concurrency 2): also cold, also at once; a third waits in the queue.
+    const b = await pool.acquire();
+    expect(b.startKind).toBe('cold');
+    expect(pool.tryAcquireWarm()).toBeUndefined();
+    const third = pool.acquire();
+    expect(pool.stats()).toMatchObject({ starting: 1, alive: 0, queued: 1 });
+    now += 4000;
+    started?.(fake.instance);
+    await a.started;
+    // Waited from acquire to the start's end: 5 ms, though leased after 1 ms.
+    expect(a.queueUs).toBe(5000);
+    expect(pool.records()[0]?.readyAtMs).toBe(5);
+    a.release();
+    const c = await third;
+    expect(c.startKind).toBe('warm');
+    expect(c.started).toBeUndefined();
+  });
+
+  it('a request that rode a start that failed hears why', async () => {
+    let fail: ((error: Error) => void) | undefined;
+    const fake = fakeInstance('i1');
+    const pool = new Pool({
+      maxInstances: 1,
+      instanceConcurrency: 1,
+      keepAliveMs: 1000,
+      provisioned: 0,
+      startInstance: (_id, _signal, onAccepting) =>
+        new Promise<Instance>((_resolve, reject) => {
+          onAccepting(fake.instance);
+          fail = reject;
+        }),
+    });
+    const lease = await pool.acquire();
+    fail?.(new Error('no _start'));
+    await expect(lease.started).rejects.toThrow('no _start');
+    expect(pool.records()[0]?.stopReason).toBe('start-failed');
+  });
 });

@@ -72,6 +72,8 @@ export class WasmHost {
     private readonly spawned: SpawnedBootstrap,
     readonly cgroup: CgroupRef | null,
     readonly pid: number | undefined,
+    /** The loopback port serving every instance of the host, each under /i/<id>. */
+    readonly port: number,
     parkedAtReady: readonly number[] = [],
     /** false when the host parks no thread (none asked, or a cached module that did not compile). */
     private readonly parks = true,
@@ -87,7 +89,7 @@ export class WasmHost {
     return this.spawned.child.exitCode === null && this.spawned.child.signalCode === null;
   }
 
-  /** Starts instance id in a new worker; resolves with its port once its first run (init) is done. */
+  /** Starts instance id in a new worker: its requests may be sent at once (the host holds them until it has started); `ready` resolves once its first run (init) is done. */
   start(id: string): { ready: Promise<HostStart>; exited: Promise<InstanceExit> } {
     let waiting: Partial<Waiting> = {};
     const ready = new Promise<HostStart>((resolve, reject) => (waiting.started = { resolve, reject }));

@@ -63,5 +63,5 @@ export async function launchHost(artifact: WasmArtifact, variant: Variant, env: 
   );
   if (variant.wasmStart === 'cached') notes.push(`wasm: ${artifact.name} compiled once by the host in ${ready.initMs.toFixed(2)} ms; cold starts reuse it`);
   const said = ready as typeof ready & { parked?: number[]; parks?: boolean };
-  return { host: new WasmHost(spawned, cgroup, spawned.child.pid, said.parked ?? [], said.parks ?? false), notes };
+  return { host: new WasmHost(spawned, cgroup, spawned.child.pid, ready.port, said.parked ?? [], said.parks ?? false), notes };
 }

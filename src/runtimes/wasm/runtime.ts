@@ -93,14 +93,16 @@ export class WasmRuntime implements Runtime {
     const host = state.host;
     const started = nowUs();
     const { ready, exited } = host.start(ctx.instanceId);
+    const instance = new WasmInstance(ctx.instanceId, `http://127.0.0.1:${host.port}/i/${encodeURIComponent(ctx.instanceId)}`, host, exited, host.cgroup !== null, []);
+    // Requests may go to it now: the host holds them until the thread has started, so the first rides the start.
+    ctx.onAccepting?.(instance);
     const answer = await withTimeout(ready, START_TIMEOUT_MS, ctx.signal, () =>
       new ColdlabError('INSTANCE_START_TIMEOUT', `Wasm instance ${ctx.instanceId} (${state.artifact.name}) did not start within ${START_TIMEOUT_MS / 1000} s`, 'look at the module\'s first run (its init)'),
     ).catch((error: unknown) => {
       host.stop(ctx.instanceId);
       throw error;
     });
-    const start = { ...answer.times, totalMs: (nowUs() - started) / 1000 };
-    const instance = new WasmInstance(ctx.instanceId, `http://127.0.0.1:${answer.port}/i/${encodeURIComponent(ctx.instanceId)}`, host, exited, host.cgroup !== null, [], start, answer.thread);
+    instance.markStarted({ ...answer.times, totalMs: (nowUs() - started) / 1000 }, answer.thread);
     state.starts.all++;
     if (answer.thread.parked) state.starts.parked++;
     noteParked(prepared.notes, state.starts);
