@@ -6,7 +6,7 @@ import type { FunctionSpec, Variant } from '../src/scenario/variant.js';
 import type { WasmStart } from '../src/scenario/schema.js';
 import { type Stats, stats } from './stats.js';
 import { benchWasmCold, type ColdMode, helloModule, type WasmColdSide } from './wasmGateway.js';
-import { startFloor, timedGet } from './wasmFloor.js';
+import { closeConnections, startFloor, timedGet } from './wasmFloor.js';
 
 export const WASM_STARTS: readonly WasmStart[] = ['compile', 'cached', 'preinitialized'];
 
@@ -104,6 +104,7 @@ export async function benchWasm(base: Variant, coldSamples: number, warmSamples:
     const { warm, floor } = await warmRequests(runtime, variant, runId, warmSamples);
     return { coldSamples, warmSamples, cold, warm, floor, gateway };
   } finally {
+    closeConnections();
     for (const suffix of [...WASM_STARTS, 'warm']) await runtime.dispose(`${runId}-${suffix}`);
   }
 }
