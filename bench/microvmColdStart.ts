@@ -11,6 +11,7 @@ import { MicrovmRuntime } from '../src/runtimes/microvm/runtime.js';
 import { qemuArgs, type QemuLaunch } from '../src/runtimes/microvm/qemu.js';
 import { freePort, residentBytes } from '../src/runtimes/microvm/spawn.js';
 import { nowUs } from '../src/util/clock.js';
+import { type WorkingSet, workingSetBytes } from '../src/runtimes/microvm/workingSet.js';
 import { type Stats, stats } from './stats.js';
 
 export interface MicrovmBench {
@@ -19,14 +20,20 @@ export interface MicrovmBench {
   boot: { coldlabMs: Stats; byHandMs: Stats };
   restore: { coldlabMs: Stats; byHandMs: Stats };
   /**
-   * Eager restore (the snapshot read whole) against lazy restore (RAM mapped from the template's file), both
-   * through coldlab, with the guest files in the page cache (prewarm on) and evicted (prewarm off); QEMU's
-   * RSS and its page faults (major: read from disk) right after the first 200.
+   * Eager restore (the snapshot read whole) against lazy restore (RAM mapped from the template's file) and lazy
+   * restore with the recorded working set read ahead (prefetch), all through coldlab, with the guest files in the
+   * page cache (prewarm on) and evicted (prewarm off); QEMU's RSS and its page faults (major: read from disk)
+   * right after the first 200.
    */
-  lazy: Record<'eager' | 'lazy', Record<'warm' | 'cold', { ms: Stats; rssMb: Stats; majorFaults: Stats; minorFaults: Stats }>>;
+  lazy: Record<LazyMode, Record<'warm' | 'cold', { ms: Stats; rssMb: Stats; majorFaults: Stats; minorFaults: Stats }>>;
+  /** The prefetch's working set: pages the recording restore touched, and the MB read ahead at each start. */
+  workingSet: { pages: number; mb: number } | undefined;
   /** Right after the first 200 of a booted guest: QEMU's RSS, the part of it that is guest RAM, the rest. */
   memory: { rssMb: Stats; guestRamMb: Stats; overheadMb: Stats; guestUsedMb: Stats };
 }
+
+export const LAZY_MODES = ['eager', 'lazy', 'prefetch'] as const;
+export type LazyMode = (typeof LAZY_MODES)[number];
 
 const SCRIPT = resolve('bench/qemu-by-hand.sh');
 const MB = 1048576;
@@ -64,11 +71,11 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
   try {
     const boot = await runtime.prepare(fn, { ...variant, key: 'bench/boot' }, runId);
     const restore = await runtime.prepare(fn, { ...variant, key: 'bench/restore', microvmStart: 'restore' }, runId);
-    const modes = { eager: 'restore', lazy: 'lazy-restore' } as const;
+    const modes = { eager: 'restore', lazy: 'lazy-restore', prefetch: 'lazy-restore-prefetch' } as const;
     const caches = { warm: true, cold: false } as const;
-    const lazyPrepared = {} as Record<'eager' | 'lazy', Record<'warm' | 'cold', Prepared>>;
-    const lazyOut = {} as Record<'eager' | 'lazy', Record<'warm' | 'cold', { ms: number[]; rss: number[]; major: number[]; minor: number[] }>>;
-    for (const mode of ['eager', 'lazy'] as const) {
+    const lazyPrepared = {} as Record<LazyMode, Record<'warm' | 'cold', Prepared>>;
+    const lazyOut = {} as Record<LazyMode, Record<'warm' | 'cold', { ms: number[]; rss: number[]; major: number[]; minor: number[] }>>;
+    for (const mode of LAZY_MODES) {
       lazyPrepared[mode] = { warm: restore, cold: restore };
       lazyOut[mode] = { warm: { ms: [], rss: [], major: [], minor: [] }, cold: { ms: [], rss: [], major: [], minor: [] } };
       for (const cache of ['warm', 'cold'] as const) {
@@ -98,7 +105,7 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
         await instance.stop();
         if (coldlabFirst) out[kind].byHand.push(await byHand(prepared));
       }
-      const cells = (['eager', 'lazy'] as const).flatMap((mode) => (['warm', 'cold'] as const).map((cache) => [mode, cache] as const));
+      const cells = LAZY_MODES.flatMap((mode) => (['warm', 'cold'] as const).map((cache) => [mode, cache] as const));
       for (const [mode, cache] of i % 2 === 0 ? cells : cells.reverse()) {
         const started = nowUs();
         const instance = await runtime.start(lazyPrepared[mode][cache], { instanceId: `${mode}-${cache}${i}`, runId });
@@ -113,13 +120,15 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
         await instance.stop();
       }
     }
+    const set = (lazyPrepared.prefetch.cold.data as { lazy?: { workingSet?: WorkingSet } }).lazy?.workingSet;
     const lazyStats = (c: { ms: number[]; rss: number[]; major: number[]; minor: number[] }) => ({ ms: stats(c.ms), rssMb: stats(c.rss), majorFaults: stats(c.major), minorFaults: stats(c.minor) });
     return {
       samples,
       accelerator: probe.usable ? (probe.facts?.accelerator ?? '?') : '?',
       boot: { coldlabMs: stats(out.boot.coldlab), byHandMs: stats(out.boot.byHand) },
       restore: { coldlabMs: stats(out.restore.coldlab), byHandMs: stats(out.restore.byHand) },
-      lazy: { eager: { warm: lazyStats(lazyOut.eager.warm), cold: lazyStats(lazyOut.eager.cold) }, lazy: { warm: lazyStats(lazyOut.lazy.warm), cold: lazyStats(lazyOut.lazy.cold) } },
+      lazy: Object.fromEntries(LAZY_MODES.map((mode) => [mode, { warm: lazyStats(lazyOut[mode].warm), cold: lazyStats(lazyOut[mode].cold) }])) as MicrovmBench['lazy'],
+      workingSet: set ? { pages: set.pages, mb: workingSetBytes(set) / MB } : undefined,
       memory: { rssMb: stats(memory.rss), guestRamMb: stats(memory.guestRam), overheadMb: stats(memory.overhead), guestUsedMb: stats(memory.guestUsed) },
     };
   } finally {

@@ -4,6 +4,7 @@ import { MicrovmRuntime } from '../../src/runtimes/microvm/runtime.js';
 import { coldlabQemus } from '../../src/runtimes/microvm/leftovers.js';
 import type { FunctionSpec, Variant } from '../../src/scenario/variant.js';
 import { ColdlabError } from '../../src/util/errors.js';
+import { type WorkingSet, workingSetBytes } from '../../src/runtimes/microvm/workingSet.js';
 
 // Real QEMU guests (TCG here, KVM where it works): boot, restore from a snapshot, a crash and a hang at start.
 // The guest image is built once per machine and cached by content hash, so only the first run pays for it.
@@ -83,6 +84,23 @@ describe('microvm runtime (real QEMU)', () => {
     expect(instance.start.initMs).toBeUndefined();
     const answer = await json(`${instance.url}/`);
     expect(Math.abs(answer.now - Date.now())).toBeLessThan(2500);
+    await instance.stop();
+    expect(await ourQemus()).toEqual([]);
+  }, 300_000);
+
+  it('lazy-restores with prefetch: the working set recorded at prepare is a small part of the RAM, read ahead at each start', async () => {
+    const prepared = await runtime.prepare(fn('now.mjs'), variant({ microvmStart: 'lazy-restore-prefetch' }), runId);
+    const set = (prepared.data as { lazy?: { workingSet?: WorkingSet } }).lazy?.workingSet;
+    // Some pages (the guest ran the function's route), far from all 256 MB of them.
+    expect(set?.pages).toBeGreaterThan(16);
+    expect(workingSetBytes(set!)).toBeLessThan(256 * 1048576 * 0.75);
+    expect(prepared.notes.join(' ')).toMatch(/read into the page cache at each start/);
+    // The recording's own instance is gone.
+    expect(await ourQemus()).toEqual([]);
+    const instance = await runtime.start(prepared, { instanceId: 'lp1', runId });
+    const answer = await json(`${instance.url}/`);
+    expect(Math.abs(answer.now - Date.now())).toBeLessThan(2500);
+    expect(instance.notes.join(' ')).not.toMatch(/could not be read ahead/);
     await instance.stop();
     expect(await ourQemus()).toEqual([]);
   }, 300_000);

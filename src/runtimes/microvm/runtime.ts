@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 import type { Instance, InstanceExit, Prepared, ProbeResult, Runtime, StartContext } from '../types.js';
 import type { FunctionSpec, Variant } from '../../scenario/variant.js';
@@ -19,6 +19,7 @@ import type { QemuLaunch } from './qemu.js';
 import { hasDeathSignal } from './spawn.js';
 import { saveSnapshot } from './snapshot.js';
 import { startLazyIncoming } from './qmp.js';
+import { prefetchWorkingSet, recordWorkingSet, type WorkingSet, workingSetBytes } from './workingSet.js';
 
 /** What start() needs, built by prepare(). */
 interface MicrovmData {
@@ -26,8 +27,8 @@ interface MicrovmData {
   /** Files a boot (or restore) reads: evicted from the page cache before each start when prewarm is off. */
   files: string[];
   restore: boolean;
-  /** Lazy restore: each instance maps this RAM file privately and loads the device state from this snapshot over QMP. */
-  lazy?: { ramFile: string; snapshot: string };
+  /** Lazy restore: each instance maps this RAM file privately and loads the device state from this snapshot over QMP; with a working set, its pages are read ahead at each start. */
+  lazy?: { ramFile: string; snapshot: string; workingSet?: WorkingSet };
 }
 
 /** A hung guest never answers. Under KVM a boot takes well under a second; under TCG on a busy 2-core host it took up to ~50 s here. */
@@ -60,7 +61,8 @@ export class MicrovmRuntime implements Runtime {
     const fn = moduleOf(spec, this.name);
     const base = await guestBase();
     const rootDisk = await functionDisk(fn);
-    const lazy = variant.microvmStart === 'lazy-restore';
+    const prefetch = variant.microvmStart === 'lazy-restore-prefetch';
+    const lazy = variant.microvmStart === 'lazy-restore' || prefetch;
     const restore = variant.microvmStart === 'restore' || lazy;
     const launch: MicrovmData['launch'] = {
       accel: base.accel.accel,
@@ -98,7 +100,13 @@ export class MicrovmRuntime implements Runtime {
     }
     const data: MicrovmData = { launch, files, restore, ...(lazyFiles ? { lazy: lazyFiles } : {}) };
     const sandbox = { sandbox: 'microvm', 'microvm.accelerator': base.accel.accel, 'microvm.qemu': base.qemuVersion, 'microvm.kernel': base.kernelVersion };
-    return { fn, variant, data: data as unknown as Record<string, unknown>, notes, sandbox };
+    const prepared: Prepared = { fn, variant, data: data as unknown as Record<string, unknown>, notes, sandbox };
+    if (prefetch && data.lazy) {
+      const recorded = await this.recordWorkingSet(prepared, data.lazy.ramFile, runId);
+      data.lazy.workingSet = recorded.set;
+      notes.push(`lazy restore with prefetch: the pages a restored guest touched up to its first answer (${recorded.set.pages.toLocaleString('en-US')} of the template's RAM, ${(workingSetBytes(recorded.set) / 1048576).toFixed(1)} MB in ${recorded.set.ranges.length} reads, recorded on one restore at prepare in ${Math.round(recorded.ms)} ms) are read into the page cache at each start beside QEMU's own start`);
+    }
+    return prepared;
   }
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
@@ -107,6 +115,8 @@ export class MicrovmRuntime implements Runtime {
     // The previous start's eviction finishes first, so this one reads from disk.
     await Promise.all(this.drops);
     const startedUs = nowUs();
+    // Beside everything below: the guest's first touches come well after QEMU's own start.
+    const prefetched = data.lazy?.workingSet ? prefetchWorkingSet(data.lazy.ramFile, data.lazy.workingSet) : undefined;
     const notes = [...prepared.notes];
     const limits = await createLimitedCgroup({ name: cgroupName(ctx.runId, ctx.instanceId), memoryBytes: (variant.memoryMb + QEMU_OVERHEAD_MB) * 1048576, cpus: variant.cpus });
     notes.push(limits.enforced ? `QEMU runs in a cgroup with ${variant.cpus} CPU; the guest's memory limit is its RAM (-m ${variant.memoryMb}M)` : `CPU share not enforced: ${limits.reason}`);
@@ -132,10 +142,13 @@ export class MicrovmRuntime implements Runtime {
       signal: ctx.signal,
       what: `instance ${ctx.instanceId}`,
     }).catch(async (error: unknown) => {
+      await prefetched?.catch(() => undefined);
       if (cgroup) await removeCgroup(cgroup);
       throw error;
     });
     const readyUs = nowUs();
+    // A read that failed (the file gone?) only costs the guest its faults: the start stands.
+    await prefetched?.catch((error: unknown) => notes.push(`lazy restore: the working set could not be read ahead (${errorMessage(error)})`));
     if (clock && (await clock) === undefined) notes.push("restore: the guest did not confirm its clock correction; its wall clock may lag by the snapshot's age");
     const createMs = ms(startedUs, guest.spawnedUs);
     const totalMs = ms(startedUs, readyUs);
@@ -156,6 +169,25 @@ export class MicrovmRuntime implements Runtime {
     this.track(ctx.runId, instance);
     if (!variant.prewarm) void this.dropCache(data.files);
     return instance;
+  }
+
+  /**
+   * The working set of a lazy restore: one instance restored off the record (not a start of the run), asked for
+   * the function's route once, and the pages of the template's RAM its QEMU then maps, read from /proc.
+   */
+  private async recordWorkingSet(prepared: Prepared, ramFile: string, runId: string): Promise<{ set: WorkingSet; ms: number }> {
+    const startedUs = nowUs();
+    const instance = await this.start(prepared, { instanceId: 'record-working-set', runId });
+    try {
+      const answer = await fetch(instance.url, { signal: AbortSignal.timeout(startTimeoutMs((prepared.data as unknown as MicrovmData).launch.accel)) });
+      await answer.arrayBuffer();
+      if (instance.pid === undefined) throw new Error('QEMU has no pid');
+      return { set: await recordWorkingSet(instance.pid, resolve(ramFile)), ms: ms(startedUs) };
+    } catch (error) {
+      throw new ColdlabError('MICROVM_WORKING_SET_FAILED', `recording the lazy restore's working set failed: ${errorMessage(error)}`, 'run with microvmStart: lazy-restore (no prefetch)', undefined, { cause: error });
+    } finally {
+      await instance.stop();
+    }
   }
 
   async dispose(runId: string): Promise<void> {
