@@ -5,7 +5,7 @@
 // the per-request timeout. Threads are started ahead of need (parked: isolate booted, worker code loaded), as a
 // FaaS platform keeps empty sandboxes ready, so a cold start pays the Wasm work and a handoff, not a thread's
 // boot; each thread serves one instance and ends with it, and a new one is parked after each start.
-// Plain JavaScript, no dependencies.
+// Plain JavaScript; its HTTP server (./wire.mjs) parses with http-parser-js, which comes with coldlab.
 //
 // Environment:
 //   COLDLAB_WASM_MODULE      path of the module (memory limit already applied by coldlab)
@@ -20,12 +20,12 @@
 // Protocol: prints {"coldlab":"ready","port":N,...} once (after the first threads are parked), then one JSON event per
 // line on stdout ("parked", "started", "start-failed", "exit", "request-error"); reads one JSON command
 // per line on stdin ({"cmd":"start","id":"i1"}, {"cmd":"stop","id":"i1"}); exits when stdin closes.
-import http from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fail, percentiles, readBody, reply } from './http.mjs';
+import { fail, percentiles, reply } from './http.mjs';
+import { createWireServer } from './wire.mjs';
 
 const bootMs = process.uptime() * 1000;
 const env = process.env;
@@ -128,7 +128,11 @@ function route(req, res) {
 }
 
 function dispatch(inst, req, res) {
-  void onRequest(inst, req, res).catch((error) => fail(res, 'host', String(error)));
+  try {
+    onRequest(inst, req, res);
+  } catch (error) {
+    fail(res, 'host', String(error));
+  }
 }
 
 /** The requests that came for id before its start command: to its instance, or failed with why it will not start. */
@@ -141,14 +145,13 @@ function releaseEarly(id, inst, failure) {
   early.delete(id);
 }
 
-const server = http.createServer(route);
-server.keepAliveTimeout = 65_000;
+const server = createWireServer(route);
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const port = server.address().port;
 
-async function onRequest(inst, req, res) {
+function onRequest(inst, req, res) {
   if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
-  const body = await readBody(req);
+  const body = req.body;
   if (inst.done) return fail(res, 'crashed', `module ${name}: instance ${inst.id} stopped`);
   const rid = ++inst.nextRid;
   // A request sent before the instance has started goes to its thread now and is run right after the start;

@@ -1,5 +1,5 @@
-// HTTP helpers of the Wasm host (runners/wasm/host.mjs): answers, module errors as status codes, request
-// bodies, and the percentiles of the served requests' figures. Plain JavaScript, no dependencies.
+// HTTP helpers of the Wasm host (runners/wasm/host.mjs): answers, module errors as status codes, and the
+// percentiles of the served requests' figures. Plain JavaScript, no dependencies.
 
 export const STATUS = { trap: 500, 'exit-code': 500, 'memory-limit': 500, timeout: 504, 'bad-response': 502, crashed: 502, host: 500 };
 
@@ -9,22 +9,13 @@ export function percentiles(values) {
   return { p50: at(0.5), p99: at(0.99) };
 }
 
+/** Answers once, on the host's wire server (./wire.mjs); content-length is set from the body. */
 export function reply(res, status, headers, body) {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { ...headers, 'content-length': body.length });
-  res.end(body);
+  res.send(status, headers, body);
 }
 
 export function fail(res, cause, message) {
   const body = Buffer.from(JSON.stringify({ error: message, cause }));
   reply(res, STATUS[cause] ?? 500, { 'content-type': 'application/json', 'x-coldlab-function-error': `wasm-${cause}` }, body);
-}
-
-export function readBody(req) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
