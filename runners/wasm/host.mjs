@@ -242,7 +242,7 @@ function onWorkerMessage(slot, message) {
   if (slot.done) return;
   slot.ready = true;
   for (const [rid, pending] of slot.pending) pending.timer ??= requestTimer(slot, rid, pending.res);
-  emit({ event: 'started', id: slot.id, port, thread: slot.thread, parked: slot.tookParked, heapLimitMb: slot.heapLimitMb, times });
+  emit({ event: 'started', id: slot.id, thread: slot.thread, parked: slot.tookParked, heapLimitMb: slot.heapLimitMb, times });
   slot.refill = setTimeout(() => {
     slot.refill = undefined;
     refill();

@@ -9,9 +9,8 @@ import { ColdlabError } from '../../util/errors.js';
 
 export const WASM_HOST = resolve(dirname(fileURLToPath(import.meta.url)), '../../../runners/wasm/host.mjs');
 
-/** What the host reports for a started instance: its port, its start steps (ms), and its thread. */
+/** What the host reports for a started instance: its start steps (ms) and its thread. */
 export interface HostStart {
-  port: number;
   times: Omit<StartBreakdown, 'totalMs'>;
   thread: ThreadInfo;
 }
@@ -24,7 +23,7 @@ export interface ThreadInfo {
 }
 
 type HostEvent =
-  | { event: 'started'; id: string; port: number; thread: number; parked: boolean; heapLimitMb?: number; times: Omit<StartBreakdown, 'totalMs'> }
+  | { event: 'started'; id: string; thread: number; parked: boolean; heapLimitMb?: number; times: Omit<StartBreakdown, 'totalMs'> }
   | { event: 'parked'; id?: undefined; thread: number }
   | { event: 'park-failed'; id?: undefined; thread: number; detail?: string }
   | { event: 'start-failed'; id: string; cause: string; detail?: string }
@@ -146,7 +145,7 @@ export class WasmHost {
     if (event.event === 'started') this.parkedThreads.delete(event.thread);
     const waiting = this.waiting.get(event.id);
     if (!waiting) return;
-    if (event.event === 'started') return waiting.started.resolve({ port: event.port, times: event.times, thread: { id: event.thread, parked: event.parked, heapLimitMb: event.heapLimitMb } });
+    if (event.event === 'started') return waiting.started.resolve({ times: event.times, thread: { id: event.thread, parked: event.parked, heapLimitMb: event.heapLimitMb } });
     this.waiting.delete(event.id);
     if (event.event === 'start-failed') {
       const cause = event.cause.replace(/-/g, '_').toUpperCase();
