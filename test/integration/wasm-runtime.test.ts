@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { resolve } from 'node:path';
+import { HTTPParser } from 'http-parser-js';
 import { WasmRuntime } from '../../src/runtimes/wasm/runtime.js';
 import { expandVariants } from '../../src/scenario/matrix.js';
 import { parseScenarioText } from '../../src/scenario/load.js';
@@ -66,5 +68,42 @@ describe('wasm runtime: start variants', () => {
     await instance.stop();
     // The variant's notes say how its requests were served, with the host's instantiate and run times.
     expect(prepared.notes.join('\n')).toMatch(/wasm: requests served: 2, one instance reused .*run P50 \d+ µs/);
+  });
+
+  it("the host's HTTP server: bodies by length and chunked, HEAD, pipelined requests answered in order on one connection", async () => {
+    const { instance } = await startOne(fixture('hello.wat'), '{ memoryMb: 64, wasmStart: cached }');
+    const url = new URL(instance.url);
+    const path = url.pathname;
+    const requests = [
+      `POST ${path}/a HTTP/1.1\r\nhost: x\r\ncontent-type: text/plain\r\ncontent-length: 5\r\n\r\nhello`,
+      `POST ${path}/b HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n`,
+      `HEAD ${path}/c HTTP/1.1\r\nhost: x\r\n\r\n`,
+      `GET ${path}/d HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`,
+    ];
+    const answers: Array<{ status: number; body: string }> = [];
+    const parser = new HTTPParser(HTTPParser.RESPONSE);
+    let body = '';
+    let head = false;
+    parser[HTTPParser.kOnHeadersComplete] = (info) => {
+      answers.push({ status: info.statusCode, body: '' });
+      // The answer to the HEAD request (the third) has a length and no body.
+      head = answers.length === 3;
+      return head ? 1 : 0;
+    };
+    parser[HTTPParser.kOnBody] = (chunk, start, length) => (body += chunk.subarray(start, start + length).toString());
+    parser[HTTPParser.kOnMessageComplete] = () => {
+      answers[answers.length - 1]!.body = body;
+      body = '';
+    };
+    await new Promise<void>((resolve, reject) => {
+      const socket = net.connect(Number(url.port), url.hostname, () => socket.write(requests.join('')));
+      socket.on('data', (data) => parser.execute(data));
+      socket.on('end', () => resolve());
+      socket.on('error', reject);
+    });
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    expect(answers.map((a) => a.body.length > 0)).toEqual([true, true, false, true]);
+    expect(JSON.parse(answers[3]!.body)).toEqual({ hello: 'world', runtime: 'wasm' });
+    await instance.stop();
   });
 });
