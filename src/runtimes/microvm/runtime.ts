@@ -104,7 +104,7 @@ export class MicrovmRuntime implements Runtime {
     if (prefetch && data.lazy) {
       const recorded = await this.recordWorkingSet(prepared, data.lazy.ramFile, runId);
       data.lazy.workingSet = recorded.set;
-      notes.push(`lazy restore with prefetch: the pages a restored guest touched up to its first answer (${recorded.set.pages.toLocaleString('en-US')} of the template's RAM, ${(workingSetBytes(recorded.set) / 1048576).toFixed(1)} MB in ${recorded.set.ranges.length} reads, recorded on one restore at prepare in ${Math.round(recorded.ms)} ms) are read into the page cache at each start beside QEMU's own start`);
+      notes.push(`lazy restore with prefetch: the pages a restored guest touched up to its first answer (${recorded.set.pages.toLocaleString('en-US')} pages of the template's RAM, ${(workingSetBytes(recorded.set) / 1048576).toFixed(1)} MB in ${recorded.set.ranges.length} reads, recorded on one restore at prepare in ${Math.round(recorded.ms)} ms) are read into the page cache at each start beside QEMU's own start`);
     }
     return prepared;
   }
