@@ -2,15 +2,16 @@
 // command started by a shell script polling the same port (bench/qemu-by-hand.sh), alternating samples in one
 // run; then QEMU's host memory split into the guest RAM it touched and its own overhead. No CPU quota on either
 // side, so both get the same machine.
-import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import type { Prepared } from '../src/runtimes/types.js';
 import type { FunctionSpec, Variant } from '../src/scenario/variant.js';
 import { MicrovmRuntime } from '../src/runtimes/microvm/runtime.js';
 import { qemuArgs, type QemuLaunch } from '../src/runtimes/microvm/qemu.js';
 import { freePort, residentBytes } from '../src/runtimes/microvm/spawn.js';
-import { nowUs } from '../src/util/clock.js';
+import { readIntoPageCache } from '../src/runtimes/process/pageCache.js';
 import { type WorkingSet, workingSetBytes } from '../src/runtimes/microvm/workingSet.js';
 import { type Stats, stats } from './stats.js';
 
@@ -26,6 +27,8 @@ export interface MicrovmBench {
    * right after the first 200.
    */
   lazy: Record<LazyMode, Record<'warm' | 'cold', { ms: Stats; rssMb: Stats; majorFaults: Stats; minorFaults: Stats }>>;
+  /** The lazy restore (files cached) started by hand, the same QEMU command and QMP steps, alternating with coldlab's. */
+  lazyByHandMs: Stats;
   /** The prefetch's working set: pages the recording restore touched, and the MB read ahead at each start. */
   workingSet: { pages: number; mb: number } | undefined;
   /** Right after the first 200 of a booted guest: QEMU's RSS, the part of it that is guest RAM, the rest. */
@@ -40,10 +43,23 @@ const MB = 1048576;
 
 async function byHand(prepared: Prepared): Promise<number> {
   const port = await freePort();
-  const launch = (prepared.data as { launch: Omit<QemuLaunch, 'hostPort' | 'name'> }).launch;
-  const { stdout } = await execa(SCRIPT, [String(port), ...qemuArgs({ ...launch, params: [...launch.params, 'coldlab.instance=byhand'], hostPort: port, name: 'coldlab-bench-byhand' })]);
-  return Number(stdout.trim()) / 1000;
+  const data = prepared.data as { launch: Omit<QemuLaunch, 'hostPort' | 'name'>; restore: boolean; lazy?: { snapshot: string } };
+  const { launch, lazy, restore } = data;
+  // A lazy restore's incoming migration goes over QMP, started by the script beside its polling.
+  const qmpSocket = lazy ? join(tmpdir(), `coldlab-bench-qmp-${process.pid}-${port}.sock`) : undefined;
+  try {
+    const args = qemuArgs({ ...launch, params: [...launch.params, 'coldlab.instance=byhand'], hostPort: port, name: 'coldlab-bench-byhand', ...(qmpSocket ? { qmpSocket } : {}) });
+    // A restored guest gets the line coldlab sends it at spawn (set the clock from the RTC): the same guest work.
+    const env = { ...(restore ? { CLOCK_FIX: '1' } : {}), ...(lazy && qmpSocket ? { QMP_SOCKET: qmpSocket, SNAPSHOT: lazy.snapshot } : {}) };
+    const { stdout } = await execa(SCRIPT, [String(port), ...args], { env });
+    return Number(stdout.trim()) / 1000;
+  } finally {
+    if (qmpSocket) await rm(qmpSocket, { force: true });
+  }
 }
+
+/** The guest files of a prepared variant into the page cache, before a by-hand start with files cached. */
+const cacheFiles = (prepared: Prepared): Promise<void> => readIntoPageCache((prepared.data as { files: string[] }).files);
 
 /** QEMU's page faults so far (minor, major) from /proc/<pid>/stat; its children (the exec:cat) are not counted. */
 async function faults(pid: number): Promise<{ minor: number; major: number }> {
@@ -85,13 +101,20 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
     }
     const out = { boot: { coldlab: [] as number[], byHand: [] as number[] }, restore: { coldlab: [] as number[], byHand: [] as number[] } };
     const memory = { rss: [] as number[], guestRam: [] as number[], overhead: [] as number[], guestUsed: [] as number[] };
+    const lazyByHand: number[] = [];
     for (let i = 0; i < samples; i++) {
       for (const [kind, prepared] of [['boot', boot], ['restore', restore]] as const) {
         const coldlabFirst = i % 2 === 0;
-        if (!coldlabFirst) out[kind].byHand.push(await byHand(prepared));
-        const started = nowUs();
+        // Both sides with the guest files cached (prewarm on), whatever the sample before them evicted.
+        await cacheFiles(prepared);
+        if (!coldlabFirst) {
+          out[kind].byHand.push(await byHand(prepared));
+          await cacheFiles(prepared);
+        }
         const instance = await runtime.start(prepared, { instanceId: `${kind}${i}`, runId });
-        out[kind].coldlab.push((nowUs() - started) / 1000);
+        // The start as coldlab times it: from its cgroup to the first 200, not the wait for another sample's
+        // eviction to finish and the files read back before it (a run's variants do not interleave like this).
+        out[kind].coldlab.push(instance.start.totalMs);
         if (kind === 'boot' && instance.pid !== undefined) {
           const sandbox = await instance.sandboxMemory?.();
           const ram = await guestRamRss(instance.pid, variant.memoryMb);
@@ -103,14 +126,21 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
           if (sandbox?.guest) memory.guestUsed.push((sandbox.guest.memTotalKb - sandbox.guest.memAvailableKb) / 1024);
         }
         await instance.stop();
-        if (coldlabFirst) out[kind].byHand.push(await byHand(prepared));
+        if (coldlabFirst) {
+          await cacheFiles(prepared);
+          out[kind].byHand.push(await byHand(prepared));
+        }
+      }
+      // The lazy restore by hand beside coldlab's cells, first or last in turn.
+      if (i % 2 === 0) {
+        await cacheFiles(lazyPrepared.lazy.warm);
+        lazyByHand.push(await byHand(lazyPrepared.lazy.warm));
       }
       const cells = LAZY_MODES.flatMap((mode) => (['warm', 'cold'] as const).map((cache) => [mode, cache] as const));
       for (const [mode, cache] of i % 2 === 0 ? cells : cells.reverse()) {
-        const started = nowUs();
         const instance = await runtime.start(lazyPrepared[mode][cache], { instanceId: `${mode}-${cache}${i}`, runId });
         const cell = lazyOut[mode][cache];
-        cell.ms.push((nowUs() - started) / 1000);
+        cell.ms.push(instance.start.totalMs);
         if (instance.pid !== undefined) {
           const f = await faults(instance.pid);
           cell.major.push(f.major);
@@ -118,6 +148,10 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
           cell.rss.push(((await residentBytes(instance.pid)) ?? NaN) / MB);
         }
         await instance.stop();
+      }
+      if (i % 2 === 1) {
+        await cacheFiles(lazyPrepared.lazy.warm);
+        lazyByHand.push(await byHand(lazyPrepared.lazy.warm));
       }
     }
     const set = (lazyPrepared.prefetch.cold.data as { lazy?: { workingSet?: WorkingSet } }).lazy?.workingSet;
@@ -128,6 +162,7 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
       boot: { coldlabMs: stats(out.boot.coldlab), byHandMs: stats(out.boot.byHand) },
       restore: { coldlabMs: stats(out.restore.coldlab), byHandMs: stats(out.restore.byHand) },
       lazy: Object.fromEntries(LAZY_MODES.map((mode) => [mode, { warm: lazyStats(lazyOut[mode].warm), cold: lazyStats(lazyOut[mode].cold) }])) as MicrovmBench['lazy'],
+      lazyByHandMs: stats(lazyByHand),
       workingSet: set ? { pages: set.pages, mb: workingSetBytes(set) / MB } : undefined,
       memory: { rssMb: stats(memory.rss), guestRamMb: stats(memory.guestRam), overheadMb: stats(memory.overhead), guestUsedMb: stats(memory.guestUsed) },
     };

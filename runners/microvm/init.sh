@@ -50,6 +50,6 @@ while :; do
   read -r cmd arg || { sleep 1; continue; }
   case "$cmd" in
     m) meminfo ;;
-    r) if hwclock -s -u 2>/dev/null; then echo "coldlab-clock $(date +%s)"; else echo 'coldlab-clock-failed'; fi ;;
+    r) if read -r rtc </sys/class/rtc/rtc0/since_epoch && date -u -s "@$rtc" >/dev/null 2>&1; then echo "coldlab-clock $rtc"; else echo 'coldlab-clock-failed'; fi ;;
   esac
 done

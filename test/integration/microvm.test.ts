@@ -4,6 +4,7 @@ import { MicrovmRuntime } from '../../src/runtimes/microvm/runtime.js';
 import { coldlabQemus } from '../../src/runtimes/microvm/leftovers.js';
 import type { FunctionSpec, Variant } from '../../src/scenario/variant.js';
 import { ColdlabError } from '../../src/util/errors.js';
+import { residentFraction } from '../../src/runtimes/process/pageCache.js';
 import { type WorkingSet, workingSetBytes } from '../../src/runtimes/microvm/workingSet.js';
 
 // Real QEMU guests (TCG here, KVM where it works): boot, restore from a snapshot, a crash and a hang at start.
@@ -104,6 +105,16 @@ describe('microvm runtime (real QEMU)', () => {
     await instance.stop();
     expect(await ourQemus()).toEqual([]);
   }, 300_000);
+
+  it('a variant with prewarm on finds the guest files cached after one with prewarm off evicted the ones they share', async () => {
+    const cold = await runtime.prepare(fn('now.mjs'), variant({ prewarm: false }), runId);
+    const kernel = (cold.data as { files: string[] }).files[0]!;
+    expect(cold.notes.join(' ')).toMatch(/evicted from the page cache/);
+    expect(await residentFraction(kernel)).toBeLessThan(0.5);
+    const warm = await runtime.prepare(fn('now.mjs'), variant({ prewarm: true }), runId);
+    expect((warm.data as { files: string[] }).files[0]).toBe(kernel);
+    expect(await residentFraction(kernel)).toBeGreaterThan(0.9);
+  }, 120_000);
 
   it('a guest whose function throws at import is a failed start carrying the console tail', async () => {
     const prepared = await runtime.prepare(fn('throws.mjs'), variant(), runId);
