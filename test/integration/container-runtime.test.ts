@@ -40,6 +40,8 @@ describe('container runtime on a real engine', () => {
   it('serves the hello function from a least-privilege container', async (t) => {
     if (!available) return t.skip();
     const prepared = await runtime.prepare(fn('hello.mjs'), containerVariant({ memoryMb: 128, cpus: 0.5 }), runId);
+    // Prewarm on: one container was started and removed at prepare, off the record.
+    expect(prepared.notes.join(' ')).toMatch(/started and removed before the variant, off the record/);
     const instance = await runtime.start(prepared, ctx());
     const response = await fetch(`${instance.url}/?name=box`);
     expect(response.status).toBe(200);
