@@ -102,6 +102,10 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
     const out = { boot: { coldlab: [] as number[], byHand: [] as number[] }, restore: { coldlab: [] as number[], byHand: [] as number[] } };
     const memory = { rss: [] as number[], guestRam: [] as number[], overhead: [] as number[], guestUsed: [] as number[] };
     const lazyByHand: number[] = [];
+    const lazyByHandSample = async (): Promise<void> => {
+      await cacheFiles(lazyPrepared.lazy.warm);
+      lazyByHand.push(await byHand(lazyPrepared.lazy.warm));
+    };
     for (let i = 0; i < samples; i++) {
       for (const [kind, prepared] of [['boot', boot], ['restore', restore]] as const) {
         const coldlabFirst = i % 2 === 0;
@@ -132,10 +136,7 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
         }
       }
       // The lazy restore by hand beside coldlab's cells, first or last in turn.
-      if (i % 2 === 0) {
-        await cacheFiles(lazyPrepared.lazy.warm);
-        lazyByHand.push(await byHand(lazyPrepared.lazy.warm));
-      }
+      if (i % 2 === 0) await lazyByHandSample();
       const cells = LAZY_MODES.flatMap((mode) => (['warm', 'cold'] as const).map((cache) => [mode, cache] as const));
       for (const [mode, cache] of i % 2 === 0 ? cells : cells.reverse()) {
         const instance = await runtime.start(lazyPrepared[mode][cache], { instanceId: `${mode}-${cache}${i}`, runId });
@@ -149,10 +150,7 @@ export async function benchMicrovmColdStart(fn: FunctionSpec, base: Variant, sam
         }
         await instance.stop();
       }
-      if (i % 2 === 1) {
-        await cacheFiles(lazyPrepared.lazy.warm);
-        lazyByHand.push(await byHand(lazyPrepared.lazy.warm));
-      }
+      if (i % 2 === 1) await lazyByHandSample();
     }
     const set = (lazyPrepared.prefetch.cold.data as { lazy?: { workingSet?: WorkingSet } }).lazy?.workingSet;
     const lazyStats = (c: { ms: number[]; rss: number[]; major: number[]; minor: number[] }) => ({ ms: stats(c.ms), rssMb: stats(c.rss), majorFaults: stats(c.major), minorFaults: stats(c.minor) });

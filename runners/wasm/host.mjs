@@ -151,13 +151,11 @@ const port = server.address().port;
 
 function onRequest(inst, req, res) {
   if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
-  const body = req.body;
-  if (inst.done) return fail(res, 'crashed', `module ${name}: instance ${inst.id} stopped`);
   const rid = ++inst.nextRid;
   // A request sent before the instance has started goes to its thread now and is run right after the start;
   // its timeout counts from the start's end, as for a request sent after it.
   inst.pending.set(rid, { res, timer: inst.ready ? requestTimer(inst, rid, res) : undefined });
-  inst.worker.postMessage({ type: 'request', rid, request: { method: req.method, url: req.url, headers: req.headers, body } });
+  inst.worker.postMessage({ type: 'request', rid, request: { method: req.method, url: req.url, headers: req.headers, body: req.body } });
 }
 
 function requestTimer(inst, rid, res) {

@@ -1,6 +1,6 @@
 // The Wasm host's HTTP/1.1 server: requests parsed by http-parser-js (as coldlab's gateway parses its own),
-// each answer written as one head and body in one write. node:http cost ~0.2 ms more per request here
-// (its request objects and header checks, on a cold CPU after idle), on the path of every Wasm cold start.
+// each answer written as one head and body in one write. With node:http a warm Wasm request took 0.58–0.67 ms
+// at P50 in `npm run bench -- wasm`, with this server 0.47–0.52 ms (three runs each, 2026-12-06).
 // Its one client is coldlab's gateway (one request at a time per connection); pipelined requests are
 // answered in order all the same. Plain JavaScript; http-parser-js comes with coldlab.
 import net from 'node:net';

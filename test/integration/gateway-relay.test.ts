@@ -5,6 +5,7 @@ import { Pool } from '../../src/platform/pool.js';
 import { startGateway, type Gateway } from '../../src/platform/gateway.js';
 import type { Instance, InstanceExit } from '../../src/runtimes/types.js';
 import { H } from '../../src/results/gatewayTags.js';
+import { closeLoopback, listenLoopback } from '../helpers/loopback.js';
 
 // The gateway's relay against a plain loopback HTTP server standing in for an instance (the runtimes have
 // their own tests): bodies both ways, streamed responses, hop-by-hop headers, an instance that drops the socket.
@@ -32,9 +33,7 @@ let pool: Pool;
 let exit!: (e: InstanceExit) => void;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const address = upstream.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = await listenLoopback(upstream);
   const instance: Instance = {
     id: 'i1',
     url,
@@ -52,8 +51,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await pool.close();
-  upstream.closeAllConnections();
-  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  await closeLoopback(upstream);
 });
 
 describe('the gateway relay', () => {

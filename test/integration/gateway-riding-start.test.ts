@@ -5,6 +5,7 @@ import { startGateway, type Gateway } from '../../src/platform/gateway.js';
 import type { Instance, InstanceExit, StartBreakdown } from '../../src/runtimes/types.js';
 import { H } from '../../src/results/gatewayTags.js';
 import { ColdlabError } from '../../src/util/errors.js';
+import { closeLoopback, listenLoopback } from '../helpers/loopback.js';
 
 // A request that rides its instance's start (StartContext.onAccepting), through the real gateway and pool,
 // against a plain loopback HTTP server standing in for an instance that takes requests while it starts (the
@@ -42,9 +43,7 @@ function standIn(url: string, id: string): { instance: Instance; started(start: 
 }
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
-  const address = upstream.address();
-  const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const url = await listenLoopback(upstream);
   pool = new Pool({
     maxInstances: 1,
     instanceConcurrency: 1,
@@ -70,8 +69,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await pool.close();
-  upstream.closeAllConnections();
-  await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  await closeLoopback(upstream);
 });
 
 describe('a request riding its instance\'s start (stand-in instance: a loopback HTTP server)', () => {

@@ -4,6 +4,7 @@ import { request } from 'undici';
 import { Pool } from '../../src/platform/pool.js';
 import { startGateway, type Gateway } from '../../src/platform/gateway.js';
 import type { Instance, InstanceExit } from '../../src/runtimes/types.js';
+import { closeLoopback, listenLoopback } from '../helpers/loopback.js';
 
 // Instances that share an origin under their own base paths, as a Wasm host serves them (one port, /i/<id>),
 // against a plain loopback HTTP server standing in for the host: requests go under the instance's path, and a
@@ -39,9 +40,7 @@ function instance(id: string, origin: string): Instance {
 }
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-  const address = host.address();
-  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  const origin = await listenLoopback(host);
   let n = 0;
   pool = new Pool({ maxInstances: 1, instanceConcurrency: 1, keepAliveMs: 0, provisioned: 0, startInstance: async () => instance(`w${++n}`, origin) });
   gateway = await startGateway(pool);
@@ -50,8 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await pool.close();
-  host.closeAllConnections();
-  await new Promise<void>((resolve) => host.close(() => resolve()));
+  await closeLoopback(host);
 });
 
 describe('instances sharing an origin (a Wasm host)', () => {

@@ -144,16 +144,12 @@ describe('pool policy (test double: stand-in instances that start, crash and age
   });
 
   it('an instance that accepts requests while it starts gets the cold requests at once; it is not warm, and their wait counts to its start', async () => {
-    let now = 0;
-    let accept: ((instance: Instance) => void) | undefined;
+    let accept: (() => void) | undefined;
     let started: ((instance: Instance) => void) | undefined;
     const fake = fakeInstance('i1');
-    const pool = new Pool({
+    const { pool, advanceMs } = harness({
       maxInstances: 1,
       instanceConcurrency: 2,
-      keepAliveMs: 1000,
-      provisioned: 0,
-      clock: () => now,
       startInstance: (_id, _signal, onAccepting) =>
         new Promise<Instance>((resolve) => {
           accept = () => onAccepting(fake.instance);
@@ -161,8 +157,8 @@ describe('pool policy (test double: stand-in instances that start, crash and age
         }),
     });
     const first = pool.acquire();
-    now += 1000;
-    accept?.(fake.instance);
+    advanceMs(1);
+    accept?.();
     const a = await first;
     expect(a.startKind).toBe('cold');
     expect(a.started).toBeDefined();
@@ -172,7 +168,7 @@ describe('pool policy (test double: stand-in instances that start, crash and age
     expect(pool.tryAcquireWarm()).toBeUndefined();
     const third = pool.acquire();
     expect(pool.stats()).toMatchObject({ starting: 1, alive: 0, queued: 1 });
-    now += 4000;
+    advanceMs(4);
     started?.(fake.instance);
     await a.started;
     // Waited from acquire to the start's end: 5 ms, though leased after 1 ms.
@@ -187,11 +183,8 @@ describe('pool policy (test double: stand-in instances that start, crash and age
   it('a request that rode a start that failed hears why', async () => {
     let fail: ((error: Error) => void) | undefined;
     const fake = fakeInstance('i1');
-    const pool = new Pool({
+    const { pool } = harness({
       maxInstances: 1,
-      instanceConcurrency: 1,
-      keepAliveMs: 1000,
-      provisioned: 0,
       startInstance: (_id, _signal, onAccepting) =>
         new Promise<Instance>((_resolve, reject) => {
           onAccepting(fake.instance);

@@ -19,10 +19,10 @@ export type { ImageSpec } from './existingImage.js';
 
 const FIX = 'start a Docker engine (Debian: apt-get install docker.io; in a coldlab clone `sudo bash scripts/setup-docker.sh` installs and starts one), or set DOCKER_HOST to a running engine';
 
-/** Each instance is a container on a real Docker engine, from an image built locally from the host's Node. */
 /** How long the warm-up start of a prewarm variant may take before it is given up (the real starts still have their own timeout). */
 const WARM_UP_TIMEOUT_MS = 10_000;
 
+/** Each instance is a container on a real Docker engine, from an image built locally from the host's Node. */
 export class ContainerRuntime implements Runtime {
   readonly name = 'container' as const;
   private readonly live = new Map<string, Set<ContainerInstance>>();

@@ -104,12 +104,9 @@ export class MicrovmRuntime implements Runtime {
     }
     const data: MicrovmData = { launch, files, restore, ...(lazyFiles ? { lazy: lazyFiles } : {}) };
     if (variant.prewarm) {
-      // A prewarm-off variant before this one evicted files they share (kernel, initramfs, root disk): read back in.
-      if (this.dropCount > 0) {
-        await Promise.all(this.drops);
-        await readIntoPageCache(files);
-      }
-      data.cachedAtDrop = this.dropCount;
+      // Cached as of no eviction; a prewarm-off variant before this one may have evicted files they share.
+      data.cachedAtDrop = 0;
+      await this.keepCached(data);
     }
     const sandbox = { sandbox: 'microvm', 'microvm.accelerator': base.accel.accel, 'microvm.qemu': base.qemuVersion, 'microvm.kernel': base.kernelVersion };
     const prepared: Prepared = { fn, variant, data: data as unknown as Record<string, unknown>, notes, sandbox };
@@ -124,14 +121,9 @@ export class MicrovmRuntime implements Runtime {
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
     const data = prepared.data as unknown as MicrovmData;
     const { variant } = prepared;
-    // The previous start's eviction finishes first, so this one reads from disk. With prewarm on, the files
-    // are read back in if anything was evicted since (a prewarm-off variant shares the kernel, initramfs and
-    // root disk), off the timed path: a start with prewarm on finds them cached.
-    await Promise.all(this.drops);
-    if (data.cachedAtDrop !== undefined && data.cachedAtDrop !== this.dropCount) {
-      await readIntoPageCache(data.files);
-      data.cachedAtDrop = this.dropCount;
-    }
+    // Off the timed path: the previous start's eviction finishes first, so this one reads from disk; with
+    // prewarm on, what was evicted since is read back in.
+    await this.keepCached(data);
     const startedUs = nowUs();
     // Beside everything below: the guest's first touches come well after QEMU's own start.
     const prefetched = data.lazy?.workingSet ? prefetchWorkingSet(data.lazy.ramFile, data.lazy.workingSet) : undefined;
@@ -206,6 +198,17 @@ export class MicrovmRuntime implements Runtime {
     } finally {
       await instance.stop();
     }
+  }
+
+  /**
+   * Waits for the evictions under way; with prewarm on, reads the guest files back into the page cache if
+   * anything was evicted since they last were (variants share the kernel, initramfs and root disk).
+   */
+  private async keepCached(data: MicrovmData): Promise<void> {
+    await Promise.all(this.drops);
+    if (data.cachedAtDrop === undefined || data.cachedAtDrop === this.dropCount) return;
+    await readIntoPageCache(data.files);
+    data.cachedAtDrop = this.dropCount;
   }
 
   async dispose(runId: string): Promise<void> {
