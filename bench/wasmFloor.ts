@@ -4,6 +4,9 @@ import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { nowUs } from '../src/util/clock.js';
 import { getHead, WireConnection } from '../src/http1/connection.js';
+import { Pool } from '../src/platform/pool.js';
+import { startGateway } from '../src/platform/gateway.js';
+import type { Instance, InstanceExit } from '../src/runtimes/types.js';
 
 export interface Floor {
   url: string;
@@ -18,6 +21,28 @@ export async function startFloor(module: string): Promise<Floor> {
     stop: async () => {
       worker.postMessage('stop');
       await new Promise((done) => worker.once('exit', done));
+    },
+  };
+}
+
+/**
+ * The floor behind coldlab's own gateway: a pool whose one provisioned instance is the floor's worker, so a request
+ * crosses the gateway as a warm request does (client → gateway → instance → gateway → client) and then does the
+ * floor's Wasm work. No sandbox, no host process, no start: the least any design with coldlab's gateway in front
+ * can cost on this host, so coldlab's cold start against it is what the sandbox path adds.
+ */
+export async function floorBehindGateway(floor: Floor): Promise<{ url: string; close(): Promise<void> }> {
+  let stopped = (): void => undefined;
+  const exited = new Promise<InstanceExit>((done) => (stopped = () => done({ reason: 'stopped' })));
+  const instance: Instance = { id: 'floor', url: floor.url, cgroup: null, limitsEnforced: false, notes: [], start: { totalMs: 0 }, exited, stop: async () => stopped() };
+  const pool = new Pool({ maxInstances: 1, instanceConcurrency: 1, keepAliveMs: 3_600_000, provisioned: 1, startInstance: async () => instance });
+  await pool.startProvisioned();
+  const gateway = await startGateway(pool);
+  return {
+    url: gateway.url,
+    close: async () => {
+      await gateway.close();
+      await pool.close();
     },
   };
 }

@@ -4,7 +4,8 @@
 // a new instance's first request too; this thread forwards each request to its instance's worker and enforces
 // the per-request timeout. Threads are started ahead of need (parked: isolate booted, worker code loaded), as a
 // FaaS platform keeps empty sandboxes ready, so a cold start pays the Wasm work and a handoff, not a thread's
-// boot; each thread serves one instance and ends with it, and a new one is parked after each start.
+// boot; a thread serves one instance at a time: when that instance is stopped the thread is reset and parked
+// again (a crash, a timeout or an out-of-memory ends it), and a new one is parked after each start.
 // Plain JavaScript; its HTTP server (./wire.mjs) parses with http-parser-js, which comes with coldlab.
 //
 // Environment:
@@ -18,7 +19,7 @@
 //   COLDLAB_WASM_ENV         JSON object of the function's own environment variables (under the CGI ones)
 //   COLDLAB_WASM_PARKED      threads kept parked (default 1; 0: every start boots its thread on the timed path)
 // Protocol: prints {"coldlab":"ready","port":N,...} once (after the first threads are parked), then one JSON event per
-// line on stdout ("parked", "started", "start-failed", "exit", "request-error"); reads one JSON command
+// line on stdout ("parked", "park-failed", "started", "start-failed", "exit", "request-error"); reads one JSON command
 // per line on stdin ({"cmd":"start","id":"i1"}, {"cmd":"stop","id":"i1"}); exits when stdin closes.
 import { Worker } from 'node:worker_threads';
 import { readFileSync, rmSync } from 'node:fs';
@@ -86,15 +87,18 @@ function finish(inst, reason, detail) {
   ended.add(inst.id);
   if (ended.size > 10_000) ended.delete(ended.values().next().value);
   // Its replacement may not be parked yet (a failed start, an instance stopped before its first answer).
-  setImmediate(refill);
+  if (!(reason === 'stopped' && inst.ready)) setImmediate(refill);
   for (const [rid, pending] of inst.pending) {
     clearTimeout(pending.timer);
     fail(pending.res, 'crashed', detail ?? `module ${name}: instance ${inst.id} stopped`);
     inst.pending.delete(rid);
   }
   // The connections are the host's, shared by its instances: they stay open for the next request.
-  void inst.worker.terminate();
-  rmSync(inst.dir, { recursive: true, force: true });
+  if (reason === 'stopped' && inst.ready) recycle(inst);
+  else {
+    void inst.worker.terminate();
+    rmSync(inst.dir, { recursive: true, force: true });
+  }
   emit({ event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail, ...(served.runUs.length > 0 ? { served: servedSummary() } : {}) });
 }
 
@@ -194,26 +198,73 @@ function onResponse(inst, message) {
   reply(res, message.status, { ...message.headers, ...timing }, Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength));
 }
 
+// What the host knows of a thread's current use: parked, then one instance. A thread that served an instance which
+// was stopped gets a new slot when it is parked again, so nothing of the old instance (its pending requests, its
+// request ids) meets the new one.
+function slotOf(worker, dir) {
+  const slot = { id: undefined, pending: new Map(), nextRid: 0, ready: false, done: false, parked: false, worker, dir, thread: worker.threadId };
+  worker.slot = slot;
+  slot.parkedOnce = new Promise((resolve) => (slot.onParked = resolve));
+  return slot;
+}
+
+/**
+ * A stopped instance's thread goes back to the parked threads instead of ending: the worker drops the instance's
+ * state (its module instance, its kept instance, its queued requests; each request's stdio files are rewritten
+ * anyway) and says so, and only then does the host take it as parked, so any message of the old instance still on
+ * its way is dropped with the old slot. A thread that has served the function runs its next instance as a
+ * long-running host does, without the first-run costs of a new isolate, and no thread is booted for it.
+ */
+function recycle(inst) {
+  inst.recycling = true;
+  inst.worker.postMessage({ type: 'reset' });
+  // A thread still busy past the request timeout (a run the stop cut short) ends instead.
+  inst.recycleTimer = setTimeout(() => lostInRecycling(inst), timeoutMs);
+}
+
+function reparked(old, message) {
+  const slot = slotOf(old.worker, old.dir);
+  slot.parked = true;
+  slot.recycled = true;
+  slot.heapLimitMb = message.heapLimitMb;
+  slot.onParked();
+  // Taken first: it is the thread with the warmest caches.
+  parked.unshift(slot);
+  emit({ event: 'parked', thread: slot.thread, recycled: true });
+}
+
 // A thread made ready before an instance needs it, under the variant's heap limits.
 function park() {
-  const slot = { n: ++nextSlot, id: undefined, pending: new Map(), nextRid: 0, ready: false, done: false, parked: false };
-  slot.dir = join(tmp, `t${slot.n}`);
-  slot.worker = new Worker(WORKER, {
-    workerData: { modulePath, module: cached?.module, name, reuse, capBytes: memoryMb * 1048576, dir: slot.dir, fnEnv },
+  const n = ++nextSlot;
+  const dir = join(tmp, `t${n}`);
+  const worker = new Worker(WORKER, {
+    workerData: { modulePath, module: cached?.module, name, reuse, capBytes: memoryMb * 1048576, dir, fnEnv },
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.max(1, Math.min(16, Math.floor(memoryMb / 8))), stackSizeMb: 4 },
     stdout: false,
     stderr: false,
   });
-  slot.thread = slot.worker.threadId;
-  slot.parkedOnce = new Promise((resolve) => (slot.onParked = resolve));
-  slot.worker.on('message', (message) => onWorkerMessage(slot, message));
-  slot.worker.on('error', (error) => {
+  const slot = slotOf(worker, dir);
+  // The listeners follow the thread from slot to slot.
+  worker.on('message', (message) => onWorkerMessage(worker.slot, message));
+  worker.on('error', (error) => {
     const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-    slot.failCause = oom ? 'memory-limit' : 'crashed';
-    finish(slot, oom ? 'oom-killed' : 'crashed', `module ${name}: ${oom ? `worker exceeded its ${memoryMb} MB heap limit` : 'worker failed'} (${error.message})`);
+    if (lostInRecycling(worker.slot)) return;
+    worker.slot.failCause = oom ? 'memory-limit' : 'crashed';
+    finish(worker.slot, oom ? 'oom-killed' : 'crashed', `module ${name}: ${oom ? `worker exceeded its ${memoryMb} MB heap limit` : 'worker failed'} (${error.message})`);
   });
-  slot.worker.on('exit', (code) => finish(slot, 'crashed', `module ${name}: worker exited (code ${code})`));
+  worker.on('exit', (code) => lostInRecycling(worker.slot) || finish(worker.slot, 'crashed', `module ${name}: worker exited (code ${code})`));
   return slot;
+}
+
+/** A thread that ended while being reset: its instance was already over, so only its files go, and another is parked. */
+function lostInRecycling(slot) {
+  if (!slot.recycling) return false;
+  slot.recycling = false;
+  clearTimeout(slot.recycleTimer);
+  void slot.worker.terminate();
+  rmSync(slot.dir, { recursive: true, force: true });
+  setImmediate(refill);
+  return true;
 }
 
 function refill() {
@@ -222,6 +273,14 @@ function refill() {
 }
 
 function onWorkerMessage(slot, message) {
+  if (slot.recycling) {
+    if (message.type === 'parked') {
+      slot.recycling = false;
+      clearTimeout(slot.recycleTimer);
+      reparked(slot, message);
+    }
+    return;
+  }
   if (message.type === 'response') return onResponse(slot, message);
   if (message.type === 'parked') {
     slot.parked = true;
@@ -240,7 +299,7 @@ function onWorkerMessage(slot, message) {
   if (slot.done) return;
   slot.ready = true;
   for (const [rid, pending] of slot.pending) pending.timer ??= requestTimer(slot, rid, pending.res);
-  emit({ event: 'started', id: slot.id, thread: slot.thread, parked: slot.tookParked, heapLimitMb: slot.heapLimitMb, times });
+  emit({ event: 'started', id: slot.id, thread: slot.thread, parked: slot.tookParked, recycled: slot.recycled === true, heapLimitMb: slot.heapLimitMb, times });
   slot.refill = setTimeout(() => {
     slot.refill = undefined;
     refill();

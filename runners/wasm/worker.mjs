@@ -3,7 +3,7 @@
 // folder, says {type:'parked'} and waits. On {type:'boot'} it boots in timed steps (the handoff, fetch, compile,
 // instantiate, init = the module's first run), then runs one WAGI request per message (those that came during
 // the boot first): a fresh instance per request (Spin's model) or one kept instance (reuse). It serves one
-// instance only and ends with it.
+// instance at a time: on {type:'reset'} (its instance was stopped) it drops the instance and is parked again.
 // Plain JavaScript, no dependencies.
 import { parentPort, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
@@ -147,13 +147,20 @@ const early = [];
 const answer = (request) => parentPort.postMessage({ type: 'response', rid: request.rid, ...serve(state, request.request) });
 parentPort.on('message', (message) => {
   if (message.type === 'boot') void onBoot(message);
+  else if (message.type === 'reset') {
+    // Nothing of the stopped instance is kept: its module (a compile mode compiles again), its kept instance, its queue.
+    state = undefined;
+    early.length = 0;
+    parked();
+  }
   else if (message.type === 'request') {
     if (state) answer(message);
     else early.push(message);
   }
 });
 // With the V8 heap limit this thread was created with (old and young generations), so coldlab can show it holds.
-parentPort.postMessage({ type: 'parked', heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576) });
+const parked = () => parentPort.postMessage({ type: 'parked', heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576) });
+parked();
 
 async function onBoot(message) {
   // The handoff: from the host's start command to this thread's first step (one clock across threads of a process).

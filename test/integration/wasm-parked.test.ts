@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { WasmRuntime } from '../../src/runtimes/wasm/runtime.js';
 import { WasmInstance } from '../../src/runtimes/wasm/instance.js';
@@ -13,8 +14,9 @@ import { parseScenarioText } from '../../src/scenario/load.js';
 import type { Prepared } from '../../src/runtimes/types.js';
 
 // Parked execution threads of the Wasm host, through the real runtime (host process, cgroup, worker threads,
-// node:wasi): each start is handed to a thread started ahead of need, each thread serves one instance and is
-// replaced, the per-instance limits still hold, and nothing is left after dispose. Invariants only, no timings.
+// node:wasi): each start is handed to a thread started ahead of need, a thread serves one instance at a time and
+// takes the next once its instance is stopped, with nothing of the old one, the per-instance limits still hold,
+// and nothing is left after dispose. Invariants only, no timings.
 const runtime = new WasmRuntime();
 const runId = `wasm-parked-${process.pid}`;
 
@@ -33,6 +35,18 @@ async function start(prepared: Prepared): Promise<WasmInstance> {
   return instance;
 }
 
+/** CPU time (user + system, ms) a process spends over windowMs of waiting. */
+async function cpuMsOver(pid: number, windowMs: number): Promise<number> {
+  const ticks = async (): Promise<number> => {
+    const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  };
+  const before = await ticks();
+  await new Promise((done) => setTimeout(done, windowMs));
+  // Clock ticks of 10 ms (USER_HZ 100 on Linux).
+  return ((await ticks()) - before) * 10;
+}
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0);
@@ -47,10 +61,11 @@ afterAll(async () => {
 });
 
 describe('wasm runtime: parked threads', () => {
-  it('hands each start to a parked thread, parks a new one after it, never reuses a thread; dispose leaves no host or worker', async () => {
+  it('hands each start to a parked thread, parks a new one after it, reuses a stopped instance\'s thread first; dispose leaves no host or worker', async () => {
     const prepared = await prepare('hello.wasm', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached }');
     const host = hostOf(prepared);
     const threads: number[] = [];
+    const recycled: boolean[] = [];
     for (let i = 0; i < 3; i++) {
       await runtime.whenParked(prepared);
       const waiting = [...host.parkedThreads];
@@ -63,17 +78,39 @@ describe('wasm runtime: parked threads', () => {
       expect(instance.start.createMs).toEqual(expect.any(Number));
       expect((await fetch(instance.url)).status).toBe(200);
       threads.push(instance.thread.id);
+      recycled.push(instance.thread.recycled);
       await instance.stop();
       expect((await instance.exited).reason).toBe('stopped');
     }
-    expect(new Set(threads).size).toBe(3);
-    expect(prepared.notes.join('\n')).toMatch(/wasm: starts handed to a parked thread: 3 of 3/);
+    // The thread of the stopped instance is parked again and taken first.
+    expect(new Set(threads).size).toBe(1);
+    expect(recycled).toEqual([false, true, true]);
+    expect(prepared.notes.join('\n')).toMatch(/wasm: starts handed to a parked thread: 3 of 3; 2 on a thread a stopped instance had used/);
     const pid = host.pid!;
     expect(alive(pid)).toBe(true);
     await runtime.dispose(runId);
     // The worker threads live in the host process: it is gone, and so are their stdio folders.
     expect(alive(pid)).toBe(false);
     expect(existsSync(stdioRoot(runId))).toBe(false);
+  });
+
+  it('a reused thread holds nothing of the instance before it: a kept instance counts its runs, the next starts from nothing', async () => {
+    const prepared = await prepare('../counter.wat', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached, wasmReuse: true }');
+    const answers: string[][] = [];
+    const threads: number[] = [];
+    for (let i = 0; i < 2; i++) {
+      await runtime.whenParked(prepared);
+      const instance = await start(prepared);
+      threads.push(instance.thread.id);
+      // The init run is the first; the two requests the second and third of the same kept instance.
+      answers.push([await (await fetch(instance.url)).text(), await (await fetch(instance.url)).text()]);
+      await instance.stop();
+    }
+    expect(threads[1]).toBe(threads[0]);
+    expect(answers).toEqual([
+      ['runs=2', 'runs=3'],
+      ['runs=2', 'runs=3'],
+    ]);
   });
 
   it('through the platform: the first request is cold, the next warm on the same instance', async () => {
@@ -140,6 +177,21 @@ describe('wasm runtime: parked threads', () => {
     expect((await stuck.exited).reason).toBe('crashed');
     expect((await fetch(`${bystander.url}/__coldlab/health`)).status).toBe(200);
     await bystander.stop();
+    // Stopped while its request runs: the thread cannot be reset, so it ends (after the host's request timeout)
+    // instead of being parked again, and a new one is parked.
+    await runtime.whenParked(loop);
+    const busy = await start(loop);
+    const cut = fetch(busy.url);
+    await new Promise((done) => setTimeout(done, 50));
+    await busy.stop();
+    expect((await cut).headers.get('x-coldlab-function-error')).toBe('wasm-crashed');
+    // The looping thread is ended, not left spinning: the host's CPU time stops growing (a spinning thread adds
+    // about as much CPU time as the window is long).
+    const pid = hostOf(loop).pid!;
+    await expect.poll(() => cpuMsOver(pid, 200), { timeout: 5_000, interval: 0 }).toBeLessThan(100);
+    const next = await start(loop);
+    expect(next.thread.id).not.toBe(busy.thread.id);
+    await next.stop();
 
     const grow = await prepare('bad/grow.wasm', '{ memoryMb: 32, maxInstances: 2 }');
     const [greedy, other] = [await start(grow), await start(grow)];

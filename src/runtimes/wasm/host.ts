@@ -15,15 +15,19 @@ export interface HostStart {
   thread: ThreadInfo;
 }
 
-/** The worker thread serving an instance: its id, whether it was parked before the start, its V8 heap limit (MB, as the thread reads it). */
+/**
+ * The worker thread serving an instance: its id, whether it was parked before the start and whether an earlier
+ * instance (stopped) had used it, its V8 heap limit (MB, as the thread reads it).
+ */
 export interface ThreadInfo {
   id: number;
   parked: boolean;
+  recycled: boolean;
   heapLimitMb: number | undefined;
 }
 
 type HostEvent =
-  | { event: 'started'; id: string; thread: number; parked: boolean; heapLimitMb?: number; times: Omit<StartBreakdown, 'totalMs'> }
+  | { event: 'started'; id: string; thread: number; parked: boolean; recycled?: boolean; heapLimitMb?: number; times: Omit<StartBreakdown, 'totalMs'> }
   | { event: 'parked'; id?: undefined; thread: number }
   | { event: 'park-failed'; id?: undefined; thread: number; detail?: string }
   | { event: 'start-failed'; id: string; cause: string; detail?: string }
@@ -145,7 +149,7 @@ export class WasmHost {
     if (event.event === 'started') this.parkedThreads.delete(event.thread);
     const waiting = this.waiting.get(event.id);
     if (!waiting) return;
-    if (event.event === 'started') return waiting.started.resolve({ times: event.times, thread: { id: event.thread, parked: event.parked, heapLimitMb: event.heapLimitMb } });
+    if (event.event === 'started') return waiting.started.resolve({ times: event.times, thread: { id: event.thread, parked: event.parked, recycled: event.recycled === true, heapLimitMb: event.heapLimitMb } });
     this.waiting.delete(event.id);
     if (event.event === 'start-failed') {
       const cause = event.cause.replace(/-/g, '_').toUpperCase();

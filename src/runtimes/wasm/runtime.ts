@@ -31,13 +31,13 @@ interface WasmState {
   artifact: WasmArtifact;
   host: WasmHost;
   runId: string;
-  /** Starts so far, and how many found a parked thread (the others booted one on the timed path). */
-  starts: { all: number; parked: number };
+  /** Starts so far, how many found a parked thread (the others booted one on the timed path), and how many of those had served an earlier instance. */
+  starts: { all: number; parked: number; recycled: number };
 }
 
 /** One note, kept current: how many starts a parked thread took, so a reader knows what createMs held. */
 function noteParked(notes: string[], starts: WasmState['starts']): void {
-  const note = `${PARKED_NOTE}: ${starts.parked} of ${starts.all}${starts.parked < starts.all ? ' (the others found none parked and booted their thread on the timed path, in createMs)' : ''}`;
+  const note = `${PARKED_NOTE}: ${starts.parked} of ${starts.all}${starts.parked < starts.all ? ' (the others found none parked and booted their thread on the timed path, in createMs)' : ''}; ${starts.recycled} on a thread a stopped instance had used (its first run of the module was behind it)`;
   const index = notes.findIndex((n) => n.startsWith(PARKED_NOTE));
   if (index >= 0) notes[index] = note;
   else notes.push(note);
@@ -79,7 +79,7 @@ export class WasmRuntime implements Runtime {
     if (!variant.prewarm && variant.wasmStart !== 'cached' && !(await this.dropCache(artifact.path))) {
       notes.push('prewarm off: the module could not be dropped from the page cache, so cold starts read it from memory');
     }
-    return { fn, variant, data: { wasm: { artifact, host, runId, starts: { all: 0, parked: 0 } } satisfies WasmState }, notes };
+    return { fn, variant, data: { wasm: { artifact, host, runId, starts: { all: 0, parked: 0, recycled: 0 } } satisfies WasmState }, notes };
   }
 
   async start(prepared: Prepared, ctx: StartContext): Promise<Instance> {
@@ -105,6 +105,7 @@ export class WasmRuntime implements Runtime {
     instance.markStarted({ ...answer.times, totalMs: (nowUs() - started) / 1000 }, answer.thread);
     state.starts.all++;
     if (answer.thread.parked) state.starts.parked++;
+    if (answer.thread.recycled) state.starts.recycled++;
     noteParked(prepared.notes, state.starts);
     // Keep the module out of the page cache for the next cold start, off the timed path.
     if (!variant.prewarm && variant.wasmStart !== 'cached') void this.dropCache(state.artifact.path);
