@@ -2,7 +2,7 @@ import type { Instance, InstanceExit, StartBreakdown } from '../types.js';
 import type { ThreadInfo, WasmHost } from './host.js';
 
 /**
- * A Wasm instance: a worker thread of its variant's host process (its own, used once), answering HTTP under
+ * A Wasm instance: a worker thread of its variant's host process (its own while it lives; then the next instance's), answering HTTP under
  * /i/<id> on the host's loopback port. It takes requests as soon as the host has the start command (they wait
  * in the host until the thread has started), so its start and thread are known only once it has started.
  */
