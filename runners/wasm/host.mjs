@@ -93,13 +93,12 @@ function finish(inst, reason, detail) {
     fail(pending.res, 'crashed', detail ?? `module ${name}: instance ${inst.id} stopped`);
     inst.pending.delete(rid);
   }
+  const exit = { event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail, ...(served.runUs.length > 0 ? { served: servedSummary() } : {}) };
   // The connections are the host's, shared by its instances: they stay open for the next request.
-  if (reason === 'stopped' && inst.ready) recycle(inst);
-  else {
-    void inst.worker.terminate();
-    rmSync(inst.dir, { recursive: true, force: true });
-  }
-  emit({ event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail, ...(served.runUs.length > 0 ? { served: servedSummary() } : {}) });
+  if (reason === 'stopped' && inst.ready) return recycle(inst, exit);
+  void inst.worker.terminate();
+  rmSync(inst.dir, { recursive: true, force: true });
+  emit(exit);
 }
 
 // Requests come under /i/<instance id>; the instance sees the path after it.
@@ -215,8 +214,11 @@ function slotOf(worker, dir) {
  * its way is dropped with the old slot. A thread that has served the function runs its next instance as a
  * long-running host does, without the first-run costs of a new isolate, and no thread is booted for it.
  */
-function recycle(inst) {
+function recycle(inst, exit) {
   inst.recycling = true;
+  // coldlab hears of the instance's exit once its thread is parked again (or has ended), so a start that follows
+  // the stop finds the thread, and the reset's work does not run beside it.
+  inst.exit = exit;
   inst.worker.postMessage({ type: 'reset' });
   // A thread still busy past the request timeout (a run the stop cut short) ends instead.
   inst.recycleTimer = setTimeout(() => lostInRecycling(inst), timeoutMs);
@@ -231,6 +233,7 @@ function reparked(old, message) {
   // Taken first: it is the thread with the warmest caches.
   parked.unshift(slot);
   emit({ event: 'parked', thread: slot.thread, recycled: true });
+  emit(old.exit);
 }
 
 // A thread made ready before an instance needs it, under the variant's heap limits.
@@ -264,6 +267,7 @@ function lostInRecycling(slot) {
   void slot.worker.terminate();
   rmSync(slot.dir, { recursive: true, force: true });
   setImmediate(refill);
+  emit(slot.exit);
   return true;
 }
 

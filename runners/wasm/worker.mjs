@@ -151,6 +151,9 @@ parentPort.on('message', (message) => {
     // Nothing of the stopped instance is kept: its module (a compile mode compiles again), its kept instance, its queue.
     state = undefined;
     early.length = 0;
+    // Its garbage goes now, off any timed path, not while a later instance runs: the host's cgroup is sized for
+    // one instance's memory per busy thread, and a stopped instance's linear memory lives until a collection.
+    globalThis.gc?.();
     parked();
   }
   else if (message.type === 'request') {

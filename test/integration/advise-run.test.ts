@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('advice on a real run', () => {
-  it('the keep-alive replay at the measured keep-alive gives exactly the measured instance cold starts', () => {
+  it('the keep-alive replay at the measured keep-alive gives the measured instance cold starts, within one', () => {
     // Arrivals and instance records are real whether or not the sender kept its schedule, so every variant is
     // replayed here (advice itself uses only valid ones).
     const figures = figuresOf(result.variants.map((v) => ({ ...v, status: 'completed' as const })));
@@ -54,7 +54,10 @@ describe('advice on a real run', () => {
       const atMeasured = replayKeepAlive(f, f.variant.keepAliveMs)?.point;
       // burst 2, sparse after a gap 1, again after a gap 3 (at least): the run must have reaped in the gaps.
       expect(f.instanceColdStarts).toBeGreaterThanOrEqual(6);
-      expect(atMeasured?.instanceColdStarts, f.key).toBe(f.instanceColdStarts);
+      // Within one: the replay draws warm service times from the run's own, and on a loaded host a drawn value
+      // on the other side of a keep-alive boundary than the real one starts one instance more or less (a CI run
+      // on 2026-12-06 measured 8 where the median replay had 7).
+      expect(Math.abs((atMeasured?.instanceColdStarts ?? Infinity) - f.instanceColdStarts), f.key).toBeLessThanOrEqual(1);
       // A keep-alive longer than every gap keeps the instances: fewer cold starts, more idle memory.
       const long = replayKeepAlive(f, 60_000)?.point;
       expect(long?.instanceColdStarts).toBeLessThan(atMeasured?.instanceColdStarts ?? 0);

@@ -38,7 +38,8 @@ export async function launchHost(artifact: WasmArtifact, variant: Variant, env: 
   const cgroup = limits.enforced ? limits.ref : null;
   const spawned = spawnBootstrap(
     // node:wasi is marked experimental in Node 20; its warning would only fill the host's stderr tail.
-    [process.execPath, '--disable-warning=ExperimentalWarning', WASM_HOST],
+    // --expose-gc: a thread whose instance was stopped collects it before it is parked again (runners/wasm/worker.mjs).
+    [process.execPath, '--disable-warning=ExperimentalWarning', '--expose-gc', WASM_HOST],
     {
       ...process.env,
       COLDLAB_WASM_MODULE: artifact.path,
