@@ -6,38 +6,13 @@
 //   GET /request            a fresh instance for the request only (a warm request's Wasm work)
 // Answers the module's output, with x-floor-compile-us, x-floor-instantiate-us and x-floor-run-us.
 import http from 'node:http';
-import { WASI } from 'node:wasi';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseWagiOutput, wagiArgs, wagiEnv } from '../runners/wasm/wagi.mjs';
+import { freshRunner, INIT } from './wasm-fresh.mjs';
 
 const file = workerData.module;
 const cached = await WebAssembly.compile(readFileSync(file));
-// In memory, as the Wasm host keeps its per-request stdio files.
-const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'coldlab-wasm-floor-'));
-const [stdin, stdout] = [join(dir, 'stdin'), join(dir, 'stdout')];
-// Imports built once, calling the WASI object of the request being run (instantiating needs them before it exists).
-let current;
-const wasiImport = Object.fromEntries(Object.keys(new WASI({ version: 'preview1' }).wasiImport).map((key) => [key, (...args) => current.wasiImport[key](...args)]));
-const imports = { wasi_snapshot_preview1: wasiImport };
-
-/** One fresh instance runs one request: µs to instantiate, and to run (WASI setup, _start, reading stdout), split as coldlab's host splits them. */
-function runFresh(module, request, times) {
-  let started = performance.now();
-  const instance = new WebAssembly.Instance(module, imports);
-  times.instantiateUs += (performance.now() - started) * 1000;
-  started = performance.now();
-  writeFileSync(stdin, '');
-  const fds = [openSync(stdin, 'r'), openSync(stdout, 'w')];
-  const wasi = (current = new WASI({ version: 'preview1', args: wagiArgs(request, 'floor'), env: wagiEnv(request, 'floor'), stdin: fds[0], stdout: fds[1], returnOnExit: true }));
-  wasi.start(instance);
-  for (const fd of fds) closeSync(fd);
-  const out = parseWagiOutput(readFileSync(stdout));
-  times.runUs += (performance.now() - started) * 1000;
-  return out;
-}
+const { dir, runFresh } = freshRunner('coldlab-wasm-floor-');
 
 // The same compile call as coldlab's worker (async, V8's background compile threads).
 const server = http.createServer(async (req, res) => {
@@ -50,7 +25,7 @@ const server = http.createServer(async (req, res) => {
       module = await WebAssembly.compile(readFileSync(file));
       times.compileUs = (performance.now() - started) * 1000;
     }
-    runFresh(module, { method: 'GET', url: '/__coldlab/init', headers: { host: 'localhost' } }, times);
+    runFresh(module, INIT, times);
   }
   const out = runFresh(module, { method: req.method, url: '/', headers: req.headers }, times);
   const timing = Object.fromEntries(Object.entries(times).map(([k, v]) => [`x-floor-${k.replace(/Us$/, '')}-us`, String(Math.round(v))]));

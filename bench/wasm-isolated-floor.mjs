@@ -10,22 +10,18 @@
 // Prints {"port":N} each time a thread is ready for an instance; reads "stop N" lines (the instance on the thread
 // at port N ends) and exits when stdin closes.
 import http from 'node:http';
-import { WASI } from 'node:wasi';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { parseWagiOutput, wagiArgs, wagiEnv } from '../runners/wasm/wagi.mjs';
-
-const INIT = { method: 'GET', url: '/__coldlab/init', headers: { host: 'localhost' } };
-// (module (memory (export "memory") 1) (func (export "_start"))), as coldlab's worker warms up with.
-const EMPTY_COMMAND = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 4, 1, 2, 0, 11]);
+import { EMPTY_COMMAND, WARM_UP_RUNS } from '../runners/wasm/warmUp.mjs';
+import { freshRunner, INIT } from './wasm-fresh.mjs';
 
 if (isMainThread) {
   const [file, mode] = process.argv.slice(2);
   const module = await WebAssembly.compile(readFileSync(file));
   const threads = new Map();
+  /** The live threads' stdio folders: a thread's goes when it is terminated, and those left (the one parked last, a reused one) at the end. */
+  const dirs = new Set();
   const park = () => {
     const worker = new Worker(new URL(import.meta.url), {
       workerData: { module },
@@ -34,6 +30,7 @@ if (isMainThread) {
     worker.on('message', (message) => {
       if (message.port) {
         threads.set(message.port, { worker, dir: message.dir });
+        dirs.add(message.dir);
         process.stdout.write(`${JSON.stringify({ port: message.port })}\n`);
       } else if (message.used && mode === 'fresh') replace(worker); // its replacement is parked once the thread has answered, as coldlab's host does
     });
@@ -53,27 +50,20 @@ if (isMainThread) {
     if (!thread) return;
     if (mode === 'recycled') return thread.worker.postMessage('reset');
     replace(thread.worker);
-    void thread.worker.terminate().then(() => rmSync(thread.dir, { recursive: true, force: true }));
+    void thread.worker.terminate().then(() => {
+      rmSync(thread.dir, { recursive: true, force: true });
+      dirs.delete(thread.dir);
+    });
   });
-  process.stdin.on('end', () => process.exit(0));
+  process.stdin.on('end', () => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
 } else {
   const { module } = workerData;
-  const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'coldlab-wasm-isolated-'));
-  const [stdin, stdout] = [join(dir, 'stdin'), join(dir, 'stdout')];
-  let current;
-  const wasiImport = Object.fromEntries(Object.keys(new WASI({ version: 'preview1' }).wasiImport).map((key) => [key, (...args) => current.wasiImport[key](...args)]));
-  const imports = { wasi_snapshot_preview1: wasiImport };
-  const runFresh = (mod, request) => {
-    const instance = new WebAssembly.Instance(mod, imports);
-    writeFileSync(stdin, '');
-    const fds = [openSync(stdin, 'r'), openSync(stdout, 'w')];
-    current = new WASI({ version: 'preview1', args: wagiArgs(request, 'floor'), env: wagiEnv(request, 'floor'), stdin: fds[0], stdout: fds[1], returnOnExit: true });
-    current.start(instance);
-    for (const fd of fds) closeSync(fd);
-    return parseWagiOutput(readFileSync(stdout));
-  };
+  const { dir, runFresh } = freshRunner('coldlab-wasm-isolated-');
   const empty = new WebAssembly.Module(EMPTY_COMMAND);
-  for (let i = 0; i < 40; i++) runFresh(empty, INIT);
+  for (let i = 0; i < WARM_UP_RUNS; i++) runFresh(empty, INIT);
   let booted = false;
   const server = http.createServer((req, res) => {
     // The platform's own warm-up at park: the HTTP path run on the empty command, as coldlab's worker runs WASI's.

@@ -32,9 +32,7 @@ export async function startFloor(module: string): Promise<Floor> {
  * can cost on this host, so coldlab's cold start against it is what the sandbox path adds.
  */
 export async function floorBehindGateway(floor: Floor): Promise<{ url: string; close(): Promise<void> }> {
-  let stopped = (): void => undefined;
-  const exited = new Promise<InstanceExit>((done) => (stopped = () => done({ reason: 'stopped' })));
-  const instance: Instance = { id: 'floor', url: floor.url, cgroup: null, limitsEnforced: false, notes: [], start: { totalMs: 0 }, exited, stop: async () => stopped() };
+  const instance = handWrittenInstance('floor', floor.url, () => undefined);
   const pool = new Pool({ maxInstances: 1, instanceConcurrency: 1, keepAliveMs: 3_600_000, provisioned: 1, startInstance: async () => instance });
   await pool.startProvisioned();
   const gateway = await startGateway(pool);
@@ -43,6 +41,29 @@ export async function floorBehindGateway(floor: Floor): Promise<{ url: string; c
     close: async () => {
       await gateway.close();
       await pool.close();
+    },
+  };
+}
+
+/**
+ * A hand-written floor as a pool's instance, so coldlab's pool and gateway can front it: no sandbox, no cgroup, no
+ * start of its own; stop() calls onStop and ends it. originExited: where its origin outlives it (kept connections).
+ */
+export function handWrittenInstance(id: string, url: string, onStop: () => void, originExited?: Promise<unknown>): Instance {
+  let stopped = (): void => undefined;
+  const exited = new Promise<InstanceExit>((done) => (stopped = () => done({ reason: 'stopped' })));
+  return {
+    id,
+    url,
+    cgroup: null,
+    limitsEnforced: false,
+    notes: [],
+    start: { totalMs: 0 },
+    exited,
+    ...(originExited ? { originExited } : {}),
+    stop: async () => {
+      onStop();
+      stopped();
     },
   };
 }

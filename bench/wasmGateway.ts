@@ -36,7 +36,8 @@ export interface WasmColdSide {
   handoffMs: Stats;
 }
 
-type Figure = 'floor' | 'gatewayFloor' | 'isolatedFresh' | 'isolatedRecycled' | 'coldlab' | 'floorCompile' | 'coldlabCompile' | 'start' | 'handoff';
+const FIGURES = ['floor', 'gatewayFloor', 'isolatedFresh', 'isolatedRecycled', 'coldlab', 'floorCompile', 'coldlabCompile', 'start', 'handoff'] as const;
+type Figure = (typeof FIGURES)[number];
 /** One timed request of one side, leaving its host idle again; pushes its figures when kept. */
 type Probe = (keep: boolean) => Promise<void>;
 
@@ -76,7 +77,7 @@ export async function benchWasmCold(module: string, base: Variant, samples: numb
   const modes = new Map<ColdMode, Mode>();
   try {
     for (const mode of COLD_MODES) {
-      const s = Object.fromEntries((['floor', 'gatewayFloor', 'isolatedFresh', 'isolatedRecycled', 'coldlab', 'floorCompile', 'coldlabCompile', 'start', 'handoff'] as const).map((k) => [k, [] as number[]])) as Record<Figure, number[]>;
+      const s = Object.fromEntries(FIGURES.map((k) => [k, [] as number[]])) as Record<Figure, number[]>;
       const path = `/cold?mode=${mode}`;
       // prepare() closes a runId's earlier hosts: each mode has its own runId.
       const prepared = await runtime.prepare({ wasm: module, handler: 'handler', env: {} }, { ...base, key: `cold-${mode}`, wasmStart: mode, keepAliveMs: 0 }, runId(mode));

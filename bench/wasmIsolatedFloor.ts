@@ -6,7 +6,8 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Pool } from '../src/platform/pool.js';
 import { type Gateway, startGateway } from '../src/platform/gateway.js';
-import type { Instance, InstanceExit } from '../src/runtimes/types.js';
+import type { Instance } from '../src/runtimes/types.js';
+import { handWrittenInstance } from './wasmFloor.js';
 
 export interface IsolatedFloor {
   pool: Pool;
@@ -34,22 +35,7 @@ export async function startIsolatedFloor(module: string, mode: 'fresh' | 'recycl
   const startInstance = async (): Promise<Instance> => {
     await parked();
     const port = ports.shift()!;
-    let stopped = (): void => undefined;
-    const exited = new Promise<InstanceExit>((done) => (stopped = () => done({ reason: 'stopped' })));
-    return {
-      id: `isolated-${++n}`,
-      url: `http://127.0.0.1:${port}`,
-      cgroup: null,
-      limitsEnforced: false,
-      notes: [],
-      start: { totalMs: 0 },
-      exited,
-      ...(mode === 'recycled' ? { originExited } : {}),
-      stop: async () => {
-        child.stdin.write(`stop ${port}\n`);
-        stopped();
-      },
-    };
+    return handWrittenInstance(`isolated-${++n}`, `http://127.0.0.1:${port}`, () => child.stdin.write(`stop ${port}\n`), mode === 'recycled' ? originExited : undefined);
   };
   const pool = new Pool({ maxInstances: 1, instanceConcurrency: 1, keepAliveMs: 0, provisioned: 0, startInstance });
   const gateway = await startGateway(pool);

@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fail, percentiles, reply } from './http.mjs';
 import { createWireServer } from './wire.mjs';
+import { createWaitingRoom } from './early.mjs';
 
 const bootMs = process.uptime() * 1000;
 const env = process.env;
@@ -70,7 +71,7 @@ if (mode === 'cached') {
   compileMs = performance.now() - started;
 }
 
-// Ends an instance: its pending requests fail, its thread ends, coldlab hears why.
+// Ends an instance: its pending requests fail, its thread ends (or, stopped after it started, is parked again), coldlab hears why.
 function finish(inst, reason, detail) {
   if (inst.done) return;
   inst.done = true;
@@ -86,8 +87,9 @@ function finish(inst, reason, detail) {
   instances.delete(inst.id);
   ended.add(inst.id);
   if (ended.size > 10_000) ended.delete(ended.values().next().value);
+  const recyclable = reason === 'stopped' && inst.ready;
   // Its replacement may not be parked yet (a failed start, an instance stopped before its first answer).
-  if (!(reason === 'stopped' && inst.ready)) setImmediate(refill);
+  if (!recyclable) setImmediate(refill);
   for (const [rid, pending] of inst.pending) {
     clearTimeout(pending.timer);
     fail(pending.res, 'crashed', detail ?? `module ${name}: instance ${inst.id} stopped`);
@@ -95,7 +97,7 @@ function finish(inst, reason, detail) {
   }
   const exit = { event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail, ...(served.runUs.length > 0 ? { served: servedSummary() } : {}) };
   // The connections are the host's, shared by its instances: they stay open for the next request.
-  if (reason === 'stopped' && inst.ready) return recycle(inst, exit);
+  if (recyclable) return recycle(inst, exit);
   void inst.worker.terminate();
   rmSync(inst.dir, { recursive: true, force: true });
   emit(exit);
@@ -103,11 +105,9 @@ function finish(inst, reason, detail) {
 
 // Requests come under /i/<instance id>; the instance sees the path after it.
 const ROUTE = /^\/i\/([^/?]+)(.*)$/;
-// coldlab sends an instance's first request as soon as it has sent the start command, and the two come on
-// different channels (HTTP, stdin): a request for an instance not started yet waits this long for its start.
+// A request for an instance whose start command has not come yet waits this long for it (./early.mjs).
 const EARLY_WAIT_MS = 5_000;
-/** Requests waiting for their instance's start command, by instance id. */
-const early = new Map();
+const early = createWaitingRoom(EARLY_WAIT_MS, (id, res) => fail(res, 'crashed', `module ${name}: instance ${id} is not running here (no start for it within ${EARLY_WAIT_MS} ms)`));
 /** Ids of instances that ended, newest last (the last 10,000): a request for one fails at once instead of waiting. */
 const ended = new Set();
 
@@ -119,15 +119,7 @@ function route(req, res) {
   const inst = instances.get(id);
   if (inst && !inst.done) return dispatch(inst, req, res);
   if (inst || ended.has(id)) return fail(res, 'crashed', `module ${name}: instance ${id} is not running here`);
-  const waiting = early.get(id) ?? [];
-  early.set(id, waiting);
-  const entry = { req, res };
-  entry.timer = setTimeout(() => {
-    waiting.splice(waiting.indexOf(entry), 1);
-    if (waiting.length === 0) early.delete(id);
-    fail(res, 'crashed', `module ${name}: instance ${id} is not running here (no start for it within ${EARLY_WAIT_MS} ms)`);
-  }, EARLY_WAIT_MS);
-  waiting.push(entry);
+  early.hold(id, req, res);
 }
 
 function dispatch(inst, req, res) {
@@ -140,12 +132,7 @@ function dispatch(inst, req, res) {
 
 /** The requests that came for id before its start command: to its instance, or failed with why it will not start. */
 function releaseEarly(id, inst, failure) {
-  for (const { req, res, timer } of early.get(id) ?? []) {
-    clearTimeout(timer);
-    if (inst) dispatch(inst, req, res);
-    else fail(res, 'crashed', failure);
-  }
-  early.delete(id);
+  early.release(id, (req, res) => (inst ? dispatch(inst, req, res) : fail(res, 'crashed', failure)));
 }
 
 const server = createWireServer(route);

@@ -11,6 +11,7 @@ import { WASI } from 'node:wasi';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseWagiOutput, wagiArgs, wagiEnv } from './wagi.mjs';
+import { EMPTY_COMMAND, WARM_UP_RUNS } from './warmUp.mjs';
 
 const { modulePath, module: cachedModule, name, reuse, capBytes, dir, fnEnv } = workerData;
 // The platform's own first request: what a command module does at init happens in its first run.
@@ -130,14 +131,8 @@ function serve(state, request) {
 // Parked: everything above ran before any instance needed this thread; the boot message starts the timed path.
 // The performance global loads lazily in a worker (~1.5 ms here): touched now, it is not charged to the handoff.
 void (performance.timeOrigin + performance.now());
-// The platform's own code warmed, not the function's: runs of an empty WASI command through the same path
-// (stdio files, WASI object, instantiate, _start), as a long-running host has run it before. Forty runs, not
-// one, bring the JIT along: in a parked thread the first run of a module took 0.21 ms instead of 0.31 and the
-// second 0.06 instead of 0.10 (a scratch probe, 15 threads each), and the bench's cold starts came out 0.1 ms
-// (cached) and 0.2 ms (compile) lower in three alternating pairs; it costs a few ms of the park, off the path.
-// (module (memory (export "memory") 1) (func (export "_start"))) in bytes.
-const EMPTY_COMMAND = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1, 7, 19, 2, 6, 109, 101, 109, 111, 114, 121, 2, 0, 6, 95, 115, 116, 97, 114, 116, 0, 0, 10, 4, 1, 2, 0, 11]);
-const WARM_UP_RUNS = 40;
+// The platform's own code warmed, not the function's (./warmUp.mjs): an empty WASI command through the same
+// path (stdio files, WASI object, instantiate, _start), as a long-running host has run it before.
 const emptyCommand = new WebAssembly.Module(EMPTY_COMMAND);
 for (let i = 0; i < WARM_UP_RUNS; i++) runOnce(new WebAssembly.Instance(emptyCommand, imports), INIT_REQUEST);
 // Requests may come before the boot is done (the host sends an instance's first request at once): they wait here
@@ -155,8 +150,7 @@ parentPort.on('message', (message) => {
     // one instance's memory per busy thread, and a stopped instance's linear memory lives until a collection.
     globalThis.gc?.();
     parked();
-  }
-  else if (message.type === 'request') {
+  } else if (message.type === 'request') {
     if (state) answer(message);
     else early.push(message);
   }

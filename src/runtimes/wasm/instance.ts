@@ -2,9 +2,10 @@ import type { Instance, InstanceExit, StartBreakdown } from '../types.js';
 import type { ThreadInfo, WasmHost } from './host.js';
 
 /**
- * A Wasm instance: a worker thread of its variant's host process (its own while it lives; then the next instance's), answering HTTP under
- * /i/<id> on the host's loopback port. It takes requests as soon as the host has the start command (they wait
- * in the host until the thread has started), so its start and thread are known only once it has started.
+ * A Wasm instance: a worker thread of its variant's host process (its own while it lives, then the next
+ * instance's), answering HTTP under /i/<id> on the host's loopback port. It takes requests as soon as the host
+ * has the start command (they wait in the host until the thread has started), so its start and thread are
+ * known only once it has started.
  */
 export class WasmInstance implements Instance {
   // Figures come from the host's cgroup, shared by every instance of the variant: not sampled per instance.
