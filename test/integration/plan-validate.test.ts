@@ -54,8 +54,11 @@ describe.each([
     // one request, and 2 of 7 runs missed by one or two (7 predicted vs 6 measured, 6 vs 8). Within two
     // cold requests counts as a hit; past that the relative bound holds.
     const coldMiss = Math.abs((predicted?.coldRequests ?? Infinity) - (measured?.coldRequests ?? 0));
-    if (coldMiss > 2) expect(Math.abs(error?.coldStartProbability ?? Infinity), detail).toBeLessThanOrEqual(bound);
-    expect(Math.abs(error?.meanInstances ?? Infinity), detail).toBeLessThanOrEqual(bound);
+    // "Within" includes the bound itself, which floating point can overshoot: a CI run on 2026-12-06 predicted
+    // 56 cold requests where 70 were measured, an error of exactly 20% that came out as 0.20000000000000007.
+    const within = bound + 1e-12;
+    if (coldMiss > 2) expect(Math.abs(error?.coldStartProbability ?? Infinity), detail).toBeLessThanOrEqual(within);
+    expect(Math.abs(error?.meanInstances ?? Infinity), detail).toBeLessThanOrEqual(within);
     // A P99 on the cliff between the warm and the cold tail is not compared, and the output says why.
     if (error && error.p99Ms === undefined) expect(v?.notes?.join(' ')).toContain('P99 not compared');
     else expect(Math.abs(error?.p99Ms ?? Infinity), detail).toBeLessThanOrEqual(0.2);
