@@ -248,10 +248,11 @@ async function wasm(): Promise<BenchRow[]> {
   console.log(`  floor (HTTP into a running worker)   ${p50max(w.floor.requestMs)}   instantiate ${us(w.floor.instantiateUs)}, run ${us(w.floor.runUs)}`);
   const c = w.cold;
   const { cached, compile } = g;
-  const cachedMet = cached.coldlabMs.p50 <= 2 && cached.coldlabMs.p50 <= 1.5 * cached.floorMs.p50;
   const compileGap = compile.coldlabMs.p50 - compile.floorMs.p50;
   return [
-    { figure: 'wasm cold start P50, cached, via gateway', baseline: `floor ${ms2(cached.floorMs.p50)}`, coldlab: ms2(cached.coldlabMs.p50), ratio: ratioOf(cached.coldlabMs.p50, cached.floorMs.p50), goal: '≤ 2 ms and ≤ 1.5× floor', met: cachedMet },
+    // The issue's two bounds for a cached start, one row each: one can be met while the other is not.
+    { figure: 'wasm cold start P50, cached, via gateway', baseline: '—', coldlab: ms2(cached.coldlabMs.p50), ratio: '—', goal: '≤ 2 ms', met: cached.coldlabMs.p50 <= 2 },
+    { figure: 'wasm cold start P50, cached, via gateway', baseline: `floor ${ms2(cached.floorMs.p50)}`, coldlab: ms2(cached.coldlabMs.p50), ratio: ratioOf(cached.coldlabMs.p50, cached.floorMs.p50), goal: '≤ 1.5× floor', met: cached.coldlabMs.p50 <= 1.5 * cached.floorMs.p50 },
     { figure: 'wasm cold start P50, cached: floor behind the gateway', baseline: `floor ${ms2(cached.floorMs.p50)}`, coldlab: ms2(cached.gatewayFloorMs.p50), ratio: ratioOf(cached.gatewayFloorMs.p50, cached.floorMs.p50), goal: '—', met: undefined },
     ...(cached.isolatedFreshMs && cached.isolatedRecycledMs
       ? [

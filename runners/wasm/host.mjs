@@ -1,12 +1,12 @@
-// coldlab Wasm host: one Node process per variant (in the variant's cgroup), holding Wasm instances as worker
-// threads, as Spin, Fastly and Cloudflare hold many sandboxes in one host process. One loopback port serves
-// every instance, each under its own base path (/i/<id>), so the gateway's kept connections to the host carry
-// a new instance's first request too; this thread forwards each request to its instance's worker and enforces
-// the per-request timeout. Threads are started ahead of need (parked: isolate booted, worker code loaded), as a
-// FaaS platform keeps empty sandboxes ready, so a cold start pays the Wasm work and a handoff, not a thread's
-// boot; a thread serves one instance at a time: when that instance is stopped the thread is reset and parked
-// again (a crash, a timeout or an out-of-memory ends it), and a new one is parked after each start.
-// Plain JavaScript; its HTTP server (./wire.mjs) parses with http-parser-js, which comes with coldlab.
+// coldlab Wasm host: one Node process per variant (in the variant's cgroup), holding Wasm instances in worker
+// threads, as Spin, Fastly and Cloudflare hold many sandboxes in one host process. Each thread serves its
+// instance's requests on a loopback port of its own (./worker.mjs), so this thread is in no request's path:
+// it keeps the threads' books. Threads are started ahead of need (parked: isolate booted, worker code loaded and
+// warmed, port open), as a FaaS platform keeps empty sandboxes ready; coldlab picks the parked thread for each
+// start (it knows their ports from the events below), so a cold start pays the Wasm work, not a thread's boot.
+// A thread serves one instance at a time: when that instance is stopped the thread is reset and parked again,
+// on the same port; a timeout, an out-of-memory or a crash ends it (its connections are cut, and the exit event
+// says what the gateway should answer in its place), and a new one is parked.
 //
 // Environment:
 //   COLDLAB_WASM_MODULE      path of the module (memory limit already applied by coldlab)
@@ -15,19 +15,21 @@
 //   COLDLAB_WASM_REUSE=1     one instance serves many requests (default: a fresh instance per request)
 //   COLDLAB_MEMORY_MB        memory size: each worker's V8 heap limit; the module's linear memory cap
 //   COLDLAB_WASM_TIMEOUT_MS  per-request timeout: past it the worker is terminated and replaced
-//   COLDLAB_WASM_TMP         folder for per-instance stdin/stdout files
+//   COLDLAB_WASM_TMP         folder for per-thread stdin/stdout files
 //   COLDLAB_WASM_ENV         JSON object of the function's own environment variables (under the CGI ones)
 //   COLDLAB_WASM_PARKED      threads kept parked (default 1; 0: every start boots its thread on the timed path)
-// Protocol: prints {"coldlab":"ready","port":N,...} once (after the first threads are parked), then one JSON event per
-// line on stdout ("parked", "park-failed", "started", "start-failed", "exit", "request-error"); reads one JSON command
-// per line on stdin ({"cmd":"start","id":"i1"}, {"cmd":"stop","id":"i1"}); exits when stdin closes.
+// Protocol: prints {"coldlab":"ready","parked":[{thread,port}],...} once (after the first threads are parked), then
+// one JSON event per line on stdout: "parked", "park-failed", "started" (written by the thread itself),
+// "start-failed", "exit", "thread-exit", "request-error". Reads one JSON command per line on stdin
+// ({"cmd":"start","id":"i1","thread":3} — thread optional: without it a thread is booted for the start —
+// {"cmd":"stop","id":"i1"}); exits when stdin closes.
 import { Worker } from 'node:worker_threads';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fail, percentiles, reply } from './http.mjs';
-import { createWireServer } from './wire.mjs';
-import { createWaitingRoom } from './early.mjs';
+import { STATUS } from './http.mjs';
+import { servedFigures } from './served.mjs';
+import { BUSY_SINCE, SHARED_BYTES, STARTED } from './shared.mjs';
 
 const bootMs = process.uptime() * 1000;
 const env = process.env;
@@ -40,23 +42,21 @@ const timeoutMs = Number(env.COLDLAB_WASM_TIMEOUT_MS || 10_000);
 const tmp = env.COLDLAB_WASM_TMP || '/tmp';
 const fnEnv = JSON.parse(env.COLDLAB_WASM_ENV || '{}');
 const parkedTarget = Math.max(0, Number(env.COLDLAB_WASM_PARKED ?? 1));
-// The replacement thread is parked after the new instance's first answer (or this long after its start, if none
-// comes): booting a thread costs this thread some work too, which must not land on the cold request's path.
+// The replacement thread is parked this long after a start with no request riding it (at once after one that
+// answered some): booting a thread costs this process CPU, which must not land beside the cold request.
 const REFILL_AFTER_MS = 20;
 const WORKER = new URL('./worker.mjs', import.meta.url);
 
 const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
-const instances = new Map();
-/** Threads waiting for an instance, oldest first. */
-const parked = [];
-let nextSlot = 0;
+/** Every live thread by thread id: { worker, id, shared, dir, port, instance, stopping, started, ended }. */
+const threads = new Map();
+/** Threads parked and not yet given out, oldest first (coldlab takes recycled ones first from its own list). */
+const parked = new Set();
+/** The thread of each instance, while it lives. */
+const byInstance = new Map();
+const served = servedFigures();
+let nextDir = 0;
 let announced = false;
-// Instantiate and run times of the requests served so far (the first 100,000), summed up at each instance exit.
-const served = { instantiateUs: [], runUs: [] };
-
-function servedSummary() {
-  return { count: served.runUs.length, reuse, instantiateUs: percentiles(served.instantiateUs), runUs: percentiles(served.runUs) };
-}
 
 // cached: compile once, before any instance starts; a module that does not compile fails every start the same way.
 let cached;
@@ -71,263 +71,164 @@ if (mode === 'cached') {
   compileMs = performance.now() - started;
 }
 
-// Ends an instance: its pending requests fail, its thread ends (or, stopped after it started, is parked again), coldlab hears why.
-function finish(inst, reason, detail) {
-  if (inst.done) return;
-  inst.done = true;
-  clearTimeout(inst.refill);
-  inst.onParked?.();
-  // A parked thread that ended unused: coldlab hears of it, and the next start boots its own thread.
-  if (inst.id === undefined) {
-    if (parked.includes(inst)) parked.splice(parked.indexOf(inst), 1);
-    void inst.worker.terminate();
-    rmSync(inst.dir, { recursive: true, force: true });
-    return emit({ event: 'park-failed', thread: inst.thread, detail });
-  }
-  instances.delete(inst.id);
-  ended.add(inst.id);
-  if (ended.size > 10_000) ended.delete(ended.values().next().value);
-  const recyclable = reason === 'stopped' && inst.ready;
-  // Its replacement may not be parked yet (a failed start, an instance stopped before its first answer).
-  if (!recyclable) setImmediate(refill);
-  for (const [rid, pending] of inst.pending) {
-    clearTimeout(pending.timer);
-    fail(pending.res, 'crashed', detail ?? `module ${name}: instance ${inst.id} stopped`);
-    inst.pending.delete(rid);
-  }
-  const exit = { event: inst.ready ? 'exit' : 'start-failed', id: inst.id, reason, cause: inst.failCause ?? reason, detail, ...(served.runUs.length > 0 ? { served: servedSummary() } : {}) };
-  // The connections are the host's, shared by its instances: they stay open for the next request.
-  if (recyclable) return recycle(inst, exit);
-  void inst.worker.terminate();
-  rmSync(inst.dir, { recursive: true, force: true });
-  emit(exit);
-}
-
-// Requests come under /i/<instance id>; the instance sees the path after it.
-const ROUTE = /^\/i\/([^/?]+)(.*)$/;
-// A request for an instance whose start command has not come yet waits this long for it (./early.mjs).
-const EARLY_WAIT_MS = 5_000;
-const early = createWaitingRoom(EARLY_WAIT_MS, (id, res) => fail(res, 'crashed', `module ${name}: instance ${id} is not running here (no start for it within ${EARLY_WAIT_MS} ms)`));
-/** Ids of instances that ended, newest last (the last 10,000): a request for one fails at once instead of waiting. */
-const ended = new Set();
-
-function route(req, res) {
-  const match = ROUTE.exec(req.url ?? '');
-  if (!match) return fail(res, 'crashed', `module ${name}: no instance in the path ${req.url}`);
-  const id = decodeURIComponent(match[1]);
-  req.url = match[2].startsWith('/') ? match[2] : `/${match[2]}`;
-  const inst = instances.get(id);
-  if (inst && !inst.done) return dispatch(inst, req, res);
-  if (inst || ended.has(id)) return fail(res, 'crashed', `module ${name}: instance ${id} is not running here`);
-  early.hold(id, req, res);
-}
-
-function dispatch(inst, req, res) {
-  try {
-    onRequest(inst, req, res);
-  } catch (error) {
-    fail(res, 'host', String(error));
-  }
-}
-
-/** The requests that came for id before its start command: to its instance, or failed with why it will not start. */
-function releaseEarly(id, inst, failure) {
-  early.release(id, (req, res) => (inst ? dispatch(inst, req, res) : fail(res, 'crashed', failure)));
-}
-
-const server = createWireServer(route);
-await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-const port = server.address().port;
-
-function onRequest(inst, req, res) {
-  if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
-  const rid = ++inst.nextRid;
-  // A request sent before the instance has started goes to its thread now and is run right after the start;
-  // its timeout counts from the start's end, as for a request sent after it.
-  inst.pending.set(rid, { res, timer: inst.ready ? requestTimer(inst, rid, res) : undefined });
-  inst.worker.postMessage({ type: 'request', rid, request: { method: req.method, url: req.url, headers: req.headers, body: req.body } });
-}
-
-function requestTimer(inst, rid, res) {
-  return setTimeout(() => {
-    const message = `module ${name}: request ran longer than ${timeoutMs} ms (endless loop?); its worker was terminated and the instance replaced`;
-    // coldlab hears of the instance's end before the answer goes out, so the platform does not send it another request.
-    inst.pending.delete(rid);
-    finish(inst, 'crashed', message);
-    fail(res, 'timeout', message);
-  }, timeoutMs);
-}
-
-function onResponse(inst, message) {
-  if (inst.refill) {
-    clearTimeout(inst.refill);
-    inst.refill = undefined;
-    setImmediate(refill);
-  }
-  const pending = inst.pending.get(message.rid);
-  if (!pending) return;
-  clearTimeout(pending.timer);
-  inst.pending.delete(message.rid);
-  const { res } = pending;
-  if (message.error) {
-    emit({ event: 'request-error', id: inst.id, cause: message.error.cause, message: message.error.message });
-    // Outgrowing memoryMb ends the instance: the platform replaces it, as an OOM kill would (told before the answer goes out).
-    if (message.error.cause === 'memory-limit') finish(inst, 'oom-killed', message.error.message);
-    fail(res, message.error.cause, message.error.message);
-    return;
-  }
-  const timing = { 'x-coldlab-wasm-instantiate-us': String(message.instantiateUs), 'x-coldlab-wasm-run-us': String(message.runUs) };
-  if (served.runUs.length < 100_000) {
-    served.instantiateUs.push(message.instantiateUs);
-    served.runUs.push(message.runUs);
-  }
-  reply(res, message.status, { ...message.headers, ...timing }, Buffer.from(message.body.buffer, message.body.byteOffset, message.body.byteLength));
-}
-
-// What the host knows of a thread's current use: parked, then one instance. A thread that served an instance which
-// was stopped gets a new slot when it is parked again, so nothing of the old instance (its pending requests, its
-// request ids) meets the new one.
-function slotOf(worker, dir) {
-  const slot = { id: undefined, pending: new Map(), nextRid: 0, ready: false, done: false, parked: false, worker, dir, thread: worker.threadId };
-  worker.slot = slot;
-  slot.parkedOnce = new Promise((resolve) => (slot.onParked = resolve));
-  return slot;
-}
-
-/**
- * A stopped instance's thread goes back to the parked threads instead of ending: the worker drops the instance's
- * state (its module instance, its kept instance, its queued requests; each request's stdio files are rewritten
- * anyway) and says so, and only then does the host take it as parked, so any message of the old instance still on
- * its way is dropped with the old slot. A thread that has served the function runs its next instance as a
- * long-running host does, without the first-run costs of a new isolate, and no thread is booted for it.
- */
-function recycle(inst, exit) {
-  inst.recycling = true;
-  // coldlab hears of the instance's exit once its thread is parked again (or has ended), so a start that follows
-  // the stop finds the thread, and the reset's work does not run beside it.
-  inst.exit = exit;
-  inst.worker.postMessage({ type: 'reset' });
-  // A thread still busy past the request timeout (a run the stop cut short) ends instead.
-  inst.recycleTimer = setTimeout(() => lostInRecycling(inst), timeoutMs);
-}
-
-function reparked(old, message) {
-  const slot = slotOf(old.worker, old.dir);
-  slot.parked = true;
-  slot.recycled = true;
-  slot.heapLimitMb = message.heapLimitMb;
-  slot.onParked();
-  // Taken first: it is the thread with the warmest caches.
-  parked.unshift(slot);
-  emit({ event: 'parked', thread: slot.thread, recycled: true });
-  emit(old.exit);
-}
-
-// A thread made ready before an instance needs it, under the variant's heap limits.
-function park() {
-  const n = ++nextSlot;
-  const dir = join(tmp, `t${n}`);
+/** A thread under the variant's heap limits; warmUp false for one booted for a start that is waiting. */
+function spawnThread(warmUp) {
+  const dir = join(tmp, `t${++nextDir}`);
+  const sharedBuffer = new SharedArrayBuffer(SHARED_BYTES);
   const worker = new Worker(WORKER, {
-    workerData: { modulePath, module: cached?.module, name, reuse, capBytes: memoryMb * 1048576, dir, fnEnv },
+    workerData: { modulePath, module: cached?.module, name, reuse, capBytes: memoryMb * 1048576, dir, fnEnv, shared: sharedBuffer, hostOrigin: performance.timeOrigin, warmUp },
     resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.max(1, Math.min(16, Math.floor(memoryMb / 8))), stackSizeMb: 4 },
     stdout: false,
     stderr: false,
   });
-  const slot = slotOf(worker, dir);
-  // The listeners follow the thread from slot to slot.
-  worker.on('message', (message) => onWorkerMessage(worker.slot, message));
+  const thread = { worker, id: worker.threadId, shared: new Int32Array(sharedBuffer), dir, port: undefined, instance: undefined, stopping: false, ended: false };
+  thread.firstPark = new Promise((resolve) => (thread.onFirstPark = resolve));
+  threads.set(thread.id, thread);
+  worker.on('message', (message) => onMessage(thread, message));
   worker.on('error', (error) => {
     const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY';
-    if (lostInRecycling(worker.slot)) return;
-    worker.slot.failCause = oom ? 'memory-limit' : 'crashed';
-    finish(worker.slot, oom ? 'oom-killed' : 'crashed', `module ${name}: ${oom ? `worker exceeded its ${memoryMb} MB heap limit` : 'worker failed'} (${error.message})`);
+    const message = `module ${name}: ${oom ? `worker exceeded its ${memoryMb} MB heap limit` : 'worker failed'} (${error.message})`;
+    end(thread, oom ? 'oom-killed' : 'crashed', message, oom ? 'memory-limit' : 'crashed');
   });
-  worker.on('exit', (code) => lostInRecycling(worker.slot) || finish(worker.slot, 'crashed', `module ${name}: worker exited (code ${code})`));
-  return slot;
-}
-
-/** A thread that ended while being reset: its instance was already over, so only its files go, and another is parked. */
-function lostInRecycling(slot) {
-  if (!slot.recycling) return false;
-  slot.recycling = false;
-  clearTimeout(slot.recycleTimer);
-  void slot.worker.terminate();
-  rmSync(slot.dir, { recursive: true, force: true });
-  setImmediate(refill);
-  emit(slot.exit);
-  return true;
+  worker.on('exit', (code) => end(thread, 'crashed', `module ${name}: worker exited (code ${code})`, 'crashed'));
+  return thread;
 }
 
 function refill() {
   if (cached && !cached.module) return;
-  while (parked.length < parkedTarget) parked.push(park());
+  let idle = 0;
+  for (const thread of threads.values()) if (thread.instance === undefined && !thread.ended) idle++;
+  for (; idle < parkedTarget; idle++) spawnThread(true);
 }
 
-function onWorkerMessage(slot, message) {
-  if (slot.recycling) {
-    if (message.type === 'parked') {
-      slot.recycling = false;
-      clearTimeout(slot.recycleTimer);
-      reparked(slot, message);
-    }
+/**
+ * Ends a thread: its connections are cut. Its instance, if it has one, ends with reason; `cut` names what the
+ * gateway answers a request that connection carried (the thread could not answer it itself).
+ */
+function end(thread, reason, detail, cut) {
+  if (thread.ended) return;
+  thread.ended = true;
+  clearTimeout(thread.stopTimer);
+  threads.delete(thread.id);
+  parked.delete(thread);
+  thread.onFirstPark();
+  const id = thread.instance;
+  if (id === undefined) {
+    if (!thread.failedStart) emit({ event: 'park-failed', thread: thread.id, detail });
+  } else if (!thread.failedStart) {
+    byInstance.delete(id);
+    // Said before the thread goes, so coldlab knows the cause when the cut reaches its gateway.
+    const started = Atomics.load(thread.shared, STARTED) === 1;
+    emit({ event: started ? 'exit' : 'start-failed', id, reason, cause: cut, detail, cut: { status: STATUS[cut] ?? 502, error: `wasm-${cut}`, message: detail }, ...servedPart() });
+  }
+  void thread.worker.terminate();
+  rmSync(thread.dir, { recursive: true, force: true });
+  emit({ event: 'thread-exit', thread: thread.id });
+  setImmediate(refill);
+}
+
+const servedPart = () => (served.count > 0 ? { served: served.summary(reuse) } : {});
+
+function onMessage(thread, message) {
+  if (thread.ended) return;
+  if (message.type === 'say') return void process.stdout.write(message.line);
+  if (message.type === 'request-error') return emit({ event: 'request-error', id: thread.instance, cause: message.cause, message: message.message });
+  if (message.type === 'parked') return onParked(thread, message);
+  if (message.type === 'ready') {
+    if (message.answered > 0) setImmediate(refill);
+    else setTimeout(refill, REFILL_AFTER_MS);
     return;
   }
-  if (message.type === 'response') return onResponse(slot, message);
-  if (message.type === 'parked') {
-    slot.parked = true;
-    slot.heapLimitMb = message.heapLimitMb;
-    slot.onParked();
-    // Before the ready line, coldlab does not read events yet: the first threads are named in it.
-    if (slot.id === undefined && announced) emit({ event: 'parked', thread: slot.thread });
-    return;
+  if (message.type === 'fatal') {
+    emit({ event: 'request-error', id: thread.instance, cause: message.cause, message: message.message });
+    return end(thread, 'oom-killed', message.message, message.cause);
   }
   if (message.type === 'failed') {
-    slot.failCause = message.cause;
-    return finish(slot, 'crashed', message.message);
+    byInstance.delete(thread.instance);
+    thread.failedStart = true;
+    emit({ event: 'start-failed', id: thread.instance, cause: message.cause, detail: message.message });
+    // A failed start leaves nothing to reuse: the thread goes, and another is parked.
+    end(thread, 'crashed', message.message, 'crashed');
   }
-  if (message.type !== 'ready') return;
-  const { type: _type, ...times } = message;
-  if (slot.done) return;
-  slot.ready = true;
-  for (const [rid, pending] of slot.pending) pending.timer ??= requestTimer(slot, rid, pending.res);
-  emit({ event: 'started', id: slot.id, thread: slot.thread, parked: slot.tookParked, recycled: slot.recycled === true, heapLimitMb: slot.heapLimitMb, times });
-  slot.refill = setTimeout(() => {
-    slot.refill = undefined;
-    refill();
-  }, REFILL_AFTER_MS);
 }
 
-// Hands the instance to the oldest parked thread (or, with none left, to a thread booted now, on the timed path).
-function start(id) {
-  if (cached && !cached.module) {
-    ended.add(id);
-    releaseEarly(id, undefined, cached.message);
-    return emit({ event: 'start-failed', id, cause: cached.cause, detail: cached.message });
+function onParked(thread, message) {
+  thread.port = message.port;
+  thread.heapLimitMb = message.heapLimitMb;
+  served.merge(message.served);
+  thread.onFirstPark();
+  const id = thread.instance;
+  // A thread booted for a waiting start says it is parked once, before its boot: it is that instance's already.
+  if (id !== undefined && !thread.stopping) return;
+  if (id !== undefined) {
+    // Its instance was stopped and the thread is reset: parked again (taken first, it has the warmest caches),
+    // and only then is the exit said, so a start that follows the stop finds it.
+    clearTimeout(thread.stopTimer);
+    byInstance.delete(id);
+    thread.instance = undefined;
+    thread.stopping = false;
+    parked.add(thread);
+    emit({ event: 'parked', thread: thread.id, port: thread.port, recycled: true });
+    return emit({ event: 'exit', id, reason: 'stopped', ...servedPart() });
   }
-  const slot = parked.shift() ?? park();
-  slot.id = id;
-  slot.tookParked = slot.parked;
-  instances.set(id, slot);
-  slot.worker.postMessage({ type: 'boot', sentAt: performance.timeOrigin + performance.now() });
-  releaseEarly(id, slot);
+  parked.add(thread);
+  // Before the ready line, coldlab does not read events yet: the first threads are named in it.
+  if (announced) emit({ event: 'parked', thread: thread.id, port: thread.port, recycled: false });
+}
+
+function start(id, threadId) {
+  if (cached && !cached.module) return emit({ event: 'start-failed', id, cause: cached.cause, detail: cached.message });
+  let thread;
+  if (threadId === undefined) {
+    // coldlab saw none parked: one is booted for this start (a parked one coldlab has not heard of yet may be
+    // its pick for the next start, so it is not taken here).
+    thread = spawnThread(false);
+  } else {
+    thread = threads.get(threadId);
+    if (!thread || !parked.has(thread)) return emit({ event: 'start-failed', id, cause: 'crashed', detail: `module ${name}: the thread picked for instance ${id} ended before the start` });
+    parked.delete(thread);
+  }
+  thread.instance = id;
+  byInstance.set(id, thread);
+  // Queued until a new thread listens; a thread a request already started for this instance ignores it.
+  thread.worker.postMessage({ type: 'boot', id });
 }
 
 function stop(id) {
-  const inst = instances.get(id);
-  releaseEarly(id, undefined, `module ${name}: instance ${id} stopped before it started`);
-  if (inst) finish(inst, 'stopped');
-  else emit({ event: 'exit', id, reason: 'stopped' });
+  const thread = byInstance.get(id);
+  if (!thread) return emit({ event: 'exit', id, reason: 'stopped' });
+  if (thread.stopping) return;
+  thread.stopping = true;
+  thread.worker.postMessage({ type: 'reset' });
+  // A thread that does not come back within the timeout (a boot or a run the stop found going) ends instead.
+  thread.stopTimer = setTimeout(() => end(thread, 'stopped', `module ${name}: instance ${id} was stopped while it ran; its worker was terminated`, 'crashed'), timeoutMs);
 }
+
+// The per-request timeout: each thread marks when its current run began; a run past timeoutMs ends its thread.
+const POLL_MS = Math.min(250, Math.max(5, Math.floor(timeoutMs / 10)));
+setInterval(() => {
+  const now = performance.now();
+  for (const thread of threads.values()) {
+    const since = Atomics.load(thread.shared, BUSY_SINCE);
+    if (since === 0 || now - (since - 1) <= timeoutMs) continue;
+    if (thread.stopping) end(thread, 'stopped', `module ${name}: instance ${thread.instance} was stopped while it ran; its worker was terminated`, 'crashed');
+    else end(thread, 'crashed', `module ${name}: request ran longer than ${timeoutMs} ms (endless loop?); its worker was terminated and the instance replaced`, 'timeout');
+  }
+}, POLL_MS).unref();
 
 createInterface({ input: process.stdin }).on('line', (line) => {
   const command = JSON.parse(line);
-  if (command.cmd === 'start') start(command.id);
+  if (command.cmd === 'start') start(command.id, command.thread);
   else if (command.cmd === 'stop') stop(command.id);
 });
 // coldlab died or is done with this variant: no orphans.
-process.stdin.on('end', () => process.exit(0));
+process.stdin.on('end', () => {
+  for (const thread of threads.values()) rmSync(thread.dir, { recursive: true, force: true });
+  process.exit(0);
+});
 refill();
-await Promise.all(parked.map((slot) => slot.parkedOnce));
+await Promise.all([...threads.values()].map((thread) => thread.firstPark));
 // The first parked threads ride on the ready line: coldlab reads the events after it from a later listener.
-emit({ coldlab: 'ready', port, initMs: compileMs, bootMs, pid: process.pid, parks: parkedTarget > 0 && !(cached && !cached.module), parked: parked.filter((slot) => slot.parked).map((slot) => slot.thread) });
+const first = [...parked].map((thread) => ({ thread: thread.id, port: thread.port }));
+emit({ coldlab: 'ready', port: first[0]?.port ?? 0, initMs: compileMs, bootMs, pid: process.pid, parks: parkedTarget > 0 && !(cached && !cached.module), parked: first });
 announced = true;

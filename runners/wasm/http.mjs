@@ -1,15 +1,9 @@
-// HTTP helpers of the Wasm host (runners/wasm/host.mjs): answers, module errors as status codes, and the
-// percentiles of the served requests' figures. Plain JavaScript, no dependencies.
+// HTTP answers of a Wasm execution thread (./worker.mjs): a module's errors as status codes, named in
+// x-coldlab-function-error. Plain JavaScript, no dependencies.
 
 export const STATUS = { trap: 500, 'exit-code': 500, 'memory-limit': 500, timeout: 504, 'bad-response': 502, crashed: 502, host: 500 };
 
-export function percentiles(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-  return { p50: at(0.5), p99: at(0.99) };
-}
-
-/** Answers once, on the host's wire server (./wire.mjs); content-length is set from the body. */
+/** Answers once, on the thread's wire server (./wire.mjs); content-length is set from the body. */
 export function reply(res, status, headers, body) {
   if (res.headersSent || res.destroyed) return;
   res.send(status, headers, body);

@@ -1,174 +1,147 @@
-// One Wasm instance: a worker thread of the host process (runners/wasm/host.mjs) with its own compiled module,
-// V8 heap limits and WASI state. The host starts it ahead of need (parked): it loads this file, makes its stdio
-// folder, says {type:'parked'} and waits. On {type:'boot'} it boots in timed steps (the handoff, fetch, compile,
-// instantiate, init = the module's first run), then runs one WAGI request per message (those that came during
-// the boot first): a fresh instance per request (Spin's model) or one kept instance (reuse). It serves one
-// instance at a time: on {type:'reset'} (its instance was stopped) it drops the instance and is parked again.
-// Plain JavaScript, no dependencies.
-import { parentPort, workerData } from 'node:worker_threads';
+// One execution thread of the Wasm host (./host.mjs): its own V8 heap limits, its own loopback port, one
+// instance at a time. The host starts it ahead of need (parked): it loads the module runner (./module.mjs),
+// warms the platform's code, listens, says {type:'parked', port} and waits. An instance starts on the host's
+// {type:'boot', id} or on the first request for a new id at this port, whichever comes first (coldlab sends the
+// instance's first request as it sends the start, so the request rides the start). The thread answers its
+// instance's requests itself, under /i/<id>: no other thread is in a request's path. It writes the instance's
+// `started` line on the host's stdout itself, before answering the requests that rode the start, so coldlab has
+// the start's figures when their answers come. On {type:'reset'} (its instance was stopped) it drops the
+// instance and is parked again, on the same port. The host reads `shared` to end a run past its timeout.
+// Plain JavaScript; its HTTP server (./wire.mjs) parses with http-parser-js, which comes with coldlab.
+import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { getHeapStatistics } from 'node:v8';
-import { WASI } from 'node:wasi';
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseWagiOutput, wagiArgs, wagiEnv } from './wagi.mjs';
-import { EMPTY_COMMAND, WARM_UP_RUNS } from './warmUp.mjs';
+import { writeSync } from 'node:fs';
+import { createModuleRunner } from './module.mjs';
+import { fail, reply } from './http.mjs';
+import { servedFigures } from './served.mjs';
+import { createWireServer } from './wire.mjs';
+import { BUSY_SINCE, STARTED } from './shared.mjs';
 
-const { modulePath, module: cachedModule, name, reuse, capBytes, dir, fnEnv } = workerData;
-// The platform's own first request: what a command module does at init happens in its first run.
-const INIT_REQUEST = { method: 'GET', url: '/__coldlab/init', headers: { host: 'localhost' }, body: '' };
-const ms = (from) => performance.now() - from;
+const { name, hostOrigin, warmUp } = workerData;
+const shared = new Int32Array(workerData.shared);
+const runner = createModuleRunner(workerData);
+const served = servedFigures();
+// The performance global loads lazily in a worker (~1.5 ms here): touched now, it is not charged to a start.
+const now = () => performance.timeOrigin + performance.now();
+void now();
+// A thread booted for a start that found none parked runs no warm-up: that start is waiting for it.
+if (warmUp) runner.warmUp();
 
-mkdirSync(dir, { recursive: true });
-const files = { in: join(dir, 'stdin'), out: join(dir, 'stdout'), err: join(dir, 'stderr') };
+/** The instance this thread serves: { id, status: booting | ready | failed | ended, state, queue, settled }. */
+let inst;
+/** Instances this thread served (the last 1,000): a late request for one fails at once instead of starting it again. */
+const endedIds = new Set();
+let recycled = false;
+const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1048576);
+// Linear memory of stopped instances lives until a collection: at a reset past this much, the thread collects.
+const COLLECT_PAST_BYTES = 8 * 1048576;
+let externalAtPark = 0;
 
-// The instance's imports call whichever WASI object serves the current request: a kept instance stays bound
-// to the imports it was built with, while each request brings its own environment, stdin and stdout.
-let current;
-const wasiImport = {};
-for (const key of Object.keys(new WASI({ version: 'preview1' }).wasiImport)) wasiImport[key] = (...args) => current.wasiImport[key](...args);
-const imports = { wasi_snapshot_preview1: wasiImport };
-
-class ModuleFailure extends Error {
-  constructor(cause, message) {
-    super(`module ${name}: ${message}`);
-    this.cause = cause;
-  }
+const ROUTE = /^\/i\/([^/?]+)(.*)$/;
+function route(req, res) {
+  const match = ROUTE.exec(req.url ?? '');
+  if (!match) return fail(res, 'crashed', `module ${name}: no instance in the path ${req.url}`);
+  const id = decodeURIComponent(match[1]);
+  req.url = match[2].startsWith('/') ? match[2] : `/${match[2]}`;
+  if (!inst && !endedIds.has(id)) begin(id);
+  if (inst?.id !== id) return fail(res, 'crashed', `module ${name}: instance ${id} is not running here`);
+  if (inst.status === 'booting') inst.queue.push([req, res]);
+  else if (inst.status === 'ready') answer(req, res);
+  else fail(res, 'crashed', `module ${name}: instance ${id} is not running here`);
 }
 
-function stderrTail() {
-  const text = readFileSync(files.err, 'utf8').trim();
-  return text ? `; stderr: ${text.split('\n').slice(-3).join(' | ').slice(0, 300)}` : '';
-}
+const server = createWireServer(route);
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const port = server.address().port;
 
-// A trap with linear memory near its cap (within 2 MiB or 10%) is taken for the module outgrowing memoryMb: an
-// allocation's memory.grow failed and the module aborted. Wasm does not say why a module trapped, so this is a judgement.
-function classifyTrap(instance, error) {
-  const message = error instanceof Error ? `${error.constructor.name}: ${error.message}` : String(error);
-  const size = instance.exports.memory?.buffer?.byteLength ?? 0;
-  if (size + Math.min(2 * 1048576, capBytes / 10) >= capBytes) {
-    return new ModuleFailure('memory-limit', `outgrew its memory limit (linear memory ${Math.round(size / 1048576)} MiB of ${Math.round(capBytes / 1048576)} MiB) and trapped (${message})${stderrTail()}`);
-  }
-  return new ModuleFailure('trap', `trapped (${message})${stderrTail()}`);
-}
-
-/** Runs _start once on the instance with one request's environment and stdin; returns stdout's bytes. */
-function runOnce(instance, request) {
-  writeFileSync(files.in, request.body ?? '');
-  const fds = [openSync(files.in, 'r'), openSync(files.out, 'w'), openSync(files.err, 'w')];
-  let code;
+/** A line on the host's stdout from this thread; through the host when the pipe is full (the write would fail). */
+function say(event) {
+  const line = `${JSON.stringify(event)}\n`;
   try {
-    current = new WASI({ version: 'preview1', args: wagiArgs(request, name), env: { ...fnEnv, ...wagiEnv(request, name) }, stdin: fds[0], stdout: fds[1], stderr: fds[2], returnOnExit: true });
-    code = current.start(instance);
-  } catch (error) {
-    throw classifyTrap(instance, error);
-  } finally {
-    for (const fd of fds) closeSync(fd);
+    if (writeSync(1, line) === Buffer.byteLength(line)) return;
+  } catch {
+    // EAGAIN: the host writes it in order with its own.
   }
-  if (code !== 0) throw new ModuleFailure('exit-code', `exited with code ${code}${stderrTail()}`);
-  return readFileSync(files.out);
+  parentPort.postMessage({ type: 'say', line });
 }
 
-async function boot() {
-  const times = {};
-  let module = cachedModule;
-  if (!module) {
-    let started = performance.now();
-    const bytes = readFileSync(modulePath);
-    times.fetchMs = ms(started);
-    started = performance.now();
-    try {
-      module = await WebAssembly.compile(bytes);
-    } catch (error) {
-      throw new ModuleFailure('invalid-module', `is not a valid WebAssembly module (${error.message})`);
+function begin(id) {
+  let settle;
+  const mine = { id, status: 'booting', queue: [], settled: new Promise((resolve) => (settle = resolve)) };
+  inst = mine;
+  const bootAt = now();
+  runner.boot().then(
+    (booted) => {
+      mine.state = booted;
+      mine.status = 'ready';
+      Atomics.store(shared, STARTED, 1);
+      mine.startedEvent = { event: 'started', id, thread: threadId, port, parked: warmUp, recycled, heapLimitMb, times: { bootAt, ...booted.times } };
+      say(mine.startedEvent);
+      const riding = mine.queue.splice(0);
+      for (const [req, res] of riding) answer(req, res);
+      parentPort.postMessage({ type: 'ready', answered: riding.length });
+      settle();
+    },
+    (error) => {
+      mine.status = 'failed';
+      const cause = error.cause && typeof error.cause === 'string' ? error.cause : 'host';
+      const message = cause === 'host' ? `module ${name}: ${error?.message ?? error}` : error.message;
+      // Answered for form's sake: the gateway answers a request that rode a failed start with the start's error.
+      for (const [, res] of mine.queue.splice(0)) fail(res, 'crashed', message);
+      parentPort.postMessage({ type: 'failed', cause, message });
+      settle();
+    },
+  );
+}
+
+function answer(req, res) {
+  if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
+  // The host ends a run that outlasts the timeout: it reads when this one began (ms since the host's start, +1 so 0 is idle).
+  Atomics.store(shared, BUSY_SINCE, Math.floor(now() - hostOrigin) + 1);
+  const out = runner.serve(inst.state, req);
+  Atomics.store(shared, BUSY_SINCE, 0);
+  if (out.error) {
+    // Outgrowing memoryMb ends the instance, as an OOM kill would: the host ends this thread, and the gateway,
+    // told why by the host, answers the request whose connection that cuts.
+    if (out.error.cause === 'memory-limit') {
+      inst.status = 'ended';
+      return parentPort.postMessage({ type: 'fatal', ...out.error });
     }
-    times.compileMs = ms(started);
+    parentPort.postMessage({ type: 'request-error', ...out.error });
+    return fail(res, out.error.cause, out.error.message);
   }
-  const exports = WebAssembly.Module.exports(module);
-  if (!exports.some((e) => e.name === '_start' && e.kind === 'function')) {
-    throw new ModuleFailure('no-start', `exports no _start function, so it is not a WASI command (exports: ${exports.map((e) => e.name).join(', ') || 'none'})`);
-  }
-  if (!exports.some((e) => e.name === 'memory' && e.kind === 'memory')) throw new ModuleFailure('no-memory', 'exports no memory, which WASI needs');
-  const foreign = WebAssembly.Module.imports(module).filter((i) => i.module !== 'wasi_snapshot_preview1');
-  if (foreign.length > 0) throw new ModuleFailure('unsupported-import', `imports ${foreign.map((i) => `${i.module}.${i.name}`).join(', ')}; only wasi_snapshot_preview1 is provided`);
-  let started = performance.now();
-  let instance;
-  try {
-    instance = new WebAssembly.Instance(module, imports);
-  } catch (error) {
-    throw new ModuleFailure('instantiate', `could not be instantiated (${error.message})`);
-  }
-  times.instantiateMs = ms(started);
-  started = performance.now();
-  runOnce(instance, INIT_REQUEST);
-  times.initMs = ms(started);
-  return { module, kept: reuse ? instance : undefined, times };
+  served.add(out.instantiateUs, out.runUs);
+  const timing = { 'x-coldlab-wasm-instantiate-us': String(out.instantiateUs), 'x-coldlab-wasm-run-us': String(out.runUs) };
+  reply(res, out.status, { ...out.headers, ...timing }, out.body);
 }
 
-function serve(state, request) {
-  let instance = state.kept;
-  let instantiateUs = 0;
-  if (!instance) {
-    const started = performance.now();
-    instance = new WebAssembly.Instance(state.module, imports);
-    instantiateUs = Math.round(ms(started) * 1000);
+async function reset() {
+  const mine = inst;
+  if (mine) {
+    // A stop that came during the boot waits for it: the thread is parked again with nothing of the instance.
+    await mine.settled;
+    endedIds.add(mine.id);
+    if (endedIds.size > 1000) endedIds.delete(endedIds.values().next().value);
   }
-  const started = performance.now();
-  try {
-    const out = runOnce(instance, request);
-    const runUs = Math.round(ms(started) * 1000);
-    const parsed = parseWagiOutput(out);
-    if (parsed.error) throw new ModuleFailure('bad-response', parsed.error);
-    if (reuse) state.kept = instance;
-    return { status: parsed.status, headers: parsed.headers, body: parsed.body, instantiateUs, runUs };
-  } catch (error) {
-    // A trapped instance's state cannot be trusted: a reused one is rebuilt for the next request.
-    if (reuse && error.cause !== 'bad-response') state.kept = undefined;
-    if (error instanceof ModuleFailure) return { error: { cause: error.cause, message: error.message } };
-    return { error: { cause: 'host', message: `module ${name}: ${error?.message ?? error}` } };
-  }
+  inst = undefined;
+  recycled = true;
+  Atomics.store(shared, STARTED, 0);
+  // Off any timed path, and only when the stopped instances left enough to matter: the host's cgroup is sized
+  // for one instance's memory per busy thread, but a collection on every reset cost the next start 0.1–0.2 ms.
+  if (getHeapStatistics().external_memory - externalAtPark > COLLECT_PAST_BYTES) globalThis.gc?.();
+  parked();
 }
 
-// Parked: everything above ran before any instance needed this thread; the boot message starts the timed path.
-// The performance global loads lazily in a worker (~1.5 ms here): touched now, it is not charged to the handoff.
-void (performance.timeOrigin + performance.now());
-// The platform's own code warmed, not the function's (./warmUp.mjs): an empty WASI command through the same
-// path (stdio files, WASI object, instantiate, _start), as a long-running host has run it before.
-const emptyCommand = new WebAssembly.Module(EMPTY_COMMAND);
-for (let i = 0; i < WARM_UP_RUNS; i++) runOnce(new WebAssembly.Instance(emptyCommand, imports), INIT_REQUEST);
-// Requests may come before the boot is done (the host sends an instance's first request at once): they wait here
-// and run right after it, in order, so the first request rides the start with no round trip between them.
-let state;
-const early = [];
-const answer = (request) => parentPort.postMessage({ type: 'response', rid: request.rid, ...serve(state, request.request) });
+function parked() {
+  externalAtPark = getHeapStatistics().external_memory;
+  parentPort.postMessage({ type: 'parked', port, heapLimitMb, served: served.drain() });
+}
+
 parentPort.on('message', (message) => {
-  if (message.type === 'boot') void onBoot(message);
-  else if (message.type === 'reset') {
-    // Nothing of the stopped instance is kept: its module (a compile mode compiles again), its kept instance, its queue.
-    state = undefined;
-    early.length = 0;
-    // Its garbage goes now, off any timed path, not while a later instance runs: the host's cgroup is sized for
-    // one instance's memory per busy thread, and a stopped instance's linear memory lives until a collection.
-    globalThis.gc?.();
-    parked();
-  } else if (message.type === 'request') {
-    if (state) answer(message);
-    else early.push(message);
-  }
+  if (message.type === 'boot') {
+    if (!inst) begin(message.id);
+    // Started by a request before coldlab asked (it asks first, but a client may come first): said again for it.
+    else if (inst.id === message.id && inst.startedEvent) say(inst.startedEvent);
+  } else if (message.type === 'reset') void reset();
 });
-// With the V8 heap limit this thread was created with (old and young generations), so coldlab can show it holds.
-const parked = () => parentPort.postMessage({ type: 'parked', heapLimitMb: Math.round(getHeapStatistics().heap_size_limit / 1048576) });
 parked();
-
-async function onBoot(message) {
-  // The handoff: from the host's start command to this thread's first step (one clock across threads of a process).
-  const createMs = performance.timeOrigin + performance.now() - message.sentAt;
-  try {
-    const booted = await boot();
-    parentPort.postMessage({ type: 'ready', createMs, ...booted.times });
-    state = booted;
-    for (const request of early.splice(0)) answer(request);
-  } catch (error) {
-    const cause = error instanceof ModuleFailure ? error.cause : 'host';
-    parentPort.postMessage({ type: 'failed', cause, message: error instanceof ModuleFailure ? error.message : `module ${name}: ${error?.message ?? error}` });
-  }
-}

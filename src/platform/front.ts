@@ -114,6 +114,20 @@ export class Exchange {
     this.end();
   }
 
+  /**
+   * The instance's end cut its connection before it could answer (a Wasm thread ended for its timeout): the
+   * gateway answers in its place as the function's failure, named as the instance would (x-coldlab-function-error),
+   * with the gateway's tags for the request.
+   */
+  failFunction(status: number, error: string, message: string, tags: string): void {
+    if (this.ended) return;
+    if (this.headSent) return this.connection.abort();
+    const body = Buffer.from(JSON.stringify({ error: message }));
+    this.head(status, '', [], `content-type: application/json\r\ncontent-length: ${body.length}\r\n${H.functionError}: ${error}\r\n${tags}`, 'length');
+    this.send(body);
+    this.end();
+  }
+
   /** The request's instance did not start (or the platform shut down first): 503, with the cause's code as the error kind. */
   failStart(error: unknown): void {
     const kind = error instanceof ColdlabError ? error.code.toLowerCase() : 'start-failed';

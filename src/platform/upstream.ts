@@ -14,9 +14,9 @@ const REUSE_IDLE_MS = 4_000;
 /**
  * Keep-alive connections to one origin, one request at a time each, as many as its requests in flight: the
  * instance's concurrency limit is the pool's (platform/pool.ts), so no cap here. Instances that share an origin
- * (a Wasm host serves all of its instances on one port, each under its own base path) share its kept
- * connections, kept while the host lives, so a new instance's first request rides a connection already open,
- * as behind Spin or Fastly.
+ * (a Wasm thread serves its instances one after another on one port, each under its own base path) share its
+ * kept connections, kept while the thread lives, so a new instance's first request rides a connection already
+ * open, as behind Spin or Fastly.
  */
 class Upstream {
   private readonly idle: WireConnection[] = [];
@@ -33,8 +33,8 @@ class Upstream {
   /** One more instance served here; once what answers at the origin is gone for the last of them, the idle connections go too. */
   attach(instance: Instance): void {
     this.live++;
-    // An instance that is stopping may still be answering (a Wasm host answers a request its worker timed out
-    // on after the worker is gone): busy connections finish on their own, idle ones go when the origin does.
+    // An instance that is stopping may still be answering: busy connections finish on their own, idle ones go
+    // when the origin does.
     void (instance.originExited ?? instance.exited).then(() => {
       if (--this.live > 0) return;
       this.retired = true;
@@ -123,6 +123,7 @@ class Relay implements WireHandler {
   /** What the connection said before the start was known, replayed in order once it is. */
   private held: Array<() => void> | undefined;
   private startFailed = false;
+  private explaining = false;
 
   constructor(
     private readonly exchange: Exchange,
@@ -176,6 +177,18 @@ class Relay implements WireHandler {
   onError(error: Error): void {
     if (this.held) return void this.held.push(() => this.onError(error));
     if (this.startFailed) return this.release();
+    const instance = this.lease.instance;
+    // An instance whose end cuts its connections (a Wasm thread ended for a timeout) is asked why first: its
+    // answer is the function's failure, not a network error, and is not sent again elsewhere.
+    if (instance.explainCut && !this.answered && !this.explaining) {
+      this.explaining = true;
+      void instance.explainCut().then((cut) => {
+        if (!cut) return this.onError(error);
+        this.exchange.failFunction(cut.status, cut.error, cut.message, this.tags());
+        this.release();
+      });
+      return;
+    }
     // A kept connection the instance closed just as the request went out: nothing was answered, so an
     // idempotent request with no body to replay goes again on a new connection, as a browser or undici would.
     const exchange = this.exchange;

@@ -22,9 +22,17 @@ export interface InstanceExit {
   detail?: string;
 }
 
+/** What the gateway answers in an instance's place for a request whose connection the instance's end cut. */
+export interface CutAnswer {
+  status: number;
+  /** The function error's name, as an instance would put it in x-coldlab-function-error (e.g. "wasm-timeout"). */
+  error: string;
+  message: string;
+}
+
 export interface Instance {
   readonly id: string;
-  /** Base URL that serves the function, e.g. http://127.0.0.1:40123; a path in it is where its requests go under (a Wasm host serves every instance on one port, each under /i/<id>) */
+  /** Base URL that serves the function, e.g. http://127.0.0.1:40123; a path in it is where its requests go under (a Wasm thread serves its instance under /i/<id> on its own port, kept for the thread's next instance) */
   readonly url: string;
   readonly pid?: number | undefined;
   readonly cgroup: CgroupRef | null;
@@ -35,8 +43,13 @@ export interface Instance {
   readonly start: StartBreakdown;
   /** Resolves once, when the instance is gone for any reason. */
   readonly exited: Promise<InstanceExit>;
-  /** Optional: resolves when what answers at the URL's origin is gone, where it outlives the instance (a Wasm host serves all its instances on one port); connections to the origin are kept until then. */
+  /** Optional: resolves when what answers at the URL's origin is gone, where it outlives the instance (a Wasm thread serves its next instance on the same port); connections to the origin are kept until then. */
   readonly originExited?: Promise<unknown>;
+  /**
+   * Optional: why a connection to the instance was cut, where its end cuts connections instead of answering (a
+   * Wasm thread ended for a timeout or its memory limit); undefined when it did not end (a plain network error).
+   */
+  explainCut?(): Promise<CutAnswer | undefined>;
   stop(): Promise<void>;
   /** Optional: sandboxes that are machines (microVMs) report their guest's and their host process's memory. */
   sandboxMemory?(): Promise<SandboxMemory>;

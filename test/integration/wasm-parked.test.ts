@@ -29,8 +29,8 @@ async function prepare(module: string, matrix: string, timeout = '5s'): Promise<
 
 const hostOf = (prepared: Prepared): WasmHost => (prepared.data.wasm as { host: WasmHost }).host;
 let seq = 0;
-async function start(prepared: Prepared): Promise<WasmInstance> {
-  const instance = await runtime.start(prepared, { instanceId: `p${++seq}`, runId });
+async function start(prepared: Prepared, instanceId = `p${++seq}`): Promise<WasmInstance> {
+  const instance = await runtime.start(prepared, { instanceId, runId });
   if (!(instance instanceof WasmInstance)) throw new Error('not a Wasm instance');
   return instance;
 }
@@ -68,7 +68,7 @@ describe('wasm runtime: parked threads', () => {
     const recycled: boolean[] = [];
     for (let i = 0; i < 3; i++) {
       await runtime.whenParked(prepared);
-      const waiting = [...host.parkedThreads];
+      const waiting = host.parked.map((p) => p.thread);
       const instance = await start(prepared);
       expect(instance.thread.parked).toBe(true);
       expect(waiting).toContain(instance.thread.id);
@@ -76,6 +76,8 @@ describe('wasm runtime: parked threads', () => {
       expect(instance.thread.heapLimitMb).toBeGreaterThanOrEqual(64);
       expect(instance.thread.heapLimitMb).toBeLessThanOrEqual(64 * 1.5);
       expect(instance.start.createMs).toEqual(expect.any(Number));
+      // The thread serves its instance on its own port.
+      expect(new URL(instance.url).port).toBe(String(instance.thread.port));
       expect((await fetch(instance.url)).status).toBe(200);
       threads.push(instance.thread.id);
       recycled.push(instance.thread.recycled);
@@ -152,28 +154,43 @@ describe('wasm runtime: parked threads', () => {
     }
   });
 
-  it('a request that reaches the host before its start command waits for it; one for an instance that ended fails at once', async () => {
+  it('a request that reaches a parked thread before any start command starts the instance there; one for an instance that ended fails at once', async () => {
     const prepared = await prepare('hello.wasm', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached }');
-    const url = `http://127.0.0.1:${hostOf(prepared).port}/i/early1/`;
-    const early = fetch(url);
-    await new Promise((done) => setTimeout(done, 100));
-    const instance = await runtime.start(prepared, { instanceId: 'early1', runId });
-    expect((await early).status).toBe(200);
+    const host = hostOf(prepared);
+    await runtime.whenParked(prepared);
+    const parked = host.parked[0]!;
+    const url = `http://127.0.0.1:${parked.port}/i/early1/`;
+    // No start command yet: the request alone starts the instance on the thread.
+    expect((await fetch(url)).status).toBe(200);
+    const instance = await start(prepared, 'early1');
+    expect(instance.thread.id).toBe(parked.thread);
     await instance.stop();
+    // Stopped, its thread is parked again on the same port (said before the exit), and a late request fails.
+    expect(host.parked).toContainEqual(parked);
     const late = await fetch(url);
     expect(late.status).toBe(502);
     expect(await late.text()).toMatch(/instance early1 is not running here/);
   });
 
-  it('the heap limit, the timeout and the memory cap hold per instance on threads that were parked', async () => {
+  it('a stop written in the same turn as its start still finds the instance: the start goes first', async () => {
+    const prepared = await prepare('hello.wasm', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached }');
+    const host = hostOf(prepared);
+    await runtime.whenParked(prepared);
+    const { ready, exited } = host.start('sameturn', host.takeParked());
+    host.stop('sameturn');
+    expect((await ready).thread.parked).toBe(true);
+    expect((await exited).reason).toBe('stopped');
+  });
+
+  it('the heap limit, the timeout and the memory cap hold per instance on threads that were parked; the host names each cut', async () => {
     // requestTimeoutMs 500 ms: the host ends a request after 250 ms.
     const loop = await prepare('bad/loop.wasm', '{ memoryMb: 32, maxInstances: 2 }', '500ms');
     const [stuck, bystander] = [await start(loop), await start(loop)];
     expect(stuck.thread.parked && bystander.thread.parked).toBe(true);
     expect(stuck.thread.heapLimitMb).toBeLessThanOrEqual(32 * 1.5);
-    const answer = await fetch(stuck.url);
-    expect(answer.status).toBe(504);
-    expect(answer.headers.get('x-coldlab-function-error')).toBe('wasm-timeout');
+    // Ending the thread cuts the connection; the host says why, and the gateway answers that in its place.
+    await expect(fetch(stuck.url)).rejects.toThrow();
+    expect(await stuck.explainCut()).toMatchObject({ status: 504, error: 'wasm-timeout' });
     expect((await stuck.exited).reason).toBe('crashed');
     expect((await fetch(`${bystander.url}/__coldlab/health`)).status).toBe(200);
     await bystander.stop();
@@ -181,10 +198,11 @@ describe('wasm runtime: parked threads', () => {
     // instead of being parked again, and a new one is parked.
     await runtime.whenParked(loop);
     const busy = await start(loop);
-    const cut = fetch(busy.url);
+    const cut = fetch(busy.url).then(() => 'answered', () => 'cut');
     await new Promise((done) => setTimeout(done, 50));
     await busy.stop();
-    expect((await cut).headers.get('x-coldlab-function-error')).toBe('wasm-crashed');
+    expect(await cut).toBe('cut');
+    expect(await busy.explainCut()).toMatchObject({ status: 502, error: 'wasm-crashed' });
     // The looping thread is ended, not left spinning: the host's CPU time stops growing (a spinning thread adds
     // about as much CPU time as the window is long).
     const pid = hostOf(loop).pid!;
@@ -195,7 +213,8 @@ describe('wasm runtime: parked threads', () => {
 
     const grow = await prepare('bad/grow.wasm', '{ memoryMb: 32, maxInstances: 2 }');
     const [greedy, other] = [await start(grow), await start(grow)];
-    expect((await fetch(greedy.url)).headers.get('x-coldlab-function-error')).toBe('wasm-memory-limit');
+    await expect(fetch(greedy.url)).rejects.toThrow();
+    expect(await greedy.explainCut()).toMatchObject({ status: 500, error: 'wasm-memory-limit' });
     expect((await greedy.exited).reason).toBe('oom-killed');
     expect((await fetch(`${other.url}/__coldlab/health`)).status).toBe(200);
     await other.stop();

@@ -1,17 +1,19 @@
-import type { Instance, InstanceExit, StartBreakdown } from '../types.js';
-import type { ThreadInfo, WasmHost } from './host.js';
+import type { CutAnswer, Instance, StartBreakdown } from '../types.js';
+import type { HostExit, ThreadInfo, WasmHost } from './host.js';
+
+/** How long a cut connection waits for the host's word on its instance's end (said before the cut, read beside it). */
+const EXPLAIN_WITHIN_MS = 1_000;
 
 /**
  * A Wasm instance: a worker thread of its variant's host process (its own while it lives, then the next
- * instance's), answering HTTP under /i/<id> on the host's loopback port. It takes requests as soon as the host
- * has the start command (they wait in the host until the thread has started), so its start and thread are
- * known only once it has started.
+ * instance's), answering HTTP under /i/<id> on the thread's own loopback port. Its requests may be sent as soon
+ * as its thread is picked (the first starts it there), so its start is known only once it has started.
  */
 export class WasmInstance implements Instance {
   // Figures come from the host's cgroup, shared by every instance of the variant: not sampled per instance.
   readonly cgroup = null;
-  readonly exited: Promise<InstanceExit>;
-  /** The host's port outlives its instances: kept connections to it carry the next instance's first request. */
+  readonly exited: Promise<HostExit>;
+  /** The thread's port outlives its instances: kept connections to it carry the thread's next instance's first request. */
   readonly originExited: Promise<unknown>;
   private known: { start: StartBreakdown; thread: ThreadInfo } | undefined;
 
@@ -19,13 +21,14 @@ export class WasmInstance implements Instance {
     readonly id: string,
     readonly url: string,
     private readonly host: WasmHost,
-    exited: Promise<InstanceExit>,
+    exited: Promise<HostExit>,
+    threadEnded: Promise<unknown>,
     readonly limitsEnforced: boolean,
     readonly notes: string[],
   ) {
     // The host process dying ends its instances too.
     this.exited = Promise.race([exited, host.exited]);
-    this.originExited = host.exited;
+    this.originExited = threadEnded;
   }
 
   /** Called by the runtime when the host says the instance has started. */
@@ -44,6 +47,17 @@ export class WasmInstance implements Instance {
 
   get pid(): number | undefined {
     return this.host.pid;
+  }
+
+  /** A timeout, the memory limit or a crash ends the thread, which cuts its connections: the host says which. */
+  explainCut(): Promise<CutAnswer | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), EXPLAIN_WITHIN_MS);
+      void this.exited.then((exit) => {
+        clearTimeout(timer);
+        resolve(exit.cut);
+      });
+    });
   }
 
   async stop(): Promise<void> {

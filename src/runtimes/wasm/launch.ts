@@ -7,7 +7,7 @@ import { cgroupName } from '../ownerIdentity.js';
 import { ColdlabError } from '../../util/errors.js';
 import { withTimeout } from '../../util/timeout.js';
 import { stdioRoot, type WasmArtifact } from './artifact.js';
-import { WASM_HOST, WasmHost } from './host.js';
+import { type ParkedThread, WASM_HOST, WasmHost } from './host.js';
 
 /** The host's own Node runtime and each worker's isolate, beyond the instances' memoryMb. */
 const HOST_BASE_MB = 64;
@@ -63,6 +63,6 @@ export async function launchHost(artifact: WasmArtifact, variant: Variant, env: 
     },
   );
   if (variant.wasmStart === 'cached') notes.push(`wasm: ${artifact.name} compiled once by the host in ${ready.initMs.toFixed(2)} ms; cold starts reuse it`);
-  const said = ready as typeof ready & { parked?: number[]; parks?: boolean };
-  return { host: new WasmHost(spawned, cgroup, spawned.child.pid, ready.port, said.parked ?? [], said.parks ?? false), notes };
+  const said = ready as typeof ready & { parked?: ParkedThread[]; parks?: boolean };
+  return { host: new WasmHost(spawned, cgroup, spawned.child.pid, said.parked ?? [], said.parks ?? false), notes };
 }

@@ -92,16 +92,20 @@ export class WasmRuntime implements Runtime {
     }
     const host = state.host;
     const started = nowUs();
-    const { ready, exited } = host.start(ctx.instanceId);
-    const instance = new WasmInstance(ctx.instanceId, `http://127.0.0.1:${host.port}/i/${encodeURIComponent(ctx.instanceId)}`, host, exited, host.cgroup !== null, []);
-    // Requests may go to it now: the host holds them until the thread has started, so the first rides the start.
-    ctx.onAccepting?.(instance);
+    const thread = host.takeParked();
+    const { ready, exited } = host.start(ctx.instanceId, thread);
+    const make = (port: number, threadId: number): WasmInstance =>
+      new WasmInstance(ctx.instanceId, `http://127.0.0.1:${port}/i/${encodeURIComponent(ctx.instanceId)}`, host, exited, host.threadEnded(threadId), host.cgroup !== null, []);
+    // With its thread known, requests may go to it now: the first starts the instance there, so it rides the start.
+    let instance = thread ? make(thread.port, thread.thread) : undefined;
+    if (instance) ctx.onAccepting?.(instance);
     const answer = await withTimeout(ready, START_TIMEOUT_MS, ctx.signal, () =>
       new ColdlabError('INSTANCE_START_TIMEOUT', `Wasm instance ${ctx.instanceId} (${state.artifact.name}) did not start within ${START_TIMEOUT_MS / 1000} s`, 'look at the module\'s first run (its init)'),
     ).catch((error: unknown) => {
       host.stop(ctx.instanceId);
       throw error;
     });
+    instance ??= make(answer.thread.port, answer.thread.id);
     instance.markStarted({ ...answer.times, totalMs: (nowUs() - started) / 1000 }, answer.thread);
     state.starts.all++;
     if (answer.thread.parked) state.starts.parked++;
