@@ -52,7 +52,10 @@ describe('CI gate on real runs', { timeout: 180_000 }, () => {
 
   it('nothing changed passes the gate (exit 0)', async () => {
     const io = captureIO();
-    const code = await main(['run', '--ab', base, base, '-o', join(dir, 'same'), '-q'], io);
+    // Identical sides still differ by the process runtime's noise with other test files beside them (a CI run had
+    // warm P50 1.49 against 1.69 ms, ×1.13, flagged at the default 10%): a 30% tolerance for that noise; the slow
+    // pair above fails at the default.
+    const code = await main(['run', '--ab', base, base, '-o', join(dir, 'same'), '-q', '--tolerance', '30%'], io);
     expect(io.stdout()).toContain('verdict: PASS');
     expect(io.stdout()).toMatch(/✓\s+process\/mem=1769\S*\s+steady\s+warm\.p50 < 45ms/);
     expect(code).toBe(0);
