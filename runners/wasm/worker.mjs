@@ -32,6 +32,8 @@ let inst;
 /** Instances this thread served (the last 1,000): a late request for one fails at once instead of starting it again. */
 const endedIds = new Set();
 let recycled = false;
+/** Whether the thread waited parked before its instance's start: not one booted for a waiting start, until its first reset. */
+let parkedBefore = warmUp;
 const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1048576);
 // Linear memory of stopped instances lives until a collection: at a reset past this much, the thread collects.
 const COLLECT_PAST_BYTES = 8 * 1048576;
@@ -75,7 +77,7 @@ function begin(id) {
       mine.state = booted;
       mine.status = 'ready';
       Atomics.store(shared, STARTED, 1);
-      mine.startedEvent = { event: 'started', id, thread: threadId, port, parked: warmUp, recycled, heapLimitMb, times: { bootAt, ...booted.times } };
+      mine.startedEvent = { event: 'started', id, thread: threadId, port, parked: parkedBefore, recycled, heapLimitMb, times: { bootAt, ...booted.times } };
       say(mine.startedEvent);
       const riding = mine.queue.splice(0);
       for (const [req, res] of riding) answer(req, res);
@@ -125,6 +127,7 @@ async function reset() {
   }
   inst = undefined;
   recycled = true;
+  parkedBefore = true;
   Atomics.store(shared, STARTED, 0);
   // Off any timed path, and only when the stopped instances left enough to matter: the host's cgroup is sized
   // for one instance's memory per busy thread, but a collection on every reset cost the next start 0.1–0.2 ms.

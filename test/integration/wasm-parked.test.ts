@@ -96,6 +96,17 @@ describe('wasm runtime: parked threads', () => {
     expect(existsSync(stdioRoot(runId))).toBe(false);
   });
 
+  it('a thread booted for a waiting start counts as parked for the starts it serves after a stop', async () => {
+    const prepared = await prepare('hello.wasm', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached }');
+    await runtime.whenParked(prepared);
+    const [first, booted] = await Promise.all([start(prepared), start(prepared)]);
+    expect([first.thread.parked, booted.thread.parked]).toEqual([true, false]);
+    await booted.stop();
+    const next = await start(prepared);
+    expect(next.thread).toMatchObject({ id: booted.thread.id, parked: true, recycled: true });
+    await Promise.all([first.stop(), next.stop()]);
+  });
+
   it('a reused thread holds nothing of the instance before it: a kept instance counts its runs, the next starts from nothing', async () => {
     const prepared = await prepare('../counter.wat', '{ memoryMb: 64, maxInstances: 1, wasmStart: cached, wasmReuse: true }');
     const answers: string[][] = [];
