@@ -9,7 +9,7 @@ export function reply(res, status, headers, body) {
   res.send(status, headers, body);
 }
 
-export function fail(res, cause, message) {
+export function fail(res, cause, message, extra = {}) {
   const body = Buffer.from(JSON.stringify({ error: message, cause }));
-  reply(res, STATUS[cause] ?? 500, { 'content-type': 'application/json', 'x-coldlab-function-error': `wasm-${cause}` }, body);
+  reply(res, STATUS[cause] ?? 500, { 'content-type': 'application/json', 'x-coldlab-function-error': `wasm-${cause}`, ...extra }, body);
 }

@@ -39,6 +39,9 @@ const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 1048576);
 const COLLECT_PAST_BYTES = 8 * 1048576;
 let externalAtPark = 0;
 
+/** src/results/gatewayTags.ts H.instanceStarted: the gateway hands it to coldlab's runtime before it relays the answer. */
+const STARTED_HEADER = 'x-coldlab-instance-started';
+
 const ROUTE = /^\/i\/([^/?]+)(.*)$/;
 function route(req, res) {
   const match = ROUTE.exec(req.url ?? '');
@@ -77,10 +80,13 @@ function begin(id) {
       mine.state = booted;
       mine.status = 'ready';
       Atomics.store(shared, STARTED, 1);
-      mine.startedEvent = { event: 'started', id, thread: threadId, port, parked: parkedBefore, recycled, heapLimitMb, times: { bootAt, ...booted.times } };
-      say(mine.startedEvent);
+      mine.startedEvent = { event: 'started', id, thread: threadId, port, parked: parkedBefore, recycled, heapLimitMb, times: { bootAt, readyAt: now(), ...booted.times } };
       const riding = mine.queue.splice(0);
-      for (const [req, res] of riding) answer(req, res);
+      // The requests that rode the start carry it in their answers, so the gateway relays them without waiting
+      // for the line; the line follows for coldlab's books (and for a start no request rode).
+      const said = riding.length > 0 ? JSON.stringify(mine.startedEvent) : undefined;
+      for (const [req, res] of riding) answer(req, res, said);
+      say(mine.startedEvent);
       parentPort.postMessage({ type: 'ready', answered: riding.length });
       settle();
     },
@@ -96,8 +102,10 @@ function begin(id) {
   );
 }
 
-function answer(req, res) {
-  if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json' }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
+/** Runs one request on the instance and answers it; `started`, for a request that rode the start, goes in a header. */
+function answer(req, res, started) {
+  const tell = started === undefined ? {} : { [STARTED_HEADER]: started };
+  if (req.url === '/__coldlab/health') return reply(res, 200, { 'content-type': 'application/json', ...tell }, Buffer.from(JSON.stringify({ coldlab: 'ready', instance: inst.id })));
   // The host ends a run that outlasts the timeout: it reads when this one began (ms since the host's start, +1 so 0 is idle).
   Atomics.store(shared, BUSY_SINCE, Math.floor(now() - hostOrigin) + 1);
   const out = runner.serve(inst.state, req);
@@ -110,11 +118,11 @@ function answer(req, res) {
       return parentPort.postMessage({ type: 'fatal', ...out.error });
     }
     parentPort.postMessage({ type: 'request-error', ...out.error });
-    return fail(res, out.error.cause, out.error.message);
+    return fail(res, out.error.cause, out.error.message, tell);
   }
   served.add(out.instantiateUs, out.runUs);
   const timing = { 'x-coldlab-wasm-instantiate-us': String(out.instantiateUs), 'x-coldlab-wasm-run-us': String(out.runUs) };
-  reply(res, out.status, { ...out.headers, ...timing }, out.body);
+  reply(res, out.status, { ...out.headers, ...timing, ...tell }, out.body);
 }
 
 async function reset() {

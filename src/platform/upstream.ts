@@ -151,7 +151,13 @@ class Relay implements WireHandler {
   }
 
   onHeaders(status: number, raw: readonly string[], message: string): void {
-    if (this.held) return void this.held.push(() => this.onHeaders(status, raw, message));
+    if (this.held) {
+      this.held.push(() => this.onHeaders(status, raw, message));
+      // The instance said its start in this answer: the start is known now, and the replay follows at once.
+      const said = this.lease.instance.startedBy ? rawHeader(raw, H.instanceStarted) : undefined;
+      if (said !== undefined) this.lease.instance.startedBy!(said);
+      return;
+    }
     this.answered = true;
     if (this.startFailed) return;
     const framing = rawHeader(raw, 'content-length') !== undefined ? 'length' : isBodyless(this.exchange.method, status) ? 'none' : 'chunked';

@@ -10,6 +10,7 @@ export const H = {
   startMs: 'x-coldlab-start-ms', // whole instance start, ms (cold only)
   queueUs: 'x-coldlab-queue-us', // time the request waited for an instance, µs (includes the start for cold)
   gatewayError: 'x-coldlab-gateway-error', // set when the gateway itself answered (no instance, start failed, upstream error)
+  instanceStarted: 'x-coldlab-instance-started', // set by an instance whose first request started it: its start, for the runtime (Instance.startedBy)
   functionError: 'x-coldlab-function-error', // set by an instance whose function failed; a value other than "1" names the cause (e.g. "wasm-trap")
 } as const;
 

@@ -50,6 +50,12 @@ export interface Instance {
    * Wasm thread ended for a timeout or its memory limit); undefined when it did not end (a plain network error).
    */
   explainCut?(): Promise<CutAnswer | undefined>;
+  /**
+   * Optional: an instance whose first request started it (StartContext.onAccepting) may say its start in that
+   * request's answer (the x-coldlab-instance-started header); the gateway hands the header's value here before
+   * it relays the answer, so the answer need not wait for the start's news on another channel.
+   */
+  startedBy?(said: string): void;
   stop(): Promise<void>;
   /** Optional: sandboxes that are machines (microVMs) report their guest's and their host process's memory. */
   sandboxMemory?(): Promise<SandboxMemory>;

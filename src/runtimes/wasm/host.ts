@@ -17,7 +17,7 @@ export interface ParkedThread {
 
 /** What the host reports for a started instance: its start steps (ms) and its thread. */
 export interface HostStart {
-  times: Omit<StartBreakdown, 'totalMs'>;
+  times: StartBreakdown;
   thread: ThreadInfo;
 }
 
@@ -36,9 +36,11 @@ export interface ThreadInfo {
 /** How an instance ended, and what the gateway answers for a request its end cut (timeout, memory limit, crash). */
 export type HostExit = InstanceExit & { cut?: CutAnswer };
 
-type StartTimes = Omit<StartBreakdown, 'totalMs' | 'createMs'> & { bootAt: number };
+type StartTimes = Omit<StartBreakdown, 'totalMs' | 'createMs'> & { bootAt: number; readyAt: number };
+/** The thread's word that its instance has started: a line on the host's stdout, or a header of its first answer. */
+type StartedEvent = { event: 'started'; id: string; thread: number; port: number; parked: boolean; recycled?: boolean; heapLimitMb?: number; times: StartTimes };
 type HostEvent =
-  | { event: 'started'; id: string; thread: number; port: number; parked: boolean; recycled?: boolean; heapLimitMb?: number; times: StartTimes }
+  | StartedEvent
   | { event: 'parked'; id?: undefined; thread: number; port: number; recycled?: boolean }
   | { event: 'park-failed'; id?: undefined; thread: number; detail?: string }
   | { event: 'thread-exit'; id?: undefined; thread: number }
@@ -214,14 +216,28 @@ export class WasmHost {
     }
   }
 
-  private onStarted(event: Extract<HostEvent, { event: 'started' }>): void {
+  /** The started event as the thread put it in its first answer (the x-coldlab-instance-started header). */
+  startedBy(id: string, said: string): void {
+    let event: StartedEvent;
+    try {
+      event = JSON.parse(said) as StartedEvent;
+    } catch {
+      return;
+    }
+    // The same event the thread writes on the host's stdout: the first of the two to arrive counts.
+    if (event.event === 'started' && event.id === id) this.onStarted(event);
+  }
+
+  private onStarted(event: StartedEvent): void {
     const waiting = this.waiting.get(event.id);
     if (!waiting) return;
-    const { bootAt, ...times } = event.times;
-    // The handoff: from coldlab's start to the thread's first step, on the clock the machine's processes share.
+    const { bootAt, readyAt, ...times } = event.times;
+    // From coldlab's start to the thread's first step (the handoff) and to its boot's end (the whole start), on
+    // the clock the machine's processes share: neither waits for the news to reach coldlab.
     const createMs = Math.max(0, bootAt - waiting.askedAt);
+    const totalMs = Math.max(createMs, readyAt - waiting.askedAt);
     waiting.started.resolve({
-      times: { createMs, ...times },
+      times: { createMs, ...times, totalMs },
       thread: { id: event.thread, port: event.port, parked: event.parked, recycled: event.recycled === true, heapLimitMb: event.heapLimitMb },
     });
   }

@@ -49,6 +49,11 @@ export class WasmInstance implements Instance {
     return this.host.pid;
   }
 
+  /** The thread said its start in the first answer (it writes the same on the host's stdout, which may come later). */
+  startedBy(said: string): void {
+    this.host.startedBy(this.id, said);
+  }
+
   /** A timeout, the memory limit or a crash ends the thread, which cuts its connections: the host says which. */
   explainCut(): Promise<CutAnswer | undefined> {
     return new Promise((resolve) => {

@@ -8,7 +8,6 @@ import { removeLeftoverCgroups } from '../process/cgroupLimits.js';
 import { dropFromPageCache } from '../process/pageCache.js';
 import { ownerAlive } from '../owner.js';
 import { ColdlabError, EXIT } from '../../util/errors.js';
-import { nowUs } from '../../util/clock.js';
 import { withTimeout } from '../../util/timeout.js';
 import { ARTIFACT_PREFIX, artifactRoot, prepareArtifact, STDIO_BASE, stdioRoot, type WasmArtifact } from './artifact.js';
 import { findClang } from './build.js';
@@ -91,7 +90,6 @@ export class WasmRuntime implements Runtime {
       prepared.notes.push('wasm: the host process ended during the run and was started again');
     }
     const host = state.host;
-    const started = nowUs();
     const thread = host.takeParked();
     const { ready, exited } = host.start(ctx.instanceId, thread);
     const make = (port: number, threadId: number): WasmInstance =>
@@ -106,7 +104,7 @@ export class WasmRuntime implements Runtime {
       throw error;
     });
     instance ??= make(answer.thread.port, answer.thread.id);
-    instance.markStarted({ ...answer.times, totalMs: (nowUs() - started) / 1000 }, answer.thread);
+    instance.markStarted(answer.times, answer.thread);
     state.starts.all++;
     if (answer.thread.parked) state.starts.parked++;
     if (answer.thread.recycled) state.starts.recycled++;
