@@ -48,7 +48,7 @@ const REFILL_AFTER_MS = 20;
 const WORKER = new URL('./worker.mjs', import.meta.url);
 
 const emit = (event) => process.stdout.write(`${JSON.stringify(event)}\n`);
-/** Every live thread by thread id: { worker, id, shared, dir, port, instance, stopping, started, ended }. */
+/** Every live thread by thread id: { worker, id, shared, dir, port, instance, stopping, stopTimer, failedStart, ended }. */
 const threads = new Map();
 /** Threads parked and not yet given out, oldest first (coldlab takes recycled ones first from its own list). */
 const parked = new Set();
@@ -112,19 +112,22 @@ function end(thread, reason, detail, cut) {
   threads.delete(thread.id);
   parked.delete(thread);
   thread.onFirstPark();
-  const id = thread.instance;
-  if (id === undefined) {
-    if (!thread.failedStart) emit({ event: 'park-failed', thread: thread.id, detail });
-  } else if (!thread.failedStart) {
-    byInstance.delete(id);
-    // Said before the thread goes, so coldlab knows the cause when the cut reaches its gateway.
-    const started = Atomics.load(thread.shared, STARTED) === 1;
-    emit({ event: started ? 'exit' : 'start-failed', id, reason, cause: cut, detail, cut: { status: STATUS[cut] ?? 502, error: `wasm-${cut}`, message: detail }, ...servedPart() });
-  }
+  // A failed start was said already, by the 'failed' message that ends the thread.
+  if (!thread.failedStart) sayEnd(thread, reason, detail, cut);
   void thread.worker.terminate();
   rmSync(thread.dir, { recursive: true, force: true });
   emit({ event: 'thread-exit', thread: thread.id });
   setImmediate(refill);
+}
+
+/** What coldlab hears of an ending thread: an unused one failed its park; a used one's instance ended, and why. */
+function sayEnd(thread, reason, detail, cut) {
+  const id = thread.instance;
+  if (id === undefined) return emit({ event: 'park-failed', thread: thread.id, detail });
+  byInstance.delete(id);
+  // Said before the thread goes, so coldlab knows the cause when the cut reaches its gateway.
+  const started = Atomics.load(thread.shared, STARTED) === 1;
+  emit({ event: started ? 'exit' : 'start-failed', id, reason, cause: cut, detail, cut: { status: STATUS[cut] ?? 502, error: `wasm-${cut}`, message: detail }, ...servedPart() });
 }
 
 const servedPart = () => (served.count > 0 ? { served: served.summary(reuse) } : {});
@@ -154,7 +157,6 @@ function onMessage(thread, message) {
 
 function onParked(thread, message) {
   thread.port = message.port;
-  thread.heapLimitMb = message.heapLimitMb;
   served.merge(message.served);
   thread.onFirstPark();
   const id = thread.instance;
@@ -201,8 +203,11 @@ function stop(id) {
   thread.stopping = true;
   thread.worker.postMessage({ type: 'reset' });
   // A thread that does not come back within the timeout (a boot or a run the stop found going) ends instead.
-  thread.stopTimer = setTimeout(() => end(thread, 'stopped', `module ${name}: instance ${id} was stopped while it ran; its worker was terminated`, 'crashed'), timeoutMs);
+  thread.stopTimer = setTimeout(() => endStopped(thread), timeoutMs);
 }
+
+/** A stopped instance's thread still running past the timeout: ended, the request it runs cut as a crash. */
+const endStopped = (thread) => end(thread, 'stopped', `module ${name}: instance ${thread.instance} was stopped while it ran; its worker was terminated`, 'crashed');
 
 // The per-request timeout: each thread marks when its current run began; a run past timeoutMs ends its thread.
 const POLL_MS = Math.min(250, Math.max(5, Math.floor(timeoutMs / 10)));
@@ -211,7 +216,7 @@ setInterval(() => {
   for (const thread of threads.values()) {
     const since = Atomics.load(thread.shared, BUSY_SINCE);
     if (since === 0 || now - (since - 1) <= timeoutMs) continue;
-    if (thread.stopping) end(thread, 'stopped', `module ${name}: instance ${thread.instance} was stopped while it ran; its worker was terminated`, 'crashed');
+    if (thread.stopping) endStopped(thread);
     else end(thread, 'crashed', `module ${name}: request ran longer than ${timeoutMs} ms (endless loop?); its worker was terminated and the instance replaced`, 'timeout');
   }
 }, POLL_MS).unref();
@@ -230,5 +235,6 @@ refill();
 await Promise.all([...threads.values()].map((thread) => thread.firstPark));
 // The first parked threads ride on the ready line: coldlab reads the events after it from a later listener.
 const first = [...parked].map((thread) => ({ thread: thread.id, port: thread.port }));
+// `port` is the bootstrap ready line's field (src/runtimes/process/spawn.ts); coldlab reads the threads' ports from `parked`.
 emit({ coldlab: 'ready', port: first[0]?.port ?? 0, initMs: compileMs, bootMs, pid: process.pid, parks: parkedTarget > 0 && !(cached && !cached.module), parked: first });
 announced = true;

@@ -3,9 +3,9 @@
 // warms the platform's code, listens, says {type:'parked', port} and waits. An instance starts on the host's
 // {type:'boot', id} or on the first request for a new id at this port, whichever comes first (coldlab sends the
 // instance's first request as it sends the start, so the request rides the start). The thread answers its
-// instance's requests itself, under /i/<id>: no other thread is in a request's path. It writes the instance's
-// `started` line on the host's stdout itself, before answering the requests that rode the start, so coldlab has
-// the start's figures when their answers come. On {type:'reset'} (its instance was stopped) it drops the
+// instance's requests itself, under /i/<id>: no other thread is in a request's path. The answers to the requests
+// that rode the start carry its figures (x-coldlab-instance-started), so the gateway relays them at once; then the
+// thread writes the same `started` event on the host's stdout itself, for coldlab's books. On {type:'reset'} (its instance was stopped) it drops the
 // instance and is parked again, on the same port. The host reads `shared` to end a run past its timeout.
 // Plain JavaScript; its HTTP server (./wire.mjs) parses with http-parser-js, which comes with coldlab.
 import { parentPort, threadId, workerData } from 'node:worker_threads';
@@ -49,9 +49,8 @@ function route(req, res) {
   const id = decodeURIComponent(match[1]);
   req.url = match[2].startsWith('/') ? match[2] : `/${match[2]}`;
   if (!inst && !endedIds.has(id)) begin(id);
-  if (inst?.id !== id) return fail(res, 'crashed', `module ${name}: instance ${id} is not running here`);
-  if (inst.status === 'booting') inst.queue.push([req, res]);
-  else if (inst.status === 'ready') answer(req, res);
+  if (inst?.id === id && inst.status === 'booting') inst.queue.push([req, res]);
+  else if (inst?.id === id && inst.status === 'ready') answer(req, res);
   else fail(res, 'crashed', `module ${name}: instance ${id} is not running here`);
 }
 
